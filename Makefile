@@ -1,0 +1,40 @@
+# The two commands: `make run` (serve the app on http://127.0.0.1:8000) and `make test`.
+# Both work from a bare clone: they create .venv and install first. Without DATABASE_URL
+# the app uses a SQLite file; without REDIS_URL Celery tasks run in-process.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint check messages clean-db
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_plan
+	$(PY) manage.py load_demo
+	@echo "Demo users (DEBUG only):"
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+# Regenerate the translation catalogues after changing strings (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean-db:
+	rm -f db.sqlite3

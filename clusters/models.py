@@ -1,0 +1,321 @@
+"""Clusters, their enterprises, quarterly figures, stage goals and public-service platforms."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.access import AccessRule, ScopedQuerySet
+from core.models import DemoFlagged, TimeStampedModel
+from org.models import Department, Region
+
+from .choices import FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# 亿元 with four decimals keeps 万元 precision; 10^8 亿元 is far beyond any city's output.
+OUTPUT_DIGITS = {"max_digits": 12, "decimal_places": 4}
+
+
+class Cluster(TimeStampedModel):
+    """An industrial cluster (产业集群). `is_placeholder` marks what the plan does not name."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    industry = models.CharField(_("industry"), max_length=80, blank=True, help_text=_("Empty means TBD."))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="clusters")
+    responsible_department = models.ForeignKey(
+        Department, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="clusters"
+    )
+    supporting_departments = models.ManyToManyField(
+        Department, verbose_name=_("supporting departments"), blank=True, related_name="supported_clusters"
+    )
+    leading_products = models.TextField(_("leading products"), blank=True)
+    is_placeholder = models.BooleanField(
+        _("placeholder"), default=False, help_text=_("The plan does not name this cluster; edit when known.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    # The competent department and the government of each region the cluster lies in edit it;
+    # supporting departments (land, finance, ...) view it.
+    access = AccessRule(
+        view=("responsible_department", "supporting_departments", "regions__departments"),
+        edit=("responsible_department", "regions__departments"),
+    )
+
+    class Meta:
+        verbose_name = _("industrial cluster")
+        verbose_name_plural = _("industrial clusters")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Enterprise(TimeStampedModel, DemoFlagged):
+    """An enterprise in a cluster; where a cluster reports by enterprise, each one reports here."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    is_leading = models.BooleanField(_("leading enterprise"), default=False)
+    products = models.TextField(_("products"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    access = Cluster.access.via("cluster")
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["cluster", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "name"],
+                name="enterprise_unique_name_in_cluster",
+                violation_error_message=_("This cluster already has an enterprise of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _non_negative(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+        name=f"figure_{field}_non_negative",
+        violation_error_message=_("Amounts cannot be negative."),
+    )
+
+
+class QuarterlyFigure(TimeStampedModel):
+    """One reporting unit's figures for one calendar quarter: the unit of reported data.
+
+    The reporting unit is the cluster as a whole (`enterprise` empty) or one of its
+    enterprises. Values are the quarter's own (not year-to-date). For one cluster and quarter
+    there are either a direct figure or enterprise figures, never both: checked in `clean()`,
+    by the service under a lock on the cluster, and by a database trigger (migration 0002).
+    `version` increases with every save; writers pass the version they read (optimistic locking).
+    """
+
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="figures")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text=_("Empty: the cluster reports as a whole."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    output_value = models.DecimalField(
+        _("output value (100 million yuan)"), **OUTPUT_DIGITS, validators=[MinValueValidator(Decimal(0))]
+    )
+    revenue = models.DecimalField(
+        _("sales revenue (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    tax = models.DecimalField(
+        _("taxes paid (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    fixed_asset_investment = models.DecimalField(
+        _("fixed-asset investment (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(_("status"), max_length=10, choices=FigureStatus.choices, default=FigureStatus.DRAFT)
+    source = models.CharField(_("source"), max_length=10, choices=FigureSource.choices, default=FigureSource.ENTERED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    access = Cluster.access.via("cluster")
+
+    class Meta:
+        verbose_name = _("quarterly figure")
+        verbose_name_plural = _("quarterly figures")
+        ordering = ["-year", "-quarter", "cluster", "enterprise"]
+        indexes = [models.Index(fields=["year", "quarter", "status"], name="figure_period_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year", "quarter"],
+                condition=Q(enterprise__isnull=True),
+                name="figure_unique_cluster_quarter",
+                violation_error_message=_("This cluster already has a figure for that quarter."),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"],
+                condition=Q(enterprise__isnull=False),
+                name="figure_unique_enterprise_quarter",
+                violation_error_message=_("This enterprise already has a figure for that quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="figure_quarter_1_to_4",
+                violation_error_message=_("The quarter must be 1, 2, 3 or 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="figure_year_in_range",
+                violation_error_message=_("The year is out of range."),
+            ),
+            _non_negative("output_value"),
+            _non_negative("revenue"),
+            _non_negative("tax"),
+            _non_negative("fixed_asset_investment"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="figure_version_positive",
+                violation_error_message=_("The version must be positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = self.enterprise or self.cluster
+        return f"{unit} {self.year}Q{self.quarter}"
+
+    @property
+    def reporting_unit(self) -> Cluster | Enterprise:
+        return self.enterprise or self.cluster
+
+    def clean(self) -> None:
+        super().clean()
+        if self.enterprise_id and self.cluster_id and self.enterprise.cluster_id != self.cluster_id:
+            raise ValidationError({"enterprise": _("This enterprise does not belong to the chosen cluster.")})
+        if self.cluster_id and self.year and self.quarter:
+            self._check_one_reporting_mode()
+
+    def _check_one_reporting_mode(self) -> None:
+        others = QuarterlyFigure.objects.filter(cluster_id=self.cluster_id, year=self.year, quarter=self.quarter)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.enterprise_id is None and others.filter(enterprise__isnull=False).exists():
+            raise ValidationError(
+                {"enterprise": _("This cluster reports by enterprise for that quarter; "
+                                 "enter the enterprises' figures.")}
+            )
+        if self.enterprise_id is not None and others.filter(enterprise__isnull=True).exists():
+            raise ValidationError(
+                {"enterprise": _("This cluster reports as a whole for that quarter; "
+                                 "it cannot also have enterprise figures.")}
+            )
+
+
+class StageGoal(TimeStampedModel):
+    """A target of the plan's three stages, in one of its shapes (see `GoalKind`).
+
+    - cluster_value: `cluster`'s annual output ≥ `threshold` 亿元 by `deadline_year`;
+    - cluster_count: at least `target_count` clusters with annual output ≥ `threshold` 亿元;
+    - capacity: `cluster`'s capacity ≥ `threshold` in `unit` (万吨, MW);
+    - qualitative: a milestone judged by a planner (`threshold` empty).
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    deadline_year = models.PositiveSmallIntegerField(
+        _("deadline year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=GoalKind.choices)
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, null=True, blank=True, related_name="goals"
+    )
+    threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    target_count = models.PositiveSmallIntegerField(_("number of clusters"), null=True, blank=True)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=200)
+    description_en = models.CharField(_("description (English)"), max_length=200)
+    source_text = models.TextField(_("wording in the plan"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    # City-wide goals (no cluster) belong to everybody; a cluster's goals follow the cluster.
+    access = Cluster.access.via("cluster", public=Q(cluster__isnull=True))
+
+    class Meta:
+        verbose_name = _("stage goal")
+        verbose_name_plural = _("stage goals")
+        ordering = ["stage", "kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=[1, 2, 3]),
+                name="goal_stage_1_to_3",
+                violation_error_message=_("The stage must be 1, 2 or 3."),
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__isnull=True) | Q(threshold__gt=0),
+                name="goal_threshold_positive",
+                violation_error_message=_("The threshold must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=GoalKind.CLUSTER_VALUE, cluster__isnull=False, threshold__isnull=False)
+                    | Q(kind=GoalKind.CAPACITY, threshold__isnull=False)
+                    | Q(kind=GoalKind.CLUSTER_COUNT, cluster__isnull=True, threshold__isnull=False,
+                        target_count__gte=1)
+                    | Q(kind=GoalKind.QUALITATIVE)
+                ),
+                name="goal_shape_complete",
+                violation_error_message=_(
+                    "A cluster goal needs a cluster and a threshold; a count goal needs a threshold and a number "
+                    "of clusters and no cluster; a capacity goal needs a threshold."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description_zh
+
+
+class PublicServicePlatform(TimeStampedModel, DemoFlagged):
+    """A public-service platform (公共服务平台) of one of the seven kinds, serving a cluster."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="platforms"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=PlatformKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    status = models.CharField(_("status"), max_length=10, choices=PlatformStatus.choices,
+                              default=PlatformStatus.PLANNED)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    access = Cluster.access.via("cluster")
+
+    class Meta:
+        verbose_name = _("public-service platform")
+        verbose_name_plural = _("public-service platforms")
+        ordering = ["cluster", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "name"],
+                name="platform_unique_name_in_cluster",
+                violation_error_message=_("This cluster already has a platform of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,25 @@
+"""Formatting for Chinese officials: 亿元 with sensible precision, quarters as 2011年第3季度, 待定."""
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def yi(value: Decimal | None) -> str:
+    """An output value in 亿元, two decimals, thousands separated; 待定 when empty."""
+    if value is None or value == "":
+        return _("TBD")
+    return _("%(value)s 100M yuan") % {"value": f"{Decimal(value):,.2f}"}
+
+
+@register.simple_tag
+def quarter_label(year: int, quarter: int) -> str:
+    return _("Q%(quarter)s %(year)s") % {"year": year, "quarter": quarter}
+
+
+@register.filter
+def or_tbd(value: object) -> object:
+    return value if value not in (None, "") else _("TBD")

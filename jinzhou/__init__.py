@@ -1,0 +1,4 @@
+"""Jinzhou industrial-cluster planning and progress-tracking platform."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,118 @@
+"""Territorial regions, departments and users with their role."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.access import AccessRule, ScopedQuerySet
+from core.models import TimeStampedModel
+
+
+class Region(TimeStampedModel):
+    """A territorial unit named by the plan: a county, an urban district or a zone."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("county / county-level city")
+        URBAN = "urban", _("urban district")
+        ZONE = "zone", _("development zone / new area")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    # Regions are the city's own map: every signed-in user may see them.
+    access = AccessRule(view=(), edit=(), public=models.Q(pk__isnull=False))
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Department(TimeStampedModel):
+    """A municipal commission or office, a support department, or a county/district government.
+
+    A government department belongs to its region: it is the responsible subject (责任主体)
+    for the clusters and parks on that territory.
+    """
+
+    class Kind(models.TextChoices):
+        COMMISSION = "commission", _("competent commission / office")
+        GOVERNMENT = "government", _("county / district government")
+        SUPPORT = "support", _("support department")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="departments"
+    )
+    responsibility = models.TextField(_("responsibility"), blank=True)
+    is_placeholder = models.BooleanField(
+        _("placeholder"), default=False, help_text=_("The plan does not name this; edit when known.")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    access = AccessRule(view=(), edit=(), public=models.Q(pk__isnull=False))
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="government", region__isnull=False) | ~models.Q(kind="government"),
+                name="department_government_has_region",
+                violation_error_message=_("A county/district government must belong to a region."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class User(AbstractUser):
+    """A person or API client, with one role and at most one department."""
+
+    class Role(models.TextChoices):
+        PLANNER = "planner", _("planner (sees and edits everything, approves)")
+        EDITOR = "editor", _("department editor")
+        VIEWER = "viewer", _("department viewer")
+        API_CLIENT = "api_client", _("API client (read-only)")
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.VIEWER)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Editors and viewers see what this department is responsible for."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_planner(self) -> bool:
+        return self.role == self.Role.PLANNER
+
+    @property
+    def edits_everything(self) -> bool:
+        return self.is_superuser or self.is_planner
+
+    @property
+    def sees_everything(self) -> bool:
+        """Planners, superusers and API clients granted the whole city (no department)."""
+        return self.edits_everything or (self.role == self.Role.API_CLIENT and self.department_id is None)
+
+    @property
+    def can_write(self) -> bool:
+        return self.edits_everything or self.role == self.Role.EDITOR

@@ -1,0 +1,46 @@
+"""Shared fixtures. The plan (load_plan) is loaded once per test session; each test runs in a
+transaction that is rolled back, so every test starts from the plan as DOMAIN.md states it."""
+import os
+
+import pytest
+from django.conf import settings
+
+from org.models import Department, User
+from plan.loader import plan_load
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # In CI nothing may fall back silently: the suite must run on PostgreSQL.
+    if IN_CI and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        raise pytest.UsageError("CI=true but DATABASE_URL is not PostgreSQL; refusing to run on SQLite.")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        plan_load()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, department_code=None) -> a saved user with that role."""
+
+    def make(role: str, department_code: str | None = None, **extra) -> User:
+        department = Department.objects.get(code=department_code) if department_code else None
+        username = extra.pop("username", f"{role}-{department_code or 'city'}-{User.objects.count()}")
+        return User.objects.create_user(username=username, password="pw-jinzhou-123", role=role,
+                                        department=department, **extra)
+
+    return make
+
+
+@pytest.fixture
+def planner(make_user) -> User:
+    return make_user(User.Role.PLANNER, "jxw", is_staff=True)
+
+
+@pytest.fixture
+def agri_editor(make_user) -> User:
+    return make_user(User.Role.EDITOR, "nlb")
