@@ -19,6 +19,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_demo
+	$(PY) manage.py rollup --full
 	@echo "Demo users (DEBUG only):"
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
 from org.models import User
+from progress.services import rollup_request
 
 from .choices import FigureSource, FigureStatus
 from .models import Cluster, Enterprise, QuarterlyFigure
@@ -117,7 +118,9 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
     _require_planner(user)
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
     figure.approved_by, figure.approved_at = user, at or timezone.now()
-    return _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved")
+    figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved")
+    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    return figure
 
 
 @transaction.atomic
@@ -127,8 +130,13 @@ def figure_return(*, user: User, figure_id: int, expected_version: int, reason: 
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the figure is returned.")})
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    was_approved = figure.status == FigureStatus.APPROVED
     figure.approved_by, figure.approved_at = None, None
-    return _transition(
+    figure = _transition(
         figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.SUBMITTED, FigureStatus.APPROVED),
         reason=f"returned: {reason.strip()}",
     )
+    if was_approved:
+        # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
+        rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    return figure

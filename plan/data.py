@@ -303,3 +303,6 @@ INDICATORS = [
     IndicatorSpec("employment-contribution", "工业对就业的贡献率", "Industry's contribution to employment", "gte",
                   Decimal(53)),
 ]
+
+# The assessment ranking's weights are not stated: every criterion starts at this editable default.
+DEFAULT_ASSESSMENT_WEIGHT = Decimal(1)

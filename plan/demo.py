@@ -21,6 +21,7 @@ from investment.models import InvestmentInflow, Project, ProjectStageMove
 from org.models import Region
 from parks.choices import ReadinessStatus
 from parks.models import Park, ParkReadinessItem
+from progress.services import marks_bump
 
 from . import data
 
@@ -187,7 +188,13 @@ def demo_clear() -> Counter[str]:
         area_km2=None, factory_built_m2=Decimal(0), is_demo=False)
     removed["parks.ParkReadinessItem (progress)"] = ParkReadinessItem.objects.filter(is_demo=True).update(
         status=ReadinessStatus.NOT_STARTED, completed_on=None, is_demo=False)
+    _mark_pending()
     return +removed
+
+
+def _mark_pending() -> None:
+    """Demo figures are written in bulk, past the figure services: mark every year pending instead."""
+    marks_bump(cluster_ids=list(Cluster.objects.values_list("pk", flat=True)), years=list(YEARS))
 
 
 @transaction.atomic
@@ -201,4 +208,5 @@ def demo_load(*, seed: int = 2011) -> Counter[str]:
     generator.inflows()
     generator.indicators()
     generator.funds()
+    _mark_pending()
     return generator.created

@@ -16,6 +16,7 @@ from investment.choices import Channel, Currency
 from investment.models import InvestmentTarget, Project
 from org.models import Department, Region
 from parks.models import Park, ParkReadinessItem
+from progress.models import AssessmentWeight, Criterion
 
 from . import data
 
@@ -124,6 +125,12 @@ class _Loader:
             })
 
 
+    def assessment_weights(self) -> None:
+        # Not stated by the plan: equal weights as an explicit default a planner edits.
+        for criterion in Criterion.values:
+            self.ensure(AssessmentWeight, {"criterion": criterion}, {"weight": data.DEFAULT_ASSESSMENT_WEIGHT})
+
+
 @transaction.atomic
 def plan_load() -> Counter[str]:
     """Load the plan; returns how many rows of each model were created (empty on a second run)."""
@@ -137,4 +144,5 @@ def plan_load() -> Counter[str]:
     loader.projects(clusters)
     loader.investment_targets()
     loader.indicators()
+    loader.assessment_weights()
     return loader.created

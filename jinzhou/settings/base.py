@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "funds",
     "indicators",
     "plan",
+    "progress",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "max_retries": 1}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -137,3 +142,9 @@ LOGGING = {
 }
 
 PLACEHOLDER_TEXT = _("TBD")
+
+# Goal projection: "at risk" when the growth achieved falls short of the growth needed by at most
+# this much (a ratio: 0.05 = 5 percentage points); further short is "off track".
+from decimal import Decimal  # noqa: E402
+
+GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))

@@ -1,0 +1,22 @@
+"""The whole Celery beat schedule. Every run it starts is idempotent, so a duplicate beat is harmless."""
+from celery.schedules import crontab
+
+from jinzhou.settings.base import env
+
+
+def beat_schedule() -> dict:
+    full_hour, full_minute = env.str("ROLLUP_FULL_AT", default="02:30").split(":")
+    return {
+        # Nightly full recompute: repairs anything the incremental path could miss (a cluster moved to
+        # another region, a hand edit in the database) at an hour when nobody is entering figures.
+        "rollup-full-nightly": {
+            "task": "progress.tasks.rollup_full_task",
+            "schedule": crontab(hour=int(full_hour), minute=int(full_minute)),
+        },
+        # Sweep for pending marks every few minutes: finishes roll-ups whose message was lost
+        # (broker down at approval time), so readers never see "pending" for long.
+        "rollup-sweep": {
+            "task": "progress.tasks.rollup_sweep_task",
+            "schedule": crontab(minute=f"*/{env.int('ROLLUP_SWEEP_MINUTES', default=5)}"),
+        },
+    }

@@ -1,0 +1,192 @@
+"""Goal evaluation and projection, read from the roll-up tables (a fixed number of queries).
+
+Method (shown on the pages that display it):
+- current value: the cluster's annual output for the year (sum of its approved quarters; a year
+  still under way counts what is approved so far). Count goals count the clusters whose annual
+  output reaches the threshold. Capacity goals sum the capacity, in the goal's unit, of the
+  cluster's projects that have reached 达产达效 (stage 4) or beyond.
+- attained: current / target; met when current ≥ target.
+- projection, for cluster goals: from the latest full year (four quarters approved) up to the
+  evaluated year, the compound annual growth rate (CAGR) needed to reach the target by the
+  deadline, (target / value) ^ (1 / years left) − 1, beside the CAGR achieved from the first
+  full year to that latest one. On track when achieved ≥ needed; at risk when achieved falls short
+  by at most `GOAL_AT_RISK_MARGIN` (default 5 percentage points); off track otherwise.
+- projection, for count goals: each cluster's latest full year grown at its achieved CAGR to the
+  deadline; the number of clusters projected at or above the threshold.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, Sum
+
+from clusters.choices import GoalKind
+from clusters.models import StageGoal
+from investment.choices import ProjectStage
+from investment.models import Project
+
+from .models import Progress, RollupMark, Scope
+
+RATIO = Decimal("0.0001")
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    MISSED = "missed"
+    NO_DATA = "no_data"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class ClusterSeries:
+    """A cluster's annual outputs: {year: (value, quarters with data)}."""
+
+    years: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
+
+    def value(self, year: int) -> Decimal | None:
+        entry = self.years.get(year)
+        return entry[0] if entry else None
+
+    def full_years(self, up_to: int) -> list[int]:
+        return sorted(y for y, (_, quarters) in self.years.items() if quarters == 4 and y <= up_to)
+
+    def achieved_cagr(self, up_to: int) -> Decimal | None:
+        full = self.full_years(up_to)
+        if len(full) < 2 or self.value(full[0]) <= 0:
+            return None
+        return cagr(self.value(full[0]), self.value(full[-1]), full[-1] - full[0])
+
+    def projected(self, up_to: int, deadline: int) -> Decimal | None:
+        full = self.full_years(up_to)
+        if not full:
+            return None
+        growth = self.achieved_cagr(up_to) or Decimal(0)
+        return self.value(full[-1]) * (1 + growth) ** max(deadline - full[-1], 0)
+
+
+def cagr(start: Decimal, end: Decimal, years: int) -> Decimal | None:
+    if years <= 0 or start <= 0:
+        return None
+    return ((end / start) ** (Decimal(1) / years) - 1).quantize(RATIO)
+
+
+@dataclass(frozen=True)
+class GoalEvaluation:
+    goal: StageGoal
+    year: int
+    current: Decimal | None
+    target: Decimal | None
+    attained: Decimal | None
+    met: bool | None
+    status: str
+    base_year: int | None = None
+    needed_cagr: Decimal | None = None
+    achieved_cagr: Decimal | None = None
+    projected_count: int | None = None
+    pending: bool = False
+
+
+def _series() -> dict[int, ClusterSeries]:
+    series: dict[int, ClusterSeries] = defaultdict(ClusterSeries)
+    rows = Progress.objects.filter(scope=Scope.CLUSTER, quarter=0).values_list("scope_id", "year", "value", "units")
+    for cluster_id, year, value, quarters in rows:
+        series[cluster_id].years[year] = (value, quarters)
+    return series
+
+
+def _capacities() -> dict[tuple[int, str], Decimal]:
+    rows = (
+        Project.objects.filter(stage__gte=ProjectStage.PRODUCING, cluster__isnull=False, capacity__isnull=False)
+        .values("cluster_id", "capacity_unit").annotate(total=Sum("capacity"))
+    )
+    return {(r["cluster_id"], r["capacity_unit"]): r["total"] for r in rows}
+
+
+def _pending_years() -> set[tuple[int, int]]:
+    return set(RollupMark.objects.filter(version__gt=F("done_version")).values_list("cluster_id", "year"))
+
+
+def _ratio(current: Decimal | None, target: Decimal | None) -> Decimal | None:
+    if current is None or not target:
+        return None
+    return (Decimal(current) / target).quantize(RATIO)
+
+
+def _trend_status(*, current: Decimal | None, target: Decimal, year: int, deadline: int,
+                  needed: Decimal | None, achieved: Decimal | None, base: Decimal | None) -> str:
+    if current is not None and current >= target:
+        return Status.MET
+    if year >= deadline:
+        return Status.MISSED if current is not None else Status.NO_DATA
+    if base is not None and base >= target:
+        return Status.ON_TRACK
+    if needed is None or achieved is None:
+        return Status.NO_DATA
+    if achieved >= needed:
+        return Status.ON_TRACK
+    return Status.AT_RISK if achieved >= needed - settings.GOAL_AT_RISK_MARGIN else Status.OFF_TRACK
+
+
+def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bool) -> GoalEvaluation:
+    current = series.value(year)
+    full = series.full_years(year)
+    base_year = full[-1] if full else None
+    base = series.value(base_year) if base_year else None
+    needed = cagr(base, goal.threshold, goal.deadline_year - base_year) if base else None
+    achieved = series.achieved_cagr(year)
+    return GoalEvaluation(
+        goal=goal, year=year, current=current, target=goal.threshold, attained=_ratio(current, goal.threshold),
+        met=None if current is None else current >= goal.threshold,
+        status=_trend_status(current=current, target=goal.threshold, year=year, deadline=goal.deadline_year,
+                             needed=needed, achieved=achieved, base=base),
+        base_year=base_year, needed_cagr=needed, achieved_cagr=achieved, pending=pending,
+    )
+
+
+def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pending: bool) -> GoalEvaluation:
+    current = sum(1 for s in series.values() if (s.value(year) or 0) >= goal.threshold)
+    projected = sum(1 for s in series.values() if (s.projected(year, goal.deadline_year) or 0) >= goal.threshold)
+    target = Decimal(goal.target_count)
+    if current >= target:
+        status = Status.MET
+    elif year >= goal.deadline_year:
+        status = Status.MISSED
+    else:
+        status = Status.ON_TRACK if projected >= target else Status.OFF_TRACK
+    return GoalEvaluation(goal=goal, year=year, current=Decimal(current), target=target,
+                          attained=_ratio(Decimal(current), target), met=current >= target, status=status,
+                          projected_count=projected, pending=pending)
+
+
+def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluation:
+    current = capacities.get((goal.cluster_id, goal.unit)) or capacities.get((goal.cluster_id, f"{goal.unit}/年"))
+    met = current is not None and current >= goal.threshold
+    status = Status.MET if met else (Status.MISSED if year >= goal.deadline_year else Status.NO_DATA)
+    return GoalEvaluation(goal=goal, year=year, current=current, target=goal.threshold,
+                          attained=_ratio(current, goal.threshold), met=met, status=status)
+
+
+def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
+    """Every goal in `goals` (default: all) evaluated for `year`. Five queries whatever the data size."""
+    goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
+    series = _series()
+    capacities = _capacities()
+    pending = _pending_years()
+    any_pending_this_year = any(y == year for _, y in pending)
+    evaluations = []
+    for goal in goals:
+        if goal.kind == GoalKind.CLUSTER_VALUE:
+            evaluations.append(_cluster_goal(goal, year, series.get(goal.cluster_id, ClusterSeries()),
+                                             (goal.cluster_id, year) in pending))
+        elif goal.kind == GoalKind.CLUSTER_COUNT:
+            evaluations.append(_count_goal(goal, year, series, any_pending_this_year))
+        elif goal.kind == GoalKind.CAPACITY:
+            evaluations.append(_capacity_goal(goal, year, capacities))
+        else:
+            evaluations.append(GoalEvaluation(goal=goal, year=year, current=None, target=None, attained=None,
+                                              met=None, status=Status.MANUAL))
+    return evaluations
