@@ -6,9 +6,11 @@ cannot interleave their region, department and city sums. Running any of them tw
 the same rows: they delete and rebuild from the approved figures.
 """
 import logging
+import time
 from collections.abc import Sequence
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -63,6 +65,8 @@ def rollup_cluster_year(*, cluster_id: int, year: int) -> None:
     _lock_years(years)
     mark = RollupMark.objects.filter(cluster_id=cluster_id, year=year).values_list("version", flat=True).first()
     rollup.recompute(years=years, touched=rollup.Touched.of_clusters([cluster_id]), now=timezone.now())
+    if settings.ROLLUP_FAULT_PAUSE_SECONDS:
+        time.sleep(settings.ROLLUP_FAULT_PAUSE_SECONDS)  # lets the fault test kill a worker mid-roll-up
     if mark is not None:
         RollupMark.objects.filter(cluster_id=cluster_id, year=year, done_version__lt=mark).update(done_version=mark)
 

@@ -7,3 +7,7 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tests run Celery tasks in-process unless a test starts a real worker (tests/celery_harness.py),
+# even when REDIS_URL is set (CI): a test must never leave messages for a worker that is not there.
+CELERY_TASK_ALWAYS_EAGER = True
