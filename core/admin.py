@@ -12,6 +12,17 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest):
         return access.visible_to(super().get_queryset(request), request.user)
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        # Access is decided by the permission layer, not by Django's per-model permissions.
+        return request.user.is_active and request.user.is_staff
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        # Choices offer only what the user may see, so a form cannot point at another department's rows.
+        related = db_field.remote_field.model
+        if hasattr(related, "access"):
+            kwargs.setdefault("queryset", access.visible_to(related._default_manager.all(), request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_staff and (obj is None or access.can_view(request.user, obj))
 
@@ -25,6 +36,21 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.has_add_permission(request)
+
+
+class RealEditAdmin(ScopedAdmin):
+    """For rows whose values `load_demo` may have filled in: a person's edit makes them real data."""
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        if form.has_changed():
+            obj.is_demo = False
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and hasattr(inline_form.instance, "is_demo"):
+                inline_form.instance.is_demo = False
+        super().save_formset(request, form, formset, change)
 
 
 class ChildInline(admin.TabularInline):

@@ -76,7 +76,8 @@ class MatchingFund(TimeStampedModel, DemoFlagged):
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
-    access = AccessRule(view=("region__departments",), edit=("region__departments",))
+    # Whether a county has a matching fund decides the city's support, so everybody may see it.
+    access = AccessRule(view=(), edit=("region__departments",), public=Q(pk__isnull=False))
 
     class Meta:
         verbose_name = _("county matching fund")

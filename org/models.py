@@ -2,6 +2,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
 from core.models import TimeStampedModel
@@ -21,6 +22,7 @@ class Region(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
     # Regions are the city's own map: every signed-in user may see them.
     access = AccessRule(view=(), edit=(), public=models.Q(pk__isnull=False))
 
@@ -58,6 +60,7 @@ class Department(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
     access = AccessRule(view=(), edit=(), public=models.Q(pk__isnull=False))
 
     class Meta:

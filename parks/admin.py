@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from core.admin import ChildInline, ScopedAdmin
+from core.admin import ChildInline, RealEditAdmin, ScopedAdmin
 
-from .models import Park, ParkReadinessItem
+from .models import Park, ParkReadinessItem, StandardFactoryProgramme
 
 
 class ReadinessInline(ChildInline):
@@ -11,13 +11,18 @@ class ReadinessInline(ChildInline):
 
 
 @admin.register(Park)
-class ParkAdmin(ScopedAdmin):
+class ParkAdmin(RealEditAdmin):
     list_display = ("name", "region", "responsible_department", "area_km2", "factory_built_m2", "is_placeholder")
     list_filter = ("region", "is_placeholder")
     inlines = [ReadinessInline]
 
 
 @admin.register(ParkReadinessItem)
-class ParkReadinessItemAdmin(ScopedAdmin):
+class ParkReadinessItemAdmin(RealEditAdmin):
     list_display = ("park", "kind", "status", "deadline", "final_deadline", "completed_on")
     list_filter = ("kind", "status", "park")
+
+
+@admin.register(StandardFactoryProgramme)
+class StandardFactoryProgrammeAdmin(ScopedAdmin):
+    list_display = ("year", "target_m2", "budget_wan")

@@ -143,3 +143,30 @@ class ParkReadinessItem(TimeStampedModel, DemoFlagged):
             raise ValidationError({"completed_on": _("Enter the date the item was completed.")})
         if self.status != ReadinessStatus.DONE and self.completed_on:
             raise ValidationError({"completed_on": _("Only a completed item has a completion date.")})
+
+
+class StandardFactoryProgramme(TimeStampedModel):
+    """The citywide standard-factory programme of a year: floor space to build and its budget."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    target_m2 = models.DecimalField(_("floor space to build (m²)"), **FLOOR_DIGITS)
+    budget_wan = models.DecimalField(_("budget (10,000 yuan)"), max_digits=14, decimal_places=2)
+    source_text = models.TextField(_("wording in the plan"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+    access = AccessRule(view=(), edit=(), public=Q(pk__isnull=False))
+
+    class Meta:
+        verbose_name = _("standard factory programme")
+        verbose_name_plural = _("standard factory programmes")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_m2__gt=0, budget_wan__gt=0), name="factory_programme_positive",
+                violation_error_message=_("The floor space and the budget must be positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.target_m2} m²"

@@ -62,6 +62,9 @@ class _Generator:
         return [_money(float(annual * w) * self.rng.uniform(0.95, 1.05)) for w in QUARTER_WEIGHTS]
 
     def figures(self) -> None:
+        """Approved figures for every cluster-quarter that holds no entered or imported figure yet."""
+        taken = set(QuarterlyFigure.objects.exclude(source=FigureSource.DEMO)
+                    .values_list("cluster_id", "year", "quarter"))
         approved_at = timezone.now()
         rows = []
         for cluster in Cluster.objects.order_by("code"):
@@ -76,23 +79,28 @@ class _Generator:
                 for unit in units:
                     share = Decimal(1) / len(units)
                     for quarter, value in enumerate(self.quarters(annual * share), start=1):
-                        # The last quarter is still in review: some submitted, some drafts.
-                        last = (year, quarter) == (YEARS[-1], 4)
-                        status = (self.rng.choice([FigureStatus.SUBMITTED, FigureStatus.DRAFT]) if last
-                                  else FigureStatus.APPROVED)
-                        rows.append(QuarterlyFigure(
-                            cluster=cluster, enterprise=unit, year=year, quarter=quarter, output_value=value,
-                            revenue=_money(float(value) * self.rng.uniform(0.85, 0.98)),
-                            tax=_money(float(value) * self.rng.uniform(0.03, 0.07)),
-                            employees=int(float(value) * self.rng.uniform(40, 90)),
-                            fixed_asset_investment=_money(float(value) * self.rng.uniform(0.1, 0.3)),
-                            status=status, source=FigureSource.DEMO,
-                            approved_at=approved_at if status == FigureStatus.APPROVED else None,
-                        ))
+                        if (cluster.pk, year, quarter) in taken:
+                            continue
+                        rows.append(self._figure(cluster, unit, year, quarter, value, approved_at))
         self._bulk(QuarterlyFigure, rows)
 
+    def _figure(self, cluster, unit, year, quarter, value, approved_at) -> QuarterlyFigure:
+        # The last quarter is still in review: some submitted, some drafts.
+        last = (year, quarter) == (YEARS[-1], 4)
+        status = self.rng.choice([FigureStatus.SUBMITTED, FigureStatus.DRAFT]) if last else FigureStatus.APPROVED
+        return QuarterlyFigure(
+            cluster=cluster, enterprise=unit, year=year, quarter=quarter, output_value=value,
+            revenue=_money(float(value) * self.rng.uniform(0.85, 0.98)),
+            tax=_money(float(value) * self.rng.uniform(0.03, 0.07)),
+            employees=int(float(value) * self.rng.uniform(40, 90)),
+            fixed_asset_investment=_money(float(value) * self.rng.uniform(0.1, 0.3)),
+            status=status, source=FigureSource.DEMO,
+            approved_at=approved_at if status == FigureStatus.APPROVED else None,
+        )
+
     def parks(self) -> None:
-        for park in Park.objects.filter(is_demo=False, area_km2__isnull=True):
+        # Only parks with no progress entered at all get demo progress.
+        for park in Park.objects.filter(is_demo=False, area_km2__isnull=True, factory_built_m2=0):
             park.area_km2 = _money(self.rng.uniform(3.0, 11.0))
             park.factory_built_m2 = Decimal(self.rng.randrange(40_000, 220_000, 1_000))
             park.is_demo = True
@@ -181,13 +189,23 @@ def demo_clear() -> Counter[str]:
     removed: Counter[str] = Counter()
     for model in (QuarterlyFigure,):
         removed[model._meta.label] = model.objects.filter(source=FigureSource.DEMO).delete()[0]
-    for model in (Disbursement, MatchingFund, IndicatorActual, InvestmentInflow, ProjectStageMove, Project,
-                  Enterprise):
+    for model in (Disbursement, MatchingFund, IndicatorActual, InvestmentInflow, ProjectStageMove, Project):
         removed[model._meta.label] = model.objects.filter(is_demo=True).delete()[0]
-    removed["parks.Park (progress)"] = Park.objects.filter(is_demo=True).update(
-        area_km2=None, factory_built_m2=Decimal(0), is_demo=False)
-    removed["parks.ParkReadinessItem (progress)"] = ParkReadinessItem.objects.filter(is_demo=True).update(
-        status=ReadinessStatus.NOT_STARTED, completed_on=None, is_demo=False)
+    # A demo enterprise that has since received real figures stays (and is no longer demo).
+    kept = Enterprise.objects.filter(is_demo=True, figures__isnull=False).distinct()
+    kept.update(is_demo=False)
+    removed["clusters.Enterprise"] = Enterprise.objects.filter(is_demo=True).delete()[0]
+    # Saved one by one, so each reset is in the park's change history.
+    for park in Park.objects.filter(is_demo=True):
+        park.area_km2, park.factory_built_m2, park.is_demo = None, Decimal(0), False
+        park._change_reason = "load_demo --clear"
+        park.save()
+        removed["parks.Park (progress)"] += 1
+    for item in ParkReadinessItem.objects.filter(is_demo=True):
+        item.status, item.completed_on, item.is_demo = ReadinessStatus.NOT_STARTED, None, False
+        item._change_reason = "load_demo --clear"
+        item.save()
+        removed["parks.ParkReadinessItem (progress)"] += 1
     _mark_pending()
     return +removed
 

@@ -15,7 +15,7 @@ from indicators.models import CityIndicator
 from investment.choices import Channel, Currency
 from investment.models import InvestmentTarget, Project
 from org.models import Department, Region
-from parks.models import Park, ParkReadinessItem
+from parks.models import Park, ParkReadinessItem, StandardFactoryProgramme
 from progress.models import AssessmentWeight, Criterion
 
 from . import data
@@ -95,6 +95,10 @@ class _Loader:
                 self.ensure(ParkReadinessItem, {"park": park, "kind": kind}, {
                     "deadline": data.READINESS_DEADLINE, "final_deadline": data.READINESS_FINAL_DEADLINE,
                 })
+        self.ensure(StandardFactoryProgramme, {"year": data.PLAN_YEAR}, {
+            "target_m2": data.CITYWIDE_FACTORY_TARGET_M2, "budget_wan": data.CITYWIDE_FACTORY_BUDGET_WAN,
+            "source_text": "今年还要投入30亿元建设标准化厂房200万平方米",
+        })
 
     def funds(self) -> None:
         for spec in data.FUNDS:

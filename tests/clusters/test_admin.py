@@ -9,7 +9,6 @@ from pytest_django.asserts import assertRedirects
 from clusters import services
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, QuarterlyFigure
-from core.exceptions import ValidationError
 from org.models import User
 from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 
@@ -137,10 +136,6 @@ def test_staff_editor_cannot_change_another_departments_figure(client, make_user
     assert figure.output_value == Decimal("50")
 
 
-# --- known bugs, reported to the lead; strict, so a fix turns them into failures to remove the marker ----
-
-@pytest.mark.xfail(raises=ValidationError, strict=True,
-                   reason="bug: QuarterlyFigureAdmin.save_model lets the service's ValidationError escape (HTTP 500)")
 def test_changing_an_approved_figure_shows_an_error_and_keeps_the_value(client, planner):
     figure = QuarterlyFigureFactory(cluster=Cluster.objects.get(code="heishan-main"), status=FigureStatus.APPROVED,
                                     output_value=Decimal("50"))
@@ -152,9 +147,6 @@ def test_changing_an_approved_figure_shows_an_error_and_keeps_the_value(client, 
     assert figure.output_value == Decimal("50")
 
 
-@pytest.mark.xfail(raises=AssertionError, strict=True,
-                   reason="bug: the admin passes the version read at POST time, not the one the form was rendered "
-                          "with, so a stale form overwrites a newer save")
 def test_stale_change_form_does_not_overwrite_a_newer_save(client, planner, make_user):
     figure = services.figure_create(user=planner, cluster=Cluster.objects.get(code="heishan-main"), year=2011,
                                     quarter=1, output_value=Decimal("10"))
@@ -167,9 +159,6 @@ def test_stale_change_form_does_not_overwrite_a_newer_save(client, planner, make
     assert figure.output_value == Decimal("20")
 
 
-@pytest.mark.xfail(raises=AssertionError, strict=True,
-                   reason="gap: ScopedAdmin keeps Django's has_module_permission, so a staff editor without model "
-                          "permissions gets an empty admin index")
 def test_staff_editor_finds_the_figures_on_the_admin_index(client, make_user):
     client.force_login(make_user(User.Role.EDITOR, "nlb", is_staff=True))
     response = client.get(reverse("admin:index"))

@@ -24,7 +24,7 @@ from indicators.models import CityIndicator, IndicatorActual
 from investment.choices import Currency, Origin
 from investment.models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMove
 from org.models import Department, Region, User
-from parks.models import Park, ParkReadinessItem
+from parks.models import Park, ParkReadinessItem, StandardFactoryProgramme
 from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,7 @@ BUILDERS = {
     "disbursement": lambda: Disbursement.objects.create(
         fund=_fund_managed_by_finance(), region=_heishan(), park=_park(), amount_wan=Decimal(5000),
         paid_on=date(2011, 5, 10), purpose="征地补偿"),
+    "factory_programme": lambda: StandardFactoryProgramme.objects.get(year=2011),
     "city_indicator": _city_indicator,
     "indicator_actual": lambda: IndicatorActual.objects.create(
         indicator=_city_indicator(), quarter=1, value_percent=Decimal("48.5")),
@@ -132,7 +133,8 @@ MATRIX = [
     ("investment_inflow",             "gov-heishan", "nlb", "E  E  -  V  -  V  V  E  -  -  -"),
     ("fund:managed",                  "finance",     "nlb", "E  E  V  V  V  V  V  V  V  -  -"),
     ("fund:manager-tbd",              "finance",     "nlb", "E  V  V  V  V  V  V  V  V  -  -"),
-    ("matching_fund",                 "gov-heishan", "nlb", "E  E  -  V  -  V  V  E  -  -  -"),
+    ("matching_fund",                 "gov-heishan", "nlb", "E  E  V  V  V  V  V  E  V  -  -"),
+    ("factory_programme",             "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("disbursement",                  "finance",     "fwy", "E  E  -  V  -  V  V  V  V  -  -"),
     ("city_indicator",                "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("indicator_actual",              "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),

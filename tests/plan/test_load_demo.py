@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
 
 from clusters import services
 from clusters.choices import FigureSource
@@ -239,12 +238,6 @@ def test_load_demo_clear_command_removes_demo_data_and_keeps_entered_figures(agr
     assert "removed" in out.getvalue()
 
 
-# --- known bugs (see the report): strict xfails, so a fix turns them into failures to un-mark ----
-
-
-@pytest.mark.xfail(strict=True, raises=IntegrityError,
-                   reason="BUG: demo_load bulk-inserts figures for every cluster and quarter 2011-2015 without "
-                          "skipping quarters that already hold entered figures, so it fails with an IntegrityError")
 def test_demo_load_keeps_a_figure_entered_in_the_demo_period(agri_editor):
     entered = _entered_figure(agri_editor, code="beizhen-main", year=2011)  # beizhen reports as a whole
 
@@ -254,9 +247,6 @@ def test_demo_load_keeps_a_figure_entered_in_the_demo_period(agri_editor):
     assert (entered.source, entered.output_value) == (FigureSource.ENTERED, Decimal("12.50"))
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="BUG: demo progress is written onto parks with no area even when factory space was "
-                          "entered, and demo_clear then resets that entered factory space to 0")
 def test_demo_load_and_clear_keep_entered_factory_space():
     park = Park.objects.get(code="heishan-park")
     park.factory_built_m2 = Decimal(50_000)

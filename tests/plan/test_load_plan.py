@@ -389,3 +389,10 @@ def test_planners_entry_of_a_parks_area_survives_a_second_load():
     park.refresh_from_db()
     assert (park.name, park.area_km2) == ("黑山县工业园区", Decimal("6.40"))
     assert Park.objects.count() == 6
+
+
+def test_citywide_standard_factory_programme_is_2_million_m2_for_3_billion_yuan():
+    from parks.models import StandardFactoryProgramme
+
+    programme = StandardFactoryProgramme.objects.get(year=2011)
+    assert (programme.target_m2, programme.budget_wan) == (Decimal(2_000_000), Decimal(300_000))
