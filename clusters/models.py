@@ -160,7 +160,11 @@ class QuarterlyFigure(TimeStampedModel):
         verbose_name = _("quarterly figure")
         verbose_name_plural = _("quarterly figures")
         ordering = ["-year", "-quarter", "cluster", "enterprise"]
-        indexes = [models.Index(fields=["year", "quarter", "status"], name="figure_period_status")]
+        indexes = [
+            models.Index(fields=["year", "quarter", "status"], name="figure_period_status"),
+            # The roll-up groups by cluster and period; the one-reporting-mode trigger looks up by them.
+            models.Index(fields=["cluster", "year", "quarter"], name="figure_cluster_period"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year", "quarter"],

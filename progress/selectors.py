@@ -1,6 +1,5 @@
 """Reads of the roll-up tables, scoped through the one permission layer and flagged when pending."""
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models import Max
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
 
 from clusters.models import Cluster
 from org.models import Region, User

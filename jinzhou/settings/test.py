@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run Celery tasks in-process unless a test starts a real worker (tests/celery_harness.py),
 # even when REDIS_URL is set (CI): a test must never leave messages for a worker that is not there.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Static files come from the finders in tests; there is no collected STATIC_ROOT to scan.
+WHITENOISE_AUTOREFRESH = True
