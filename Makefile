@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check messages clean-db
+.PHONY: run test install lint check messages clean-db bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,3 +39,7 @@ messages: install
 
 clean-db:
 	rm -f db.sqlite3
+
+# Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench.
+bench: install
+	$(PY) bench/rollup.py

@@ -1,0 +1,11 @@
+# One image for web (gunicorn), worker and beat (Celery). Build: docker build -t jinzhou .
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=jinzhou.settings.production
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -e . \
+ && SECRET_KEY=build-only python manage.py collectstatic --noinput \
+ && useradd --create-home jinzhou
+USER jinzhou
+EXPOSE 8000
+CMD ["gunicorn", "jinzhou.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
