@@ -42,6 +42,11 @@ class RankedUnit:
     score: Decimal | None = None
     rank: int | None = None
 
+    @property
+    def ordered_components(self) -> list[Decimal | None]:
+        """Completion per criterion, in the order of `Criterion` (the columns of the ranking page)."""
+        return [self.components.get(c) for c in Criterion.values]
+
 
 def quarter_end(year: int, quarter: int) -> date:
     return date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - timedelta(days=1)

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 register = template.Library()
 
@@ -23,3 +24,23 @@ def quarter_label(year: int, quarter: int) -> str:
 @register.filter
 def or_tbd(value: object) -> object:
     return value if value not in (None, "") else _("TBD")
+
+
+@register.filter
+def percent(ratio: Decimal | None) -> str:
+    """A ratio as a percentage with one decimal: 0.8751 → 87.5 %."""
+    if ratio is None or ratio == "":
+        return ""
+    return f"{Decimal(ratio) * 100:.1f} %"
+
+
+GOAL_STATUS_LABELS = {
+    "met": _lazy("met"), "on_track": _lazy("on track"), "at_risk": _lazy("at risk"),
+    "off_track": _lazy("off track"), "missed": _lazy("missed"), "no_data": _lazy("no data"),
+    "manual": _lazy("judged by a planner"),
+}
+
+
+@register.filter
+def goal_status(status: str) -> str:
+    return str(GOAL_STATUS_LABELS.get(status, status))
