@@ -171,7 +171,7 @@ def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluati
 
 
 def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
-    """Every goal in `goals` (default: all) evaluated for `year`. Five queries whatever the data size."""
+    """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size."""
     goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
     series = _series()
     capacities = _capacities()

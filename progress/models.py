@@ -16,7 +16,8 @@ from indicators.models import CityIndicator
 from investment.choices import Origin
 
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
-GROWTH_DIGITS = {"max_digits": 14, "decimal_places": 6}
+# Wide enough for any ratio of two valid output values (up to 10^8 亿元 with 4 decimals).
+GROWTH_DIGITS = {"max_digits": 20, "decimal_places": 6}
 
 
 class Scope(models.TextChoices):

@@ -69,8 +69,10 @@ def _cluster_targets(year: int) -> dict[int, Decimal]:
 
 def _output_completion(year: int, quarter: int) -> dict[int, Decimal]:
     targets = _cluster_targets(year)
-    ytd = dict(Progress.objects.filter(scope=Scope.CLUSTER, year=year, quarter=quarter)
-               .values_list("scope_id", "ytd_value"))
+    # The latest quarter up to the ranked one: a cluster whose figure for that quarter is still in
+    # review counts what it has approved so far this year.
+    ytd = dict(Progress.objects.filter(scope=Scope.CLUSTER, year=year, quarter__gte=1, quarter__lte=quarter)
+               .order_by("scope_id", "quarter").values_list("scope_id", "ytd_value"))
     return {cluster_id: min(ONE, ytd.get(cluster_id, Decimal(0)) / (targets[cluster_id] * quarter / 4))
             for cluster_id in Cluster.objects.values_list("pk", flat=True)}
 
