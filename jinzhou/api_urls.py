@@ -1,8 +1,31 @@
-"""Everything under /api/v1/."""
-from django.urls import path
+"""Everything under /api/v1/: one router. See docs/api.md and /api/docs/."""
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
 
-from progress.api.views import ProgressList
+from clusters.api.views import ClusterViewSet, FigureViewSet
+from core.api.views import NotFoundView
+from funds.api.views import DisbursementViewSet, FundViewSet
+from investment.api.views import InflowViewSet, ProjectViewSet
+from org.api.views import DepartmentViewSet, RegionViewSet
+from parks.api.views import ParkViewSet
+from progress.api.views import GoalViewSet, ProgressViewSet, RankingView
+
+router = SimpleRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("regions", RegionViewSet, basename="region")
+router.register("clusters", ClusterViewSet, basename="cluster")
+router.register("figures", FigureViewSet, basename="figure")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("progress", ProgressViewSet, basename="progress")
+router.register("parks", ParkViewSet, basename="park")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("inflows", InflowViewSet, basename="inflow")
+router.register("funds", FundViewSet, basename="fund")
+router.register("disbursements", DisbursementViewSet, basename="disbursement")
 
 urlpatterns = [
-    path("progress/", ProgressList.as_view(), name="api-progress"),
+    *router.urls,
+    path("ranking/", RankingView.as_view(), name="ranking"),
+    # Last: anything else under /api/v1/ is a JSON 404, whatever DEBUG says.
+    re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
 ]

@@ -1,9 +1,15 @@
-"""Writes to users."""
+"""Writes to users and their API tokens."""
+import logging
+
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .models import Department, User
+
+logger = logging.getLogger(__name__)
 
 # (username, role, department code or None, staff)
 DEMO_USERS = [
@@ -29,3 +35,27 @@ def demo_users_ensure() -> list[User]:
         user.save(update_fields=["password"])
         users.append(user)
     return users
+
+
+def _require_planner(by: User) -> None:
+    if not (by.is_active and by.edits_everything):
+        raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
+
+
+@transaction.atomic
+def token_issue(*, by: User, user: User) -> Token:
+    """A planner issues a user's API token, replacing any earlier one (which stops working at once)."""
+    _require_planner(by)
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    logger.info("API token issued for %s by %s", user.username, by.username)
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, by: User, user: User) -> bool:
+    """A planner revokes a user's API token; returns whether there was one."""
+    _require_planner(by)
+    deleted, _count = Token.objects.filter(user=user).delete()
+    logger.info("API token of %s revoked by %s", user.username, by.username)
+    return bool(deleted)

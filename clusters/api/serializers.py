@@ -1,0 +1,205 @@
+"""Clusters and quarterly figures as the API shows them, and the inputs of figure writes.
+
+Amounts are decimal strings in 亿元 (100 million yuan), exactly as stored (four decimals).
+Write inputs are validated here for type and range only; the rules of the domain (who may write,
+one reporting mode per quarter, locked statuses, versions) are the services' (clusters.services).
+"""
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clusters.choices import FigureSource
+from clusters.models import FIRST_YEAR, LAST_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
+from core import access
+from core.api.filters import MAX_ID
+from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
+from progress.models import Progress
+
+YI = "亿元 (100 million yuan)"
+MAX_VERSION = 2**31 - 1
+
+
+class LatestProgressSerializer(DescribedModelSerializer):
+    """The cluster's latest rolled-up quarter (最新季度进度)."""
+
+    is_demo = serializers.SerializerMethodField(help_text="True when demo data (演示数据) contributes.")
+    data_label = serializers.SerializerMethodField(help_text="演示数据 when demo data contributes; empty otherwise.")
+    pending = serializers.BooleanField(read_only=True, help_text=(
+        "True while approved figures of this cluster-year changed and the roll-up has not caught up (汇总中)."))
+
+    class Meta:
+        model = Progress
+        fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
+                  "computed_at", "pending"]
+        descriptions = {
+            "year": "Year of the latest quarter with approved figures.",
+            "quarter": "That quarter, 1–4.",
+            "value": f"The quarter's output value (季度产值), {YI}.",
+            "ytd_value": f"Year-to-date output value (累计产值), {YI}.",
+            "yoy_growth": "Growth on the same quarter last year, a ratio (0.25 = +25 %); null without last year.",
+            "ytd_yoy_growth": "Year-to-date growth on last year, a ratio; null without last year.",
+            "computed_at": "When the roll-up computed this row (汇总时间).",
+        }
+
+    def get_is_demo(self, row: Progress) -> bool:
+        return row.demo_units > 0
+
+    def get_data_label(self, row: Progress) -> str:
+        return DEMO_LABEL if row.demo_units else ""
+
+
+class ClusterSerializer(DescribedModelSerializer):
+    """An industrial cluster (产业集群) with its latest progress inline."""
+
+    regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of its regions (所在区域).")
+    supporting_departments = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of supporting departments (配合部门: 土地、财政、环保、金融).")
+    latest_progress = serializers.SerializerMethodField(help_text=(
+        "The latest rolled-up quarter of this cluster, or null before any approved figure."))
+    pending = serializers.SerializerMethodField(help_text=(
+        "True while any approved figure of this cluster changed and the roll-up has not caught up."))
+
+    class Meta:
+        model = Cluster
+        fields = ["id", "code", "name_zh", "name_en", "industry", "level", "regions", "responsible_department",
+                  "supporting_departments", "leading_products", "is_placeholder", "notes", "latest_progress",
+                  "pending"]
+        descriptions = {
+            "id": "Cluster id.",
+            "code": "Stable code, e.g. `pv` (光伏).",
+            "name_zh": "Chinese name (中文名称).",
+            "name_en": "English name.",
+            "industry": "Industry (产业); empty when the plan does not name it (待定).",
+            "level": "city (市级), county (县域) or urban (城区).",
+            "responsible_department": "Id of the responsible department (责任部门).",
+            "leading_products": "Leading products (主导产品).",
+            "is_placeholder": "True when the plan does not name this cluster; an administrator edits it (待定).",
+            "notes": "Notes, e.g. what the plan leaves unstated.",
+        }
+
+    @extend_schema_field(LatestProgressSerializer(allow_null=True))
+    def get_latest_progress(self, cluster: Cluster) -> dict | None:
+        return self.context["latest"].get(cluster.pk)
+
+    def get_pending(self, cluster: Cluster) -> bool:
+        return cluster.pk in self.context["pending"]
+
+
+class FigureSerializer(DescribedModelSerializer):
+    """One reporting unit's figures for one quarter (季度数据), with its review status and version."""
+
+    is_demo = serializers.SerializerMethodField(help_text="True for demo data (演示数据).")
+    data_label = serializers.SerializerMethodField(help_text="演示数据 for demo data; empty otherwise.")
+
+    class Meta:
+        model = QuarterlyFigure
+        fields = ["id", "cluster", "enterprise", "year", "quarter", "output_value", "revenue", "tax", "employees",
+                  "fixed_asset_investment", "status", "source", "version", "note", "is_demo", "data_label",
+                  "entered_at", "approved_at", "updated_at"]
+        descriptions = {
+            "id": "Figure id.",
+            "cluster": "Id of the cluster (产业集群).",
+            "enterprise": "Id of the reporting enterprise; null when the cluster reports as a whole.",
+            "year": "Calendar year.",
+            "quarter": "Quarter 1–4; values are the quarter's own, not year-to-date (单季值，非累计).",
+            "output_value": f"Output value (产值), {YI}.",
+            "revenue": f"Sales revenue (销售收入), {YI}; null if not reported.",
+            "tax": f"Taxes paid (税金), {YI}; null if not reported.",
+            "employees": "Employees (从业人员); null if not reported.",
+            "fixed_asset_investment": f"Fixed-asset investment (固定资产投资), {YI}; null if not reported.",
+            "status": "draft (草稿) → submitted (已报送) → approved (已审核) or returned (退回).",
+            "source": "entered (录入), imported (导入) or demo (演示数据).",
+            "version": "Increases with every change; send it back with a write (optimistic locking, 乐观锁).",
+            "note": "Free text.",
+            "entered_at": "When the values were last entered.",
+            "approved_at": "When a planner approved it; null unless approved.",
+            "updated_at": "Last change of any kind.",
+        }
+
+    def get_is_demo(self, figure: QuarterlyFigure) -> bool:
+        return figure.source == FigureSource.DEMO
+
+    def get_data_label(self, figure: QuarterlyFigure) -> str:
+        return DEMO_LABEL if figure.source == FigureSource.DEMO else ""
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row the caller may see; a hidden row is "does not exist", like a missing one."""
+
+    def get_queryset(self):
+        return access.visible_to(super().get_queryset(), self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and not 1 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.strip().isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+def _amount(help_text: str, *, required: bool = False, nullable: bool = True) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        **OUTPUT_DIGITS, min_value=Decimal(0), required=required, allow_null=nullable and not required,
+        help_text=f"{help_text}, {YI}; a decimal string, at most 8 digits before and 4 after the point.",
+    )
+
+
+def _employees() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
+                                    help_text="Employees (从业人员).")
+
+
+def _note() -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="Free text (备注).")
+
+
+def _version(help_text: str = "The `version` you read; a stale one gets 409 and changes nothing.") -> serializers.Field:
+    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, help_text=help_text)
+
+
+class FigureCreateSerializer(serializers.Serializer):
+    """A new draft figure (草稿) for a cluster, or one of its enterprises, that the caller may edit."""
+
+    cluster = VisibleRelatedField(queryset=Cluster.objects.all(), help_text="Id of the cluster.")
+    enterprise = VisibleRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True,
+                                     help_text="Id of one of the cluster's enterprises; omit for the whole cluster.")
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
+    quarter = serializers.IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
+    output_value = _amount("Output value (产值)", required=True)
+    revenue = _amount("Sales revenue (销售收入)")
+    tax = _amount("Taxes paid (税金)")
+    employees = _employees()
+    fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
+    note = _note()
+
+
+class FigureUpdateSerializer(serializers.Serializer):
+    """New values for a draft or returned figure; only the fields sent change."""
+
+    version = _version()
+    output_value = _amount("Output value (产值)", nullable=False)
+    revenue = _amount("Sales revenue (销售收入)")
+    tax = _amount("Taxes paid (税金)")
+    employees = _employees()
+    fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
+    note = _note()
+
+    def validate(self, attrs: dict) -> dict:
+        if len(attrs) < 2:  # the version alone changes nothing
+            raise serializers.ValidationError(_("Send at least one value to change besides the version."))
+        return attrs
+
+
+class FigureTransitionSerializer(serializers.Serializer):
+    """Submit or approve: the version the client read."""
+
+    version = _version()
+
+
+class FigureReturnSerializer(serializers.Serializer):
+    """Return (退回) a submitted figure, or reopen an approved one, with a reason."""
+
+    version = _version()
+    reason = serializers.CharField(max_length=500, help_text="Why it is returned (退回原因); required.")

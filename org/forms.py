@@ -1,0 +1,10 @@
+from django import forms
+
+from .models import User
+
+
+class TokenActionForm(forms.Form):
+    """Issue (or replace) or revoke one user's API token."""
+
+    user = forms.ModelChoiceField(queryset=User.objects.all())
+    action = forms.ChoiceField(choices=[("issue", "issue"), ("revoke", "revoke")])

@@ -1,0 +1,33 @@
+"""The API token page: planners issue and revoke tokens for users (API clients above all)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import TokenActionForm
+from .models import User
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    if not request.user.edits_everything:
+        raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
+    if request.method == "POST":
+        form = TokenActionForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(form.errors.as_text())
+        user = form.cleaned_data["user"]
+        if form.cleaned_data["action"] == "issue":
+            token = services.token_issue(by=request.user, user=user)
+            messages.success(request, _("New API token for %(user)s: %(key)s. Copy it now: it is not shown again.")
+                             % {"user": user.username, "key": token.key})
+        elif services.token_revoke(by=request.user, user=user):
+            messages.success(request, _("The API token of %(user)s is revoked.") % {"user": user.username})
+        else:
+            messages.info(request, _("%(user)s had no API token.") % {"user": user.username})
+        return redirect("tokens")
+    users = User.objects.select_related("department", "auth_token").order_by("-is_active", "role", "username")
+    return render(request, "org/tokens.html", {"users": users})

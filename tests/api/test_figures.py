@@ -1,0 +1,179 @@
+"""Figure writes through the API: the services' rules, optimistic locking and the error shape."""
+import pytest
+
+from clusters.choices import FigureStatus
+from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from progress.models import RollupMark
+from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/figures/"
+
+
+@pytest.fixture
+def heishan() -> Cluster:
+    return Cluster.objects.get(code="heishan-main")
+
+
+def test_an_editor_enters_submits_and_a_planner_approves(api, roles, heishan):
+    editor = api.as_(roles.editor_own)
+    created = editor.post(URL, {"cluster": heishan.pk, "year": 2012, "quarter": 3, "output_value": "25.5",
+                                "employees": 1200, "note": "季报"}, format="json")
+    assert created.status_code == 201
+    figure = created.json()
+    assert (figure["status"], figure["version"], figure["output_value"], figure["source"]) == (
+        "draft", 1, "25.5000", "entered")
+    assert (figure["is_demo"], figure["data_label"]) == (False, "")
+
+    changed = editor.patch(f"{URL}{figure['id']}/", {"version": 1, "output_value": "26"}, format="json")
+    assert changed.json()["version"] == 2
+    submitted = editor.post(f"{URL}{figure['id']}/submit/", {"version": 2}, format="json")
+    assert submitted.json()["status"] == "submitted"
+
+    approved = api.as_(roles.planner).post(f"{URL}{figure['id']}/approve/", {"version": 3}, format="json")
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["version"]) == ("approved", 4)
+    assert approved.json()["approved_at"] is not None
+    assert RollupMark.objects.filter(cluster=heishan, year=2012).exists()
+
+
+def test_a_stale_version_is_409_with_the_current_version_and_changes_nothing(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, version=3)
+    response = api.as_(roles.editor_own).patch(f"{URL}{figure.pk}/", {"version": 2, "output_value": "1"},
+                                               format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["current_version"], body["errors"]) == ("version_conflict", 3, {})
+    figure.refresh_from_db()
+    assert (figure.version, figure.output_value) == (3, 50)
+
+
+def test_a_stale_version_on_approve_is_409(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.SUBMITTED, version=5)
+    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/approve/", {"version": 4}, format="json")
+    assert (response.status_code, response.json()["current_version"]) == (409, 5)
+
+
+def test_a_second_figure_for_the_same_quarter_is_400_naming_the_rule(api, roles, heishan):
+    QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=1)
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "1"}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"non_field_errors": ["This cluster already has a figure for that quarter."]}
+
+
+def test_cluster_and_enterprise_figures_cannot_mix_in_one_quarter(api, roles, heishan):
+    QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=1)
+    enterprise = EnterpriseFactory(cluster=heishan)
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "enterprise": enterprise.pk, "year": 2011, "quarter": 1, "output_value": "1"},
+        format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["enterprise"]
+
+
+def test_an_enterprise_of_another_cluster_is_refused(api, roles, heishan):
+    other = EnterpriseFactory(cluster=Cluster.objects.get(code="beizhen-main"))
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "enterprise": other.pk, "year": 2011, "quarter": 1, "output_value": "1"},
+        format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["enterprise"])
+
+
+def test_an_enterprise_the_editor_cannot_see_is_like_a_missing_one(api, roles):
+    hidden = EnterpriseFactory(cluster=Cluster.objects.get(code="linghe-main"))  # 市服务业委's
+    client = api.as_(roles.editor_own)
+    body = {"cluster": Cluster.objects.get(code="heishan-main").pk, "year": 2011, "quarter": 1, "output_value": "1"}
+    as_hidden = client.post(URL, {**body, "enterprise": hidden.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    as_missing = client.post(URL, {**body, "enterprise": 10**9}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert as_hidden.status_code == as_missing.status_code == 400
+    assert as_hidden.json()["errors"]["enterprise"] == [f'Invalid pk "{hidden.pk}" - object does not exist.']
+    assert as_missing.json()["errors"]["enterprise"] == [f'Invalid pk "{10**9}" - object does not exist.']
+
+
+def test_an_approved_figure_is_locked(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
+    response = api.as_(roles.editor_own).patch(f"{URL}{figure.pk}/", {"version": 1, "output_value": "1"},
+                                               format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
+
+
+def test_return_needs_a_reason(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.SUBMITTED)
+    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "  "},
+                                           format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["reason"])
+
+
+def test_reopening_an_approved_figure_returns_it(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
+    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "复核"},
+                                           format="json")
+    assert response.json()["status"] == "returned"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "123456789.1", "1.23456", "-1",
+                                   "abc", "", None, True, [], {}])
+def test_bad_amounts_are_400_on_the_field(api, roles, heishan, value):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2012, "quarter": 1, "output_value": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["output_value"]
+    assert not QuarterlyFigure.objects.filter(year=2012).exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("year", 1999), ("year", 2101), ("year", "二〇一一"), ("year", 2**70), ("quarter", 0), ("quarter", 5),
+    ("cluster", 2**70), ("cluster", -1), ("cluster", "pv"), ("cluster", None), ("employees", -3),
+    ("employees", 2**40), ("note", "x" * 2001),
+])
+def test_bad_fields_are_400_naming_the_field(api, roles, heishan, field, value):
+    body = {"cluster": heishan.pk, "year": 2012, "quarter": 1, "output_value": "1", field: value}
+    response = api.as_(roles.editor_own).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_a_patch_with_only_the_version_is_400(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan)
+    response = api.as_(roles.editor_own).patch(f"{URL}{figure.pk}/", {"version": 1}, format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["non_field_errors"])
+
+
+def test_put_is_not_offered(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan)
+    response = api.as_(roles.editor_own).put(f"{URL}{figure.pk}/", {"version": 1, "output_value": "2"},
+                                             format="json")
+    assert response.status_code == 405
+
+
+def test_malformed_json_is_400(api, roles):
+    response = api.as_(roles.editor_own).post(URL, data="{not json", content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+
+
+def test_an_unsupported_body_type_is_415(api, roles):
+    response = api.as_(roles.editor_own).post(URL, data="<x/>", content_type="application/xml")
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
+
+
+def test_figures_filter_by_cluster_enterprise_year_quarter_status(api, roles, heishan):
+    enterprise = EnterpriseFactory(cluster=Cluster.objects.get(code="pv"))
+    QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=1, status=FigureStatus.APPROVED)
+    QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=2)
+    QuarterlyFigureFactory(cluster=enterprise.cluster, enterprise=enterprise, year=2012, quarter=1)
+    client = api.as_(roles.planner)
+
+    def ids(**params):
+        return [(r["cluster"], r["year"], r["quarter"]) for r in client.get(URL, params).json()["results"]]
+
+    assert ids(cluster=heishan.pk, ordering="quarter") == [(heishan.pk, 2011, 1), (heishan.pk, 2011, 2)]
+    assert ids(enterprise=enterprise.pk) == [(enterprise.cluster_id, 2012, 1)]
+    assert ids(status="approved") == [(heishan.pk, 2011, 1)]
+    assert ids(year=2011, quarter=2) == [(heishan.pk, 2011, 2)]
+    assert ids(by_enterprise="true") == [(enterprise.cluster_id, 2012, 1)]
+    assert ids(cluster_code="heishan-main", year_min=2011, year_max=2011, ordering="-quarter") == [
+        (heishan.pk, 2011, 2), (heishan.pk, 2011, 1)]
+    assert Enterprise.objects.count() == 1
