@@ -34,7 +34,8 @@ lint: install
 
 # Regenerate the translation catalogues after changing strings (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore '.venv/*' --ignore 'staticfiles/*' \
+		--ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean-db:
@@ -43,3 +44,5 @@ clean-db:
 # Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench.
 bench: install
 	$(PY) bench/rollup.py
+	# The API under load (needs wrk: apt-get install -y wrk); reuses the province data just rolled up.
+	$(PY) bench/api.py --reuse

@@ -6,6 +6,7 @@ from jinzhou.settings.base import env
 
 def beat_schedule() -> dict:
     full_hour, full_minute = env.str("ROLLUP_FULL_AT", default="02:30").split(":")
+    reminder_hour, reminder_minute = env.str("FIGURE_REMINDERS_AT", default="08:30").split(":")
     return {
         # Nightly full recompute: repairs anything the incremental path could miss (a cluster moved to
         # another region, a hand edit in the database) at an hour when nobody is entering figures.
@@ -18,5 +19,17 @@ def beat_schedule() -> dict:
         "rollup-sweep": {
             "task": "progress.tasks.rollup_sweep_task",
             "schedule": crontab(minute=f"*/{env.int('ROLLUP_SWEEP_MINUTES', default=5)}"),
+        },
+        # Deadline reminders and the overdue digest once a day, early in the office day: deadlines are
+        # counted in days, so a daily run is enough, and each notice is keyed by day (a rerun adds nothing).
+        "figure-reminders-daily": {
+            "task": "clusters.tasks.figure_reminders_task",
+            "schedule": crontab(hour=int(reminder_hour), minute=int(reminder_minute)),
+        },
+        # The e-mail outbox: notices are sent on commit; this catches those whose message was lost or
+        # whose mail server was down. Every ten minutes keeps a returned-figure notice timely.
+        "notices-sweep": {
+            "task": "entry.tasks.notices_sweep_task",
+            "schedule": crontab(minute=f"*/{env.int('NOTICES_SWEEP_MINUTES', default=10)}"),
         },
     }

@@ -1,12 +1,23 @@
-"""Top-level URLs: login/logout, language switch, admin, the apps."""
+"""Top-level URLs: login/logout, language switch, admin, the apps, the API and its docs, health."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api.health import healthz
 
 urlpatterns = [
     path("", include("clusters.urls")),
+    path("", include("parks.urls")),
+    path("", include("investment.urls")),
+    path("", include("funds.urls")),
+    path("", include("entry.urls")),
     path("", include("progress.urls")),
     path("api/v1/", include("jinzhou.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+    path("tokens/", include("org.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

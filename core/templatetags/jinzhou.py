@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -35,9 +35,9 @@ def percent(ratio: Decimal | None) -> str:
 
 
 GOAL_STATUS_LABELS = {
-    "met": _lazy("met"), "on_track": _lazy("on track"), "at_risk": _lazy("at risk"),
-    "off_track": _lazy("off track"), "missed": _lazy("missed"), "no_data": _lazy("no data"),
-    "manual": _lazy("judged by a planner"),
+    "met": gettext_lazy("met"), "on_track": gettext_lazy("on track"), "at_risk": gettext_lazy("at risk"),
+    "off_track": gettext_lazy("off track"), "missed": gettext_lazy("missed"), "no_data": gettext_lazy("no data"),
+    "manual": gettext_lazy("judged by a planner"),
 }
 
 

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "core",
     "org",
@@ -136,10 +140,81 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# The API (docs/api.md). Token first: an unauthenticated request gets 401 with
+# `WWW-Authenticate: Token`; the browser's session works as well. Every view adds the permission
+# layer (core.access) on top of these defaults; the error shape is core.api.exceptions'.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ReadOrWriteInScope"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "core.api.renderers.CSVRenderer",
+        "core.api.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "core.api.filters.FilterBackend",
+        "core.api.filters.Ordering",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Per token / signed-in user, and per address for anonymous requests. Generous: a dashboard
+    # polling every few seconds never meets them; a runaway client does. Counted in the default
+    # cache (per process unless CACHES points at a shared cache such as Redis).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "user": env.str("API_THROTTLE_USER", default="3000/minute"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
+    "URL_FORMAT_OVERRIDE": "format",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jinzhou industrial-cluster plan API (锦州产业集群规划与进度 API)",
+    "DESCRIPTION": (
+        "Read progress of Jinzhou's industrial-cluster plan, and enter and review quarterly figures. "
+        "Every response is scoped by the caller's department (按部门范围返回数据). Amounts are decimal "
+        "strings; each field states its unit (亿元 = 100 million yuan, 万元 = 10,000 yuan). Errors share "
+        "one shape: `{detail, code, errors}`. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FigureStatusEnum": "clusters.choices.FigureStatus",
+        "FigureSourceEnum": "clusters.choices.FigureSource",
+        "ClusterLevelEnum": "clusters.choices.Level",
+        "GoalKindEnum": "clusters.choices.GoalKind",
+        "ReadinessItemKindEnum": "parks.choices.ReadinessItemKind",
+        "ReadinessStatusEnum": "parks.choices.ReadinessStatus",
+        "RegionKindEnum": "org.models.Region.Kind",
+        "DepartmentKindEnum": "org.models.Department.Kind",
+        "ProjectStageEnum": "investment.choices.ProjectStage",
+        "OriginEnum": "investment.choices.Origin",
+        "CurrencyEnum": "investment.choices.Currency",
+        "ChannelEnum": "investment.choices.Channel",
+        "ProgressScopeEnum": "progress.models.Scope",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_error_responses",
+    ],
 }
 
 # Demo users exist only for local exploration; the command refuses to create them with DEBUG off.
@@ -162,3 +237,36 @@ GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))
 
 # Fault injection for the worker-kill test only: seconds a roll-up waits before committing.
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
+
+# --- Data entry, review, reminders and spreadsheets (issue 3) --------------------------------------
+INSTALLED_APPS += ["django_htmx", "entry"]
+# After authentication, before messages: request.htmx tells a view to answer with a fragment.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
+                  "django_htmx.middleware.HtmxMiddleware")
+
+# E-mail: the console by default (a bare machine prints what it would send).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="jinzhou-clusters@localhost")
+
+# Quarterly figures are due this many days after the quarter's last day.
+ENTRY_DEADLINE_DAYS = env.int("ENTRY_DEADLINE_DAYS", default=15)
+# Editors whose units are not submitted get a reminder this many days before the deadline (each listed day).
+ENTRY_REMINDER_DAYS = env.list("ENTRY_REMINDER_DAYS", cast=int, default=[5, 1])
+# A change against the same quarter last year beyond this ratio (0.5 = ±50 %) needs an explanation.
+ENTRY_OUTLIER_THRESHOLD = Decimal(env.str("ENTRY_OUTLIER_THRESHOLD", default="0.5"))
+# An output value above this (亿元, one reporting unit, one quarter) is a typing error, not a figure:
+# the whole city's industry produced well under 2,000 亿元 a year when the plan was made.
+ENTRY_MAX_OUTPUT = Decimal(env.str("ENTRY_MAX_OUTPUT", default="5000"))
+# Uploads: the explicit check refuses larger files with a message; Django keeps files up to this size
+# in memory and refuses request bodies (other than files) over DATA_UPLOAD_MAX_MEMORY_SIZE.
+ENTRY_UPLOAD_MAX_BYTES = env.int("ENTRY_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
+ENTRY_IMPORT_MAX_ROWS = env.int("ENTRY_IMPORT_MAX_ROWS", default=2000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = ENTRY_UPLOAD_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)

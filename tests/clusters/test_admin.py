@@ -70,7 +70,8 @@ def test_duplicate_quarter_is_refused_with_a_clear_message(client, planner):
     QuarterlyFigureFactory(cluster=Cluster.objects.get(code="heishan-main"), year=2011, quarter=1)
     response = _post(client, planner)
     assert response.status_code == 200
-    assert _errors(response) == {"__all__": ["This cluster already has a figure for that quarter."]}
+    # Chinese is the default language: the message comes from the zh_Hans catalogue.
+    assert _errors(response) == {"__all__": ["该产业集群已有该季度的数据。"]}
     assert QuarterlyFigure.objects.count() == 1
 
 
@@ -80,7 +81,7 @@ def test_cluster_figure_beside_enterprise_figures_is_refused_on_enterprise(clien
     response = _post(client, planner, cluster_code="pv")
     assert response.status_code == 200
     assert list(_errors(response)) == ["enterprise"]
-    assert "reports by enterprise" in _errors(response)["enterprise"][0]
+    assert "按企业填报" in _errors(response)["enterprise"][0]
     assert QuarterlyFigure.objects.count() == 1
 
 
@@ -90,7 +91,7 @@ def test_enterprise_figure_beside_a_cluster_figure_is_refused_on_enterprise(clie
     response = _post(client, planner, cluster_code="pv", enterprise=EnterpriseFactory(cluster=pv).pk)
     assert response.status_code == 200
     assert list(_errors(response)) == ["enterprise"]
-    assert "reports as a whole" in _errors(response)["enterprise"][0]
+    assert "按集群整体填报" in _errors(response)["enterprise"][0]
     assert QuarterlyFigure.objects.count() == 1
 
 

@@ -44,7 +44,7 @@ def test_duplicate_quarter_is_refused(agri_editor):
     _create(agri_editor)
     with pytest.raises(ValidationError) as error:
         _create(agri_editor)
-    assert "already has a figure for that quarter" in str(error.value)
+    assert "该产业集群已有该季度的数据" in str(error.value)  # Chinese by default
     assert QuarterlyFigure.objects.count() == 1
 
 

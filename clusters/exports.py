@@ -1,0 +1,74 @@
+"""The clusters app's list screens as tables for .xlsx / .csv: the same rows the page shows the user."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from entry.sheets import Table
+
+from .models import QuarterlyFigure
+from .selectors import ClusterRow, Completeness, Grid
+
+
+def _percent(ratio) -> str:
+    return "" if ratio is None else f"{ratio * 100:+.1f}%"
+
+
+def cluster_table(rows: list[ClusterRow]) -> Table:
+    return Table(
+        title=_("Industrial clusters"), filename="clusters",
+        headers=[_("Cluster"), _("Name (English)"), _("Level"), _("Regions"), _("Responsible department"),
+                 _("Latest approved quarter"), _("Output value (100 million yuan)"), _("Demo data"),
+                 _("Roll-up pending"), _("Stage targets")],
+        rows=[[
+            row.cluster.name_zh, row.cluster.name_en, row.cluster.get_level_display(),
+            "、".join(str(r) for r in row.cluster.regions.all()), str(row.cluster.responsible_department),
+            _("Q%(quarter)s %(year)s") % {"year": row.latest.year, "quarter": row.latest.quarter} if row.latest else "",
+            row.latest.value if row.latest else None, bool(row.latest and row.latest.demo_units), row.pending,
+            "；".join(goal.description_zh for goal in row.cluster.goals.all()),
+        ] for row in rows],
+    )
+
+
+def grid_table(grid: Grid) -> Table:
+    value = _("Year to date") if grid.mode == "ytd" else _("Quarter's own value")
+    return Table(
+        title=grid.quarter.label, filename=f"figures-{grid.quarter}",
+        headers=[_("Unit code"), _("Cluster"), _("Enterprise"), _("Responsible department"), _("Status"),
+                 f"{value} ({_('100 million yuan')})", _("Previous quarter"), _("Same quarter last year"),
+                 _("Year-on-year change"), _("Needs explanation"), _("Note"), _("Version")],
+        rows=[[
+            row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
+            str(row.unit.cluster.responsible_department),
+            row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous,
+            row.last_year, _percent(row.change), row.outlier, row.figure.note if row.figure else "",
+            row.figure.version if row.figure else None,
+        ] for row in grid.rows],
+    )
+
+
+def figure_table(figures: QuerySet[QuarterlyFigure] | list[QuarterlyFigure], *, title: str, filename: str) -> Table:
+    return Table(
+        title=title, filename=filename,
+        headers=[_("Quarter"), _("Cluster"), _("Enterprise"), _("Responsible department"),
+                 _("Output value (100 million yuan)"), _("Same quarter last year"), _("Status"), _("Source"),
+                 _("Entered by"), _("Note"), _("Version")],
+        rows=[[
+            _("Q%(quarter)s %(year)s") % {"year": f.year, "quarter": f.quarter}, f.cluster.name_zh,
+            f.enterprise.name if f.enterprise else "", str(f.cluster.responsible_department), f.output_value,
+            getattr(f, "last_year_value", None), f.get_status_display(), f.get_source_display(),
+            f.entered_by.get_username() if f.entered_by else "", f.note, f.version,
+        ] for f in figures],
+    )
+
+
+def completeness_table(standing: Completeness) -> Table:
+    return Table(
+        title=standing.quarter.label, filename=f"completeness-{standing.quarter}",
+        headers=[_("Responsible department"), _("Cluster"), _("Enterprise"), _("Status"), _("Deadline"),
+                 _("Overdue")],
+        rows=[[
+            str(row.department), row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
+            row.figure.get_status_display() if row.figure else _("not entered"), standing.deadline, row.overdue,
+        ] for row in standing.rows],
+    )

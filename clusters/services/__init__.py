@@ -1,0 +1,40 @@
+"""Writes to quarterly figures. Every entry path (pages, admin, API, import, commands) calls these.
+
+- `figures`: one figure: create, update, submit, approve, return, reopen;
+- `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none;
+- `reminders`: deadline reminders to editors and the overdue digest to planners (imported from
+  `clusters.services.reminders` directly: it reads through `clusters.selectors`, which reads this).
+"""
+from .figures import (
+    EDITABLE_FIELDS,
+    EDITABLE_STATUSES,
+    change_on,
+    check_entry_rules,
+    figure_approve,
+    figure_create,
+    figure_reopen,
+    figure_return,
+    figure_submit,
+    figure_update,
+    is_outlier,
+    outlier_message,
+    same_quarter_last_year,
+)
+from .quarter import (
+    Conflict,
+    EntryInput,
+    EntryMode,
+    EntryRejected,
+    EntryResult,
+    UnitKey,
+    figures_check_quarter,
+    figures_enter_quarter,
+    parse_output,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS", "EDITABLE_STATUSES", "Conflict", "EntryInput", "EntryMode", "EntryRejected", "EntryResult",
+    "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create", "figure_reopen", "figure_return",
+    "figure_submit", "figure_update", "figures_check_quarter", "figures_enter_quarter", "is_outlier",
+    "outlier_message", "parse_output", "same_quarter_last_year",
+]

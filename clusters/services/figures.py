@@ -1,0 +1,259 @@
+"""Writes to one quarterly figure: create, update, submit, approve, return, reopen.
+
+Each function runs in one transaction, checks the permission layer, validates with the model's
+own rules and records a change reason in the figure's history. Beyond the model's rules, an
+entered value must be for a quarter that is over and below ENTRY_MAX_OUTPUT (a typing error
+otherwise). Returning or reopening a figure queues an e-mail to its editor (the outbox).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import access
+from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from entry.periods import Quarter
+from entry.services import notice_queue
+from org.models import User
+from progress.services import rollup_request
+
+from ..choices import FigureSource, FigureStatus
+from ..models import Cluster, Enterprise, QuarterlyFigure
+
+EDITABLE_FIELDS = ("output_value", "revenue", "tax", "employees", "fixed_asset_investment", "note")
+EDITABLE_STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED)
+
+
+def check_entry_rules(figure: QuarterlyFigure) -> None:
+    """Rules for values people enter, beyond the model's: the quarter is over; the value is plausible."""
+    errors = {}
+    if figure.year and figure.quarter in (1, 2, 3, 4):
+        quarter = Quarter(figure.year, figure.quarter)
+        if not quarter.is_over():
+            errors["quarter"] = _("%(quarter)s is not over yet (it ends on %(end)s); its figures can be entered "
+                                  "after that.") % {"quarter": quarter.label, "end": quarter.last_day.isoformat()}
+    if figure.output_value is not None and figure.output_value > settings.ENTRY_MAX_OUTPUT:
+        errors["output_value"] = _("%(value)s 亿元 in one quarter is implausibly large (the limit is %(limit)s 亿元); "
+                                   "check the unit: figures are in 亿元, not 万元 or 元.") % {
+            "value": figure.output_value, "limit": settings.ENTRY_MAX_OUTPUT}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(figure: QuarterlyFigure, reason: str, user: User) -> QuarterlyFigure:
+    figure.full_clean()
+    figure._change_reason = reason
+    # Who changed it, also when no request is around (admin actions, imports, tasks, commands).
+    figure._history_user = user
+    figure.save()
+    return figure
+
+
+def _lock_cluster(cluster_id: int) -> None:
+    # Serialises writers of one cluster's figures, so the "cluster or enterprises, never both"
+    # check cannot be raced by two concurrent inserts.
+    Cluster.objects.select_for_update().filter(pk=cluster_id).first()
+
+
+@transaction.atomic
+def figure_create(
+    *,
+    user: User,
+    cluster: Cluster,
+    year: int,
+    quarter: int,
+    output_value: Decimal,
+    enterprise: Enterprise | None = None,
+    revenue: Decimal | None = None,
+    tax: Decimal | None = None,
+    employees: int | None = None,
+    fixed_asset_investment: Decimal | None = None,
+    note: str = "",
+    source: str = FigureSource.ENTERED,
+) -> QuarterlyFigure:
+    """Create a draft figure for a reporting unit the user may edit."""
+    if not access.can_edit(user, cluster):
+        raise PermissionDenied(_("You may not enter figures for this cluster."))
+    _lock_cluster(cluster.pk)
+    figure = QuarterlyFigure(
+        cluster=cluster, enterprise=enterprise, year=year, quarter=quarter, output_value=output_value,
+        revenue=revenue, tax=tax, employees=employees, fixed_asset_investment=fixed_asset_investment, note=note,
+        source=source, entered_by=user, entered_at=timezone.now(),
+    )
+    check_entry_rules(figure)
+    return _save(figure, "imported" if source == FigureSource.IMPORTED else "created", user)
+
+
+def _locked_for_edit(*, user: User, figure_id: int, expected_version: int) -> QuarterlyFigure:
+    figure = QuarterlyFigure.objects.select_for_update().get(pk=figure_id)
+    if not access.can_edit(user, figure):
+        raise PermissionDenied(_("You may not change this figure."))
+    if figure.version != expected_version:
+        raise VersionConflict(figure)
+    return figure
+
+
+@transaction.atomic
+def figure_update(
+    *, user: User, figure_id: int, expected_version: int, source: str | None = None, **changes: object
+) -> QuarterlyFigure:
+    """Change the values of a draft or returned figure; refuses if someone saved it in between.
+
+    `source` (optional) records how the new values arrived, e.g. imported from a spreadsheet.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    if figure.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("This figure is %(status)s and locked; it cannot be changed.")
+                              % {"status": figure.get_status_display()})
+    for name, value in changes.items():
+        setattr(figure, name, value)
+    if source:
+        figure.source = source
+    figure.entered_by, figure.entered_at = user, timezone.now()
+    figure.version += 1
+    check_entry_rules(figure)
+    return _save(figure, "imported" if source == FigureSource.IMPORTED else "updated", user)
+
+
+def _transition(figure: QuarterlyFigure, *, to: str, allowed_from: tuple[str, ...], reason: str,
+                user: User) -> QuarterlyFigure:
+    if figure.status not in allowed_from:
+        raise ValidationError(
+            _("A %(status)s figure cannot be %(action)s.")
+            % {"status": figure.get_status_display(), "action": FigureStatus(to).label}
+        )
+    figure.status = to
+    figure.version += 1
+    return _save(figure, reason, user)
+
+
+def same_quarter_last_year(figure: QuarterlyFigure) -> QuarterlyFigure | None:
+    """The same reporting unit's figure for the same quarter a year earlier, if any."""
+    return QuarterlyFigure.objects.filter(
+        cluster_id=figure.cluster_id, enterprise_id=figure.enterprise_id, year=figure.year - 1, quarter=figure.quarter
+    ).first()
+
+
+def change_on(value: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """The relative change of `value` on `base` (0.5 = +50 %); None when it cannot be computed."""
+    if value is None or base is None or base == 0:
+        return None
+    return (value - base) / base
+
+
+def is_outlier(value: Decimal | None, last_year: Decimal | None) -> bool:
+    """A value that differs from the same quarter last year by more than ENTRY_OUTLIER_THRESHOLD
+    (DHIS2-style soft rule: allowed, but only with an explanation). From zero to anything is one too."""
+    if value is None or last_year is None:
+        return False
+    if last_year == 0:
+        return value != 0
+    return abs(change_on(value, last_year)) > settings.ENTRY_OUTLIER_THRESHOLD
+
+
+def outlier_message(value: Decimal, last_year: Decimal) -> str:
+    change = change_on(value, last_year)
+    return _("Output value: %(change)s against the same quarter last year (%(last)s 亿元), beyond ±%(limit)s %%; "
+             "give a short explanation before submitting.") % {
+        "change": f"{change * 100:+.1f} %" if change is not None else _("up from zero"),
+        "last": f"{last_year.normalize():f}", "limit": f"{settings.ENTRY_OUTLIER_THRESHOLD * 100:.0f}",
+    }
+
+
+@transaction.atomic
+def figure_submit(
+    *, user: User, figure_id: int, expected_version: int, require_explanation: bool = False
+) -> QuarterlyFigure:
+    """An editor hands a draft (or returned) figure in for review.
+
+    With `require_explanation` (the entry screen and the import), an outlier against the same
+    quarter last year is refused unless the figure's note explains it.
+    """
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    if require_explanation and not figure.note.strip():
+        last = same_quarter_last_year(figure)
+        if last is not None and is_outlier(figure.output_value, last.output_value):
+            raise ValidationError({"note": outlier_message(figure.output_value, last.output_value)})
+    return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
+
+
+def _require_planner(user: User) -> None:
+    if not user.edits_everything:
+        raise PermissionDenied(_("Only a planner may review figures."))
+
+
+@transaction.atomic
+def figure_approve(*, user: User, figure_id: int, expected_version: int, at: datetime | None = None) -> QuarterlyFigure:
+    """A planner approves a submitted figure; it then counts in the official numbers and is locked."""
+    _require_planner(user)
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    figure.approved_by, figure.approved_at = user, at or timezone.now()
+    figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
+                         user=user)
+    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    return figure
+
+
+@transaction.atomic
+def figure_return(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
+    """A planner sends a submitted figure back, or reopens an approved one; a reason is required."""
+    _require_planner(user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the figure is returned.")})
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    was_approved = figure.status == FigureStatus.APPROVED
+    figure.approved_by, figure.approved_at = None, None
+    figure = _transition(
+        figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.SUBMITTED, FigureStatus.APPROVED),
+        reason=f"returned: {reason.strip()}", user=user,
+    )
+    if was_approved:
+        # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
+        rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    _notify_returned(figure, by=user, reason=reason.strip())
+    return figure
+
+
+@transaction.atomic
+def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
+    """A planner reopens an approved (locked) figure so that it can be corrected; a reason is required.
+
+    The figure leaves the official numbers (the roll-up is redone) and goes back to its editor.
+    """
+    _require_planner(user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the approved figure is reopened.")})
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    figure.approved_by, figure.approved_at = None, None
+    figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.APPROVED,),
+                         reason=f"reopened: {reason.strip()}", user=user)
+    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    _notify_returned(figure, by=user, reason=reason.strip())
+    return figure
+
+
+def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:
+    """Queue an e-mail to whoever entered the figure (sent after commit; the outbox keeps it if the
+    broker is down). Without an editor who can still edit it, the department's editors are told."""
+    recipients = [figure.entered_by] if figure.entered_by and figure.entered_by.can_write else []
+    recipients = [u for u in recipients if u.is_active and u.email and u != by and access.can_edit(u, figure)]
+    if not recipients:
+        recipients = [u for u in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="")
+                      if access.can_edit(u, figure)]
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Figure returned: %(figure)s") % {"figure": figure}
+        body = render_to_string("clusters/email/figure_returned.txt", {
+            "figure": figure, "by": by, "reason": reason, "quarter": Quarter(figure.year, figure.quarter),
+        })
+    for recipient in recipients:
+        notice_queue(key=f"returned:{figure.pk}:v{figure.version}:{recipient.pk}", kind="returned",
+                     recipient=recipient, subject=subject, body=body)

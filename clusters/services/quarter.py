@@ -1,0 +1,331 @@
+"""Writes a whole entry screen, or an imported sheet, for one quarter: every row or none.
+
+Each row goes through the single-figure services (`figures.py`), so the permission layer, the
+model's rules, the entry rules, optimistic locking and the history apply to it exactly as to one
+figure; the rows share one transaction, so one bad row saves nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.exceptions import PermissionDenied, ValidationError
+from entry.periods import Quarter
+from org.models import User
+
+from ..choices import FigureSource
+from ..models import OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
+from .figures import EDITABLE_STATUSES, check_entry_rules, figure_create, figure_submit, figure_update
+
+
+class EntryMode:
+    """What the numbers typed on a screen mean: the quarter's own value, or the year to date (累计)."""
+
+    QUARTER = "quarter"
+    YTD = "ytd"
+    ALL = (QUARTER, YTD)
+
+
+@dataclass(frozen=True)
+class UnitKey:
+    """A reporting unit as forms and sheets name it: "c12" (cluster 12 as a whole) or "e34" (enterprise 34)."""
+
+    kind: str
+    pk: int
+
+    @classmethod
+    def parse(cls, text: object) -> UnitKey | None:
+        text = str(text or "").strip()
+        if len(text) > 1 and text[0] in "ce" and text[1:].isdigit():
+            return cls(text[0], int(text[1:]))
+        return None
+
+    @classmethod
+    def of(cls, cluster_id: int, enterprise_id: int | None) -> UnitKey:
+        return cls("e", enterprise_id) if enterprise_id else cls("c", cluster_id)
+
+    def __str__(self) -> str:
+        return f"{self.kind}{self.pk}"
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """One row as typed: the unit, its value as text ('' = left empty), the note, and the figure
+    version the user saw (None: the user saw no figure)."""
+
+    unit: str
+    value: str
+    note: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row someone else saved after the user read it: what the user typed, and what is there now."""
+
+    unit: str
+    label: str
+    yours: Decimal | None
+    your_note: str
+    current: QuarterlyFigure
+
+
+@dataclass
+class EntryResult:
+    created: list[QuarterlyFigure] = field(default_factory=list)
+    updated: list[QuarterlyFigure] = field(default_factory=list)
+    submitted: list[QuarterlyFigure] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class EntryRejected(Exception):
+    """Nothing was saved. `errors`: unit key ("__all__" for the screen) → messages naming the field;
+    `conflicts`: rows changed by someone else since they were read."""
+
+    def __init__(self, errors: dict[str, list[str]], conflicts: Sequence[Conflict] = ()) -> None:
+        super().__init__("entry rejected")
+        self.errors, self.conflicts = errors, list(conflicts)
+
+
+_PLACES = Decimal(1).scaleb(-OUTPUT_DIGITS["decimal_places"])
+
+
+def _plain(value: Decimal) -> str:
+    """12.5000 → "12.5" for messages."""
+    return f"{value.normalize():f}"
+
+
+def parse_output(text: str) -> tuple[Decimal | None, str | None]:
+    """An output value as typed → (value, None) or (None, the reason it is not one)."""
+    cleaned = str(text).strip().replace(",", "").replace("，", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None, _("Output value: “%(text)s” is not a number.") % {"text": str(text)[:30]}
+    if not value.is_finite():
+        return None, _("Output value: “%(text)s” is not a number.") % {"text": str(text)[:30]}
+    if value < 0:
+        return None, _("Output value: cannot be negative.")
+    if value > settings.ENTRY_MAX_OUTPUT:
+        return None, _("Output value: %(value)s 亿元 in one quarter is implausibly large (the limit is "
+                       "%(limit)s 亿元); check the unit: figures are in 亿元, not 万元 or 元.") % {
+            "value": _plain(value), "limit": settings.ENTRY_MAX_OUTPUT}
+    if value != value.quantize(_PLACES):
+        return None, _("Output value: at most %(places)s decimal places.") % {
+            "places": OUTPUT_DIGITS["decimal_places"]}
+    return value, None
+
+
+def _field_messages(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    labels = {f.name: str(f.verbose_name) for f in QuarterlyFigure._meta.fields}
+    return [f"{labels.get(name, _('Figure')) if name != '__all__' else _('Figure')}: {message}"
+            for name, messages in error.message_dict.items() for message in messages]
+
+
+class _QuarterEntry:
+    """One run of `figures_enter_quarter`: resolves units, then checks and writes row by row."""
+
+    def __init__(self, *, user: User, quarter: Quarter, mode: str, submit: bool, source: str,
+                 write: bool = True) -> None:
+        self.user, self.quarter, self.mode, self.submit, self.source = user, quarter, mode, submit, source
+        self.write = write
+        self.errors: dict[str, list[str]] = {}
+        self.conflicts: list[Conflict] = []
+        self.result = EntryResult()
+
+    def error(self, unit: str, message: str) -> None:
+        self.errors.setdefault(unit, []).append(message)
+
+    def load(self, keys: list[UnitKey]) -> None:
+        cluster_ids = {k.pk for k in keys if k.kind == "c"}
+        enterprise_ids = {k.pk for k in keys if k.kind == "e"}
+        self.enterprises = Enterprise.objects.select_related("cluster").in_bulk(enterprise_ids)
+        cluster_ids |= {e.cluster_id for e in self.enterprises.values()}
+        self.editable = {c.pk: c for c in Cluster.objects.editable_by(self.user).filter(pk__in=cluster_ids)}
+        figures = QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids).filter(
+            Q(year=self.quarter.year, quarter__lte=self.quarter.quarter)
+            | Q(year=self.quarter.year - 1, quarter=self.quarter.quarter)
+        )
+        self.figures = {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in figures}
+
+    @staticmethod
+    def slot(cluster: Cluster, enterprise: Enterprise | None, quarter: Quarter) -> tuple:
+        return cluster.pk, enterprise.pk if enterprise else None, quarter.year, quarter.quarter
+
+    def unit(self, key: UnitKey) -> tuple[Cluster, Enterprise | None] | None:
+        if key.kind == "e":
+            enterprise = self.enterprises.get(key.pk)
+            cluster = self.editable.get(enterprise.cluster_id) if enterprise else None
+            return (cluster, enterprise) if cluster else None
+        cluster = self.editable.get(key.pk)
+        return (cluster, None) if cluster else None
+
+    def own_value(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, typed: Decimal) -> Decimal | None:
+        """The quarter's own value: as typed, or derived from a year-to-date value."""
+        if self.mode != EntryMode.YTD:
+            return typed
+        earlier = [self.figures.get(self.slot(cluster, enterprise, q)) for q in self.quarter.earlier_in_year()]
+        missing = [q for q, f in zip(self.quarter.earlier_in_year(), earlier, strict=True) if f is None]
+        if missing:
+            self.error(unit, _("Output value: a year-to-date value needs the earlier quarters of the year first "
+                               "(%(missing)s missing); enter them, or switch to the quarter's own value.")
+                       % {"missing": "、".join(q.label for q in missing)})
+            return None
+        own = typed - sum((f.output_value for f in earlier), Decimal(0))
+        if own < 0:
+            self.error(unit, _("Output value: the year-to-date value %(ytd)s is below the sum of the earlier "
+                               "quarters (%(earlier)s).") % {"ytd": _plain(typed), "earlier": _plain(typed - own)})
+            return None
+        return own
+
+    def row(self, entry: EntryInput) -> None:
+        key = UnitKey.parse(entry.unit)
+        resolved = self.unit(key) if key else None
+        if resolved is None:
+            self.error(entry.unit, _("Reporting unit: not one you may enter figures for."))
+            return
+        cluster, enterprise = resolved
+        unit, label = str(key), str(enterprise or cluster)
+        slot = self.slot(cluster, enterprise, self.quarter)
+        figure = self.figures.get(slot)
+        note = (entry.note or "").strip()
+        if str(entry.value).strip() == "":
+            if figure is not None and entry.version is None:
+                self.conflicts.append(Conflict(unit, label, None, note, figure))  # someone entered it meanwhile
+            elif figure is not None:
+                self.error(unit, _("Output value: required; a saved figure cannot be emptied."))
+            elif self.submit:
+                self.error(unit, _("Output value: required before the quarter can be submitted."))
+            return
+        typed, problem = parse_output(entry.value)
+        if problem:
+            self.error(unit, problem)
+            return
+        own = self.own_value(unit, cluster, enterprise, typed)
+        if own is None:
+            return
+        if figure is not None and figure.version != entry.version and (own != figure.output_value
+                                                                       or note != figure.note):
+            self.conflicts.append(Conflict(unit, label, own, note, figure))
+            return
+        if figure is None:
+            self.create(unit, cluster, enterprise, own, note)
+        elif own != figure.output_value or note != figure.note:
+            if figure.status not in EDITABLE_STATUSES:
+                self.error(unit, _("Output value: this figure is %(status)s and locked; ask a planner to reopen it.")
+                           % {"status": figure.get_status_display()})
+                return
+            self.update(unit, figure, own, note)
+        else:
+            self.result.unchanged += 1
+        if self.submit and unit not in self.errors:
+            self.submit_figure(unit, self.figures[slot])
+
+    def create(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, own: Decimal, note: str) -> None:
+        if not self.write:
+            self.validate(unit, QuarterlyFigure(cluster=cluster, enterprise=enterprise, year=self.quarter.year,
+                                                quarter=self.quarter.quarter, output_value=own, note=note))
+            return
+        try:
+            figure = figure_create(user=self.user, cluster=cluster, enterprise=enterprise, year=self.quarter.year,
+                                   quarter=self.quarter.quarter, output_value=own, note=note, source=self.source)
+        except ValidationError as error:
+            for message in _field_messages(error):
+                self.error(unit, message)
+            return
+        self.figures[self.slot(cluster, enterprise, self.quarter)] = figure
+        self.result.created.append(figure)
+
+    def update(self, unit: str, figure: QuarterlyFigure, own: Decimal, note: str) -> None:
+        if not self.write:
+            figure.output_value, figure.note = own, note
+            self.validate(unit, figure)
+            return
+        source = self.source if self.source == FigureSource.IMPORTED else None
+        try:
+            saved = figure_update(user=self.user, figure_id=figure.pk, expected_version=figure.version,
+                                  source=source, output_value=own, note=note)
+        except ValidationError as error:
+            for message in _field_messages(error):
+                self.error(unit, message)
+            return
+        self.figures[(saved.cluster_id, saved.enterprise_id, saved.year, saved.quarter)] = saved
+        self.result.updated.append(saved)
+
+    def validate(self, unit: str, figure: QuarterlyFigure) -> None:
+        """The checks a save would make, without writing (reads only): for checking a row as it is typed."""
+        try:
+            check_entry_rules(figure)
+            figure.full_clean()
+        except ValidationError as error:
+            for message in _field_messages(error):
+                self.error(unit, message)
+
+    def submit_figure(self, unit: str, figure: QuarterlyFigure) -> None:
+        if figure.status not in EDITABLE_STATUSES:
+            return
+        try:
+            saved = figure_submit(user=self.user, figure_id=figure.pk, expected_version=figure.version,
+                                  require_explanation=True)
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(unit, message)
+            return
+        self.result.submitted.append(saved)
+
+
+def _run(entries: Sequence[EntryInput], run: _QuarterEntry) -> EntryResult:
+    if not run.user.can_write:
+        raise PermissionDenied(_("You may not enter figures."))
+    if not run.quarter.is_over():
+        raise EntryRejected({"__all__": [
+            _("%(quarter)s is not over yet (it ends on %(end)s); its figures can be entered after that.")
+            % {"quarter": run.quarter.label, "end": run.quarter.last_day.isoformat()}]})
+    run.load([k for k in (UnitKey.parse(e.unit) for e in entries) if k])
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.unit in seen:
+            run.error(entry.unit, _("Reporting unit: appears more than once."))
+            continue
+        seen.add(entry.unit)
+        run.row(entry)
+    if run.errors or run.conflicts:
+        raise EntryRejected(run.errors, run.conflicts)
+    return run.result
+
+
+@transaction.atomic
+def figures_enter_quarter(
+    *, user: User, quarter: Quarter, entries: Sequence[EntryInput], mode: str = EntryMode.QUARTER,
+    submit: bool = False, source: str = FigureSource.ENTERED, dry_run: bool = False,
+) -> EntryResult:
+    """Save a whole entry screen (or imported sheet) for one quarter: all rows, or nothing.
+
+    Each row is a reporting unit the user may edit; its value is the quarter's own or, in YTD mode,
+    the year to date, from which the quarter's own value is derived (the earlier quarters must be
+    there). Empty rows are skipped when saving a draft and refused when submitting. A row changed by
+    someone else since the user read it is a conflict; a submitted or approved row is locked.
+    With `submit`, every row is then submitted, and an outlier needs its note filled in.
+    Raises `EntryRejected` (and saves nothing) if any row fails; `dry_run` writes everything and
+    rolls back, for a preview that shows exactly what an import would do.
+    """
+    result = _run(entries, _QuarterEntry(user=user, quarter=quarter, mode=mode, submit=submit, source=source))
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+def figures_check_quarter(*, user: User, quarter: Quarter, entries: Sequence[EntryInput],
+                          mode: str = EntryMode.QUARTER) -> None:
+    """The checks of `figures_enter_quarter` (as a draft save) without writing anything, not even in a
+    rolled-back transaction: for checking rows as they are typed. Raises `EntryRejected`."""
+    _run(entries, _QuarterEntry(user=user, quarter=quarter, mode=mode, submit=False, source=FigureSource.ENTERED,
+                                write=False))

@@ -1,0 +1,36 @@
+"""Forms of the funds app; choices offer only what the user may see (the permission layer)."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster
+from org.models import Region
+from parks.models import Park
+
+from .models import MONEY_DIGITS, Fund
+
+
+class DisbursementForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
+    region = forms.ModelChoiceField(label=_("recipient region"), queryset=Region.objects.none())
+    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
+    cluster = forms.ModelChoiceField(label=_("cluster"), queryset=Cluster.objects.none(), required=False)
+    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=0, **MONEY_DIGITS)
+    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}),
+                              initial=timezone.localdate)
+    purpose = forms.CharField(label=_("purpose"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.editable_by(user).order_by("code")
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["park"].queryset = Park.objects.visible_to(user)
+        self.fields["cluster"].queryset = Cluster.objects.visible_to(user)
+
+
+class MatchingFundForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all())
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year)
+    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=0, **MONEY_DIGITS)
+    established_on = forms.DateField(label=_("established on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("projects/", views.project_list, name="project-list-page"),
+    path("projects/<int:pk>/", views.project_detail, name="project-page"),
+]

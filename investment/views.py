@@ -1,0 +1,86 @@
+"""Investment project pages: the list (with exports), a project's stages, moves and history."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clusters.views import export_format
+from core import access
+from core.exceptions import VersionConflict
+from entry.history import object_history
+from entry.sheets import Table, table_response
+
+from . import selectors, services
+from .choices import ProjectStage
+from .forms import StageMoveForm
+
+
+def _project_table(projects) -> Table:
+    return Table(
+        title=_("Investment projects"), filename="projects",
+        headers=[_("Project"), _("Key project"), _("Stage"), _("In this stage since"), _("Cluster"), _("Park"),
+                 _("Region"), _("Investor"), _("Origin of capital"), _("Planned investment (100 million)"),
+                 _("Currency"), _("Capacity"), _("Channel"), _("Demo data")],
+        rows=[[p.name, p.is_key, p.get_stage_display(), p.stage_since, str(p.cluster or ""), str(p.park or ""),
+               str(p.region or ""), p.investor, p.get_origin_display(), p.planned_amount, p.currency,
+               f"{p.capacity} {p.capacity_unit}" if p.capacity is not None else "", p.get_channel_display(),
+               p.is_demo] for p in projects],
+    )
+
+
+@login_required
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    stage = int(stage) if stage.isdigit() and int(stage) in ProjectStage.values else None
+    projects = list(selectors.project_rows(user=request.user, stage=stage))
+    if fmt := export_format(request):
+        return table_response(_project_table(projects), fmt)
+    return render(request, "investment/project_list.html", {
+        "projects": projects, "stage": stage, "stages": ProjectStage.choices,
+        "export_query": f"stage={stage}" if stage else "",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the project's stages, moves and history. POST: move it to another stage."""
+    project = selectors.project_for_page(user=request.user, pk=pk)
+    if project is None:
+        raise Http404
+    form = StageMoveForm(initial={"expected_stage": project.stage, "to_stage": min(project.stage + 1, 5)})
+    status = 200
+    if request.method == "POST":
+        form = StageMoveForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.project_advance_stage(user=request.user, project_id=project.pk,
+                                               expected_stage=data["expected_stage"], to_stage=data["to_stage"],
+                                               moved_on=data["moved_on"], note=data["note"])
+                messages.success(request, _("%(project)s moved to: %(stage)s") % {
+                    "project": project, "stage": ProjectStage(data["to_stage"]).label})
+                return HttpResponseRedirect(reverse("project-page", args=[project.pk]))
+            except VersionConflict as conflict:
+                status = 409
+                form.add_error(None, _("Someone else moved this project meanwhile (now: %(stage)s); nothing was "
+                                       "saved. Check its stage and try again.")
+                               % {"stage": conflict.current.get_stage_display()})
+                form.data = form.data.copy()
+                form.data["expected_stage"] = conflict.current.stage
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            project = selectors.project_for_page(user=request.user, pk=pk)
+    return render(request, "investment/project_detail.html", {
+        "project": project, "form": form, "may_edit": access.can_edit(request.user, project),
+        "stages": ProjectStage.choices, "history": object_history(project),
+        "history_label": "investment.project", "history_pk": project.pk,
+    }, status=status)

@@ -1,0 +1,31 @@
+"""Forms of the parks app. `seen` carries the `updated_at` the user read (optimistic locking)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ReadinessStatus
+from .models import AREA_DIGITS, FLOOR_DIGITS
+
+
+class SeenMixin(forms.Form):
+    # ISO 8601 with microseconds (initial values are given as `updated_at.isoformat()`).
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+
+class ParkProgressForm(SeenMixin):
+    area_km2 = forms.DecimalField(label=_("current area (km²)"), required=False, min_value=0, **AREA_DIGITS)
+    factory_built_m2 = forms.DecimalField(label=_("standard factory space built (m²)"), min_value=0, **FLOOR_DIGITS)
+
+
+class ReadinessItemForm(SeenMixin):
+    status = forms.ChoiceField(label=_("status"), choices=ReadinessStatus.choices)
+    completed_on = forms.DateField(label=_("completed on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ReadinessStatus.DONE and not data.get("completed_on"):
+            self.add_error("completed_on", _("Enter the date the item was completed."))
+        if data.get("status") != ReadinessStatus.DONE and data.get("completed_on"):
+            self.add_error("completed_on", _("Only a completed item has a completion date."))
+        return data
