@@ -171,15 +171,15 @@ def outlier_message(value: Decimal, last_year: Decimal) -> str:
 
 @transaction.atomic
 def figure_submit(
-    *, user: User, figure_id: int, expected_version: int, require_explanation: bool = False
+    *, user: User, figure_id: int, expected_version: int
 ) -> QuarterlyFigure:
     """An editor hands a draft (or returned) figure in for review.
 
-    With `require_explanation` (the entry screen and the import), an outlier against the same
+    Every entry path (screen, import, API, admin) meets the same rule: an outlier against the same
     quarter last year is refused unless the figure's note explains it.
     """
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
-    if require_explanation and not figure.note.strip():
+    if not figure.note.strip():
         last = same_quarter_last_year(figure)
         if last is not None and is_outlier(figure.output_value, last.output_value):
             raise ValidationError({"note": outlier_message(figure.output_value, last.output_value)})

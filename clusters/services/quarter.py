@@ -273,8 +273,7 @@ class _QuarterEntry:
         if figure.status not in EDITABLE_STATUSES:
             return
         try:
-            saved = figure_submit(user=self.user, figure_id=figure.pk, expected_version=figure.version,
-                                  require_explanation=True)
+            saved = figure_submit(user=self.user, figure_id=figure.pk, expected_version=figure.version)
         except ValidationError as error:
             for message in error.messages:
                 self.error(unit, message)
