@@ -49,8 +49,8 @@ def test_the_year_picker_changes_the_numbers(client, planner, two_years):
     client.force_login(planner)
     in_2011 = client.get(reverse("goal-page"), {"year": 2011}).content.decode()
     in_2012 = client.get(reverse("goal-page"), {"year": 2012}).content.decode()
-    assert "150.0000" in in_2011
-    assert "180.0000" in in_2012
+    assert "150.00" in in_2011
+    assert "180.00" in in_2012
 
 
 def test_garbage_year_falls_back_to_the_latest_year(client, planner, two_years):
