@@ -6,8 +6,16 @@ from .models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMov
 
 
 class StageMoveInline(ChildInline):
+    """Stage moves are made on the project page through `project_advance_stage`; here they are history."""
+
     model = ProjectStageMove
-    fields = ("from_stage", "to_stage", "moved_on", "note", "moved_by")
+    fields = readonly_fields = ("from_stage", "to_stage", "moved_on", "note", "moved_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Project)
@@ -18,10 +26,20 @@ class ProjectAdmin(ScopedAdmin):
     search_fields = ("name", "investor")
     inlines = [StageMoveInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An existing project changes stage only through the service, which records the move.
+        return ("stage", "stage_since") if obj else ()
+
 
 @admin.register(ProjectStageMove)
 class ProjectStageMoveAdmin(ScopedAdmin):
     list_display = ("project", "from_stage", "to_stage", "moved_on")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(InvestmentTarget)

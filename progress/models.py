@@ -27,7 +27,18 @@ class Scope(models.TextChoices):
     CITY = "city", _("whole city")
 
 
-class Progress(models.Model):
+class RollupStamped(models.Model):
+    """What every roll-up row carries: how many demo rows fed it, and from which data, when."""
+
+    demo_units = models.PositiveIntegerField(_("contributing demo rows"))
+    data_version = models.BigIntegerField(_("data version"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        abstract = True
+
+
+class Progress(RollupStamped):
     """Output value (亿元) of one scope for one quarter (or, with quarter 0, one whole year)."""
 
     scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
@@ -41,9 +52,6 @@ class Progress(models.Model):
     yoy_growth = models.DecimalField(_("year-on-year growth"), **GROWTH_DIGITS, null=True)
     ytd_yoy_growth = models.DecimalField(_("year-to-date growth on last year"), **GROWTH_DIGITS, null=True)
     units = models.PositiveIntegerField(_("contributing rows"))
-    demo_units = models.PositiveIntegerField(_("contributing demo rows"))
-    data_version = models.BigIntegerField(_("data version"))
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         verbose_name = _("progress roll-up")
@@ -58,7 +66,7 @@ class Progress(models.Model):
         return f"{self.scope}:{self.scope_id} {self.year}Q{self.quarter}"
 
 
-class InflowProgress(models.Model):
+class InflowProgress(RollupStamped):
     """City-wide investment actually received per quarter and origin, against the year's target."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -68,9 +76,6 @@ class InflowProgress(models.Model):
     value = models.DecimalField(_("amount (100 million)"), **VALUE_DIGITS)
     ytd_value = models.DecimalField(_("year to date (100 million)"), **VALUE_DIGITS)
     target = models.DecimalField(_("year's target (100 million)"), **VALUE_DIGITS, null=True)
-    demo_units = models.PositiveIntegerField(_("contributing demo rows"))
-    data_version = models.BigIntegerField(_("data version"))
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         verbose_name = _("investment inflow roll-up")
@@ -83,7 +88,7 @@ class InflowProgress(models.Model):
         return f"{self.origin} {self.year}Q{self.quarter}"
 
 
-class IndicatorProgress(models.Model):
+class IndicatorProgress(RollupStamped):
     """A city indicator's actual for a quarter beside its target, and whether it is met."""
 
     indicator = models.ForeignKey(CityIndicator, on_delete=models.CASCADE, related_name="progress")
@@ -92,9 +97,6 @@ class IndicatorProgress(models.Model):
     value_percent = models.DecimalField(_("actual (%)"), max_digits=5, decimal_places=2)
     target_percent = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=2)
     met = models.BooleanField(_("met"))
-    demo_units = models.PositiveIntegerField(_("contributing demo rows"))
-    data_version = models.BigIntegerField(_("data version"))
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         verbose_name = _("indicator roll-up")
