@@ -1,8 +1,9 @@
 """Reads of the roll-up tables, scoped through the one permission layer and flagged when pending."""
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
 
 from clusters.models import Cluster
 from org.models import Region, User
+from plan.data import PLAN_YEAR
 
 from .models import Progress, RollupMark, Scope
 
@@ -55,3 +56,12 @@ def pending_clusters(cluster_ids: list[int]) -> set[int]:
     """Clusters with any change not yet rolled up (any year). One query."""
     return set(RollupMark.objects.filter(cluster_id__in=cluster_ids, version__gt=F("done_version"))
                .values_list("cluster_id", flat=True))
+
+
+def latest_period() -> tuple[int, int]:
+    """The latest (year, quarter) the city roll-up holds; the plan's first quarter when empty. Two queries."""
+    year = Progress.objects.filter(scope=Scope.CITY, quarter__gt=0).aggregate(year=Max("year"))["year"]
+    if year is None:
+        return PLAN_YEAR, 1
+    quarter = Progress.objects.filter(scope=Scope.CITY, year=year, quarter__gt=0).aggregate(q=Max("quarter"))["q"]
+    return year, quarter

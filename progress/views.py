@@ -1,6 +1,5 @@
 """Goal evaluation and assessment ranking pages: thin views over progress.goals and progress.ranking."""
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -8,23 +7,15 @@ from clusters.models import StageGoal
 
 from .forms import QuarterForm, YearForm
 from .goals import evaluate_goals
-from .models import Progress, Scope
 from .ranking import assessment_ranking
-
-
-def _latest_period() -> tuple[int, int]:
-    latest = Progress.objects.filter(scope=Scope.CITY, quarter__gt=0).aggregate(year=Max("year"))["year"]
-    if latest is None:
-        return 2011, 1
-    quarter = Progress.objects.filter(scope=Scope.CITY, year=latest, quarter__gt=0).aggregate(q=Max("quarter"))["q"]
-    return latest, quarter
+from .selectors import latest_period
 
 
 @login_required
 def goal_list(request: HttpRequest) -> HttpResponse:
     """Every stage goal the user may see, evaluated for a year, with its projection and the method."""
     form = YearForm(request.GET)
-    year = (form.cleaned_data.get("year") if form.is_valid() else None) or _latest_period()[0]
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or latest_period()[0]
     goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
     evaluations = evaluate_goals(year=year, goals=goals)
     return render(request, "progress/goal_list.html", {"form": form, "year": year, "evaluations": evaluations})
@@ -34,7 +25,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     """The assessment ranking (考核评比) of regions and departments for a chosen quarter, with its parts."""
     form = QuarterForm(request.GET)
-    latest_year, latest_quarter = _latest_period()
+    latest_year, latest_quarter = latest_period()
     cleaned = form.cleaned_data if form.is_valid() else {}
     year, quarter = cleaned.get("year") or latest_year, cleaned.get("quarter") or latest_quarter
     ranked = assessment_ranking(year=year, quarter=quarter)

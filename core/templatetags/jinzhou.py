@@ -44,3 +44,15 @@ GOAL_STATUS_LABELS = {
 @register.filter
 def goal_status(status: str) -> str:
     return str(GOAL_STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def cell(value: object) -> str:
+    """A table cell as the page shows it: amounts with two decimals and separators, — when empty."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)

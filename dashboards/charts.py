@@ -1,0 +1,130 @@
+"""Charts as data: an Apache ECharts option built here, drawn by static/js/charts.js.
+
+A `Chart` carries its ECharts option and the table behind it (`entry.sheets.Table`): the table
+is the chart's text alternative on the page, its .xlsx/.csv download and what tests compare with
+the API. Values stay `Decimal` and travel to the browser as strings ("123.45"), which ECharts
+reads as numbers on a value axis; nothing here turns money into floats.
+
+Every chart turns on ECharts' `aria` support: decal patterns on bars and areas (so series stay
+apart when printed in greyscale) and a generated description for screen readers.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from entry.sheets import Table
+
+# Colours that stay distinguishable in greyscale: each step differs in lightness, not just hue.
+PALETTE = ["#1f4e79", "#e07b24", "#6b6b6b", "#2e8b57", "#0b0b0b", "#b9a0d6", "#a52a2a", "#9ac6e8"]
+THRESHOLD_COLOUR = "#a52a2a"
+
+
+@dataclass
+class Chart:
+    """One chart on a dashboard: `key` names it in the page and in `?chart=<key>&export=csv`."""
+
+    key: str
+    title: str
+    option: dict
+    table: Table
+    demo: bool = False
+    note: str = ""
+    kind: str = field(default="bar")
+
+    downloads: dict[str, str] = field(default_factory=dict)  # format → query string, set when rendered
+
+    @property
+    def empty(self) -> bool:
+        return not self.table.rows
+
+    @property
+    def element_id(self) -> str:
+        """The id of the page's JSON data block that holds the option."""
+        return f"chart-data-{self.key}"
+
+
+def _number(value: Decimal | int | None) -> str | int | None:
+    """A value as ECharts reads it: Decimals as exact strings, None as a gap."""
+    if value is None:
+        return None
+    return value if isinstance(value, int) else str(value)
+
+
+def _base(title: str) -> dict:
+    return {
+        "color": PALETTE,
+        "animation": False,  # printed pages and screenshots show the final state
+        "aria": {"enabled": True, "decal": {"show": True}, "label": {"description": title}},
+        "grid": {"left": 8, "right": 24, "top": 48, "bottom": 8, "containLabel": True},
+        "tooltip": {"trigger": "axis", "confine": True},
+        "legend": {"top": 0, "type": "scroll"},
+    }
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[Decimal | int | None]
+    kind: str = "bar"  # "bar" or "line"
+    stack: str | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A horizontal target line (e.g. 100亿元) drawn across a value chart."""
+
+    label: str
+    value: Decimal
+
+
+def axis_chart(*, categories: Sequence[str], series: Sequence[Series], unit: str,
+               thresholds: Sequence[Threshold] = (), horizontal: bool = False) -> dict:
+    """Bars and/or lines over categories (clusters, quarters), with optional target lines."""
+    option = _base(unit)
+    category_axis = {"type": "category", "data": list(categories), "axisLabel": {"interval": 0, "hideOverlap": True}}
+    value_axis = {"type": "value", "name": unit}
+    option["xAxis"], option["yAxis"] = (value_axis, category_axis) if horizontal else (category_axis, value_axis)
+    option["series"] = [
+        {"name": s.name, "type": s.kind, "data": [_number(v) for v in s.values],
+         **({"stack": s.stack} if s.stack else {}), **({"connectNulls": False} if s.kind == "line" else {})}
+        for s in series
+    ]
+    if thresholds and option["series"]:
+        axis = "xAxis" if horizontal else "yAxis"
+        option["series"][0]["markLine"] = {
+            "symbol": "none", "silent": True,
+            "lineStyle": {"color": THRESHOLD_COLOUR, "type": "dashed"},
+            "label": {"formatter": "{b}", "position": "insideEndTop"},
+            "data": [{"name": t.label, axis: _number(t.value)} for t in thresholds],
+        }
+    return option
+
+
+def funnel_chart(*, stages: Sequence[tuple[str, int]], unit: str) -> dict:
+    """A pipeline funnel: one block per stage, widest first, each labelled with its count."""
+    option = _base(unit)
+    option["tooltip"] = {"trigger": "item"}
+    option["series"] = [{
+        "name": unit, "type": "funnel", "sort": "none", "gap": 2, "minSize": "8%", "left": "10%", "width": "80%",
+        "label": {"show": True, "position": "inside", "formatter": "{b}: {c}"},
+        "data": [{"name": name, "value": count} for name, count in stages],
+    }]
+    return option
+
+
+def pie_chart(*, parts: Sequence[tuple[str, Decimal | None]], unit: str) -> dict:
+    """Shares of a whole (enterprises in a cluster's output)."""
+    option = _base(unit)
+    option["tooltip"] = {"trigger": "item", "formatter": "{b}: {c} ({d}%)"}
+    option["series"] = [{"name": unit, "type": "pie", "radius": ["35%", "70%"], "top": 32,
+                         "data": [{"name": name, "value": _number(value)} for name, value in parts]}]
+    return option
+
+
+def demo_title(title: str, demo: bool) -> str:
+    """A chart title that says so when demo rows fed it."""
+    return f"{title}（{_('demo data')}）" if demo else title
