@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -85,7 +86,9 @@ def entries_from_post(data) -> list[EntryInput]:
 class UploadForm(forms.Form):
     """A filled-in quarterly template. The size is checked here too, so the answer is a clear message."""
 
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    # The name must say .xlsx; entry.sheets.open_workbook then checks the content (zip, then workbook).
+    file = forms.FileField(label=_("Excel file (.xlsx)"), validators=[
+        FileExtensionValidator(allowed_extensions=settings.ENTRY_UPLOAD_EXTENSIONS)])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

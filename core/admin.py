@@ -6,11 +6,38 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import access
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """The sidebar filter of a foreign key, offering only the related rows the user may view.
+
+    Django's own filter lists every row of the related model: the names of other departments' clusters
+    or parks would show in the sidebar of a list that is otherwise scoped.
+    """
+
+    def field_choices(self, field, request: HttpRequest, model_admin):
+        related = field.remote_field.model
+        if not hasattr(related, "access"):
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rows = access.visible_to(related._default_manager.all(), request.user)
+        return [(row.pk, str(row)) for row in rows.order_by(*ordering)]
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """Lists only what the user may view; changes only what the user may edit; history on every object."""
 
     def get_queryset(self, request: HttpRequest):
         return access.visible_to(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request: HttpRequest):
+        # Every foreign-key filter offers only what the user may view (see ScopedRelatedFieldListFilter).
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation and field.many_to_one:
+                    entry = (entry, ScopedRelatedFieldListFilter)
+            scoped.append(entry)
+        return scoped
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         # Access is decided by the permission layer, not by Django's per-model permissions.

@@ -108,6 +108,9 @@ def table_response(table: Table, fmt: str) -> HttpResponse:
 
 # --- reading ------------------------------------------------------------------------------------------
 
+ZIP_MAGIC = b"PK\x03\x04"
+
+
 class SheetError(Exception):
     """The upload as a whole is refused; `message` says why, for the user."""
 
@@ -125,7 +128,8 @@ def open_workbook(upload: UploadedFile) -> openpyxl.Workbook:
     data = upload.read()
     not_xlsx = _("This file is not an Excel workbook (.xlsx). Download the template, fill it in and upload it "
                  "without changing its format.")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    # By content, not by name: an .xlsx is a zip archive whose first entry starts with a local file header.
+    if not data.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
         raise SheetError(not_xlsx)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

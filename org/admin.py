@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
 
-from .models import Department, Region, User
+from .models import Department, Region, SecurityEvent, User
 
 
 @admin.register(Region)
@@ -44,3 +44,30 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security audit, read-only, for planners and superusers: nobody adds, changes or deletes a row."""
+
+    list_display = ("at", "kind", "username", "user", "actor", "ip")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip", "user__username", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("user", "actor")
+    readonly_fields = ("at", "kind", "user", "username", "actor", "ip", "details")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.edits_everything
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

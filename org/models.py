@@ -1,6 +1,7 @@
 """Territorial regions, departments and users with their role."""
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,3 +120,49 @@ class User(AbstractUser):
     @property
     def can_write(self) -> bool:
         return self.edits_everything or self.role == self.Role.EDITOR
+
+
+class SecurityEvent(models.Model):
+    """One audited event: a sign-in, a failed or locked-out sign-in, a sign-out, or a change to what a user
+    may do (role, department, staff/superuser/active flags, groups, permissions, API token).
+
+    Written only by the receivers in `org.audit`; nobody edits or deletes a row (the admin is read-only).
+    `user` is the account concerned, `actor` who did it (empty for a sign-in attempt or a command).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOCKED_OUT = "locked_out", _("locked out")
+        LOGOUT = "logout", _("signed out")
+        USER_CREATED = "user_created", _("user created")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        DEPARTMENT_CHANGED = "department_changed", _("department changed")
+        STAFF_CHANGED = "staff_changed", _("staff status changed")
+        SUPERUSER_CHANGED = "superuser_changed", _("superuser status changed")
+        ACTIVE_CHANGED = "active_changed", _("active status changed")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        GROUPS_CHANGED = "groups_changed", _("groups changed")
+        PERMISSIONS_CHANGED = "permissions_changed", _("permissions changed")
+        GROUP_PERMISSIONS_CHANGED = "group_permissions_changed", _("group permissions changed")
+        TOKEN_CREATED = "token_created", _("API token issued")
+        TOKEN_DELETED = "token_deleted", _("API token revoked")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="security_events")
+    username = models.CharField(_("user name"), max_length=150, blank=True,
+                                help_text=_("As typed for a sign-in attempt; kept when the user is deleted."))
+    actor = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

@@ -1,4 +1,5 @@
-"""The API token page: planners issue and revoke tokens for users (API clients above all)."""
+"""The API token page: planners issue and revoke tokens for users (API clients above all); the lockout page."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,3 +32,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return redirect("tokens")
     users = User.objects.select_related("department", "auth_token").order_by("-is_active", "role", "username")
     return render(request, "org/tokens.html", {"users": users})
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in during a lockout (AXES_LOCKOUT_CALLABLE): 429 with a page that says why."""
+    return render(request, "registration/locked_out.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }, status=429)
