@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check messages clean-db bench
+.PHONY: run serve test install lint check messages clean-db bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,6 +23,12 @@ run: install
 	@echo "Demo users (DEBUG only):"
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production stack on this machine (docs/deploy.md): migrate, collectstatic, then gunicorn, a Celery
+# worker and beat with jinzhou.settings.production; Ctrl-C stops all three. Needs DATABASE_URL
+# (PostgreSQL), REDIS_URL and SECRET_KEY; on plain HTTP also SECURE_SSL_REDIRECT=0 and friends.
+serve: install
+	PYTHON=$(PY) bin/serve
 
 test: install
 	$(PY) -m pytest
@@ -46,3 +52,8 @@ bench: install
 	$(PY) bench/rollup.py
 	# The API under load (needs wrk: apt-get install -y wrk); reuses the province data just rolled up.
 	$(PY) bench/api.py --reuse
+
+# Screenshots of every dashboard page at 1366×768 as the planner and a department viewer (by hand, not in
+# the test suite): builds a throwaway SQLite demo database, serves it, drives /usr/bin/chromium.
+screenshots: install
+	$(PY) docs/screenshots/take.py
