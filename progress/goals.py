@@ -11,6 +11,9 @@ Method (shown on the pages that display it):
   deadline, (target / value) ^ (1 / years left) − 1, beside the CAGR achieved from the first
   full year to that latest one. On track when achieved ≥ needed; at risk when achieved falls short
   by at most `GOAL_AT_RISK_MARGIN` (default 5 percentage points); off track otherwise.
+- a goal is judged on the chosen year or, once its deadline has passed, on its deadline year; it
+  is missed only when its deadline year is complete (four quarters in) and short of the target —
+  while the deadline year is under way it is judged on its trend.
 - projection, for count goals: each cluster's latest full year grown at its achieved CAGR to the
   deadline; the number of clusters projected at or above the threshold.
 """
@@ -53,6 +56,12 @@ class ClusterSeries:
 
     def full_years(self, up_to: int) -> list[int]:
         return sorted(y for y, (_, quarters) in self.years.items() if quarters == 4 and y <= up_to)
+
+    def closed(self, year: int, deadline: int) -> bool:
+        """Is `year` the deadline year (or later) and are all four of its quarters in? Only then can a
+        goal be missed; during the deadline year it is judged on its trend like any other year."""
+        entry = self.years.get(year)
+        return year > deadline or (year == deadline and entry is not None and entry[1] == 4)
 
     def achieved_cagr(self, up_to: int) -> Decimal | None:
         full = self.full_years(up_to)
@@ -116,11 +125,11 @@ def _ratio(current: Decimal | None, target: Decimal | None) -> Decimal | None:
     return (Decimal(current) / target).quantize(RATIO)
 
 
-def _trend_status(*, current: Decimal | None, target: Decimal, year: int, deadline: int,
+def _trend_status(*, current: Decimal | None, target: Decimal, closed: bool,
                   needed: Decimal | None, achieved: Decimal | None, base: Decimal | None) -> str:
     if current is not None and current >= target:
         return Status.MET
-    if year >= deadline:
+    if closed:
         return Status.MISSED if current is not None else Status.NO_DATA
     if base is not None and base >= target:
         return Status.ON_TRACK
@@ -141,7 +150,7 @@ def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bo
     return GoalEvaluation(
         goal=goal, year=year, current=current, target=goal.threshold, attained=_ratio(current, goal.threshold),
         met=None if current is None else current >= goal.threshold,
-        status=_trend_status(current=current, target=goal.threshold, year=year, deadline=goal.deadline_year,
+        status=_trend_status(current=current, target=goal.threshold, closed=series.closed(year, goal.deadline_year),
                              needed=needed, achieved=achieved, base=base),
         base_year=base_year, needed_cagr=needed, achieved_cagr=achieved, pending=pending,
     )
@@ -151,9 +160,10 @@ def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pe
     current = sum(1 for s in series.values() if (s.value(year) or 0) >= goal.threshold)
     projected = sum(1 for s in series.values() if (s.projected(year, goal.deadline_year) or 0) >= goal.threshold)
     target = Decimal(goal.target_count)
+    closed = year >= goal.deadline_year and any(s.closed(year, goal.deadline_year) for s in series.values())
     if current >= target:
         status = Status.MET
-    elif year >= goal.deadline_year:
+    elif closed:
         status = Status.MISSED
     else:
         status = Status.ON_TRACK if projected >= target else Status.OFF_TRACK
@@ -176,17 +186,18 @@ def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
     series = _series()
     capacities = _capacities()
     pending = _pending_years()
-    any_pending_this_year = any(y == year for _, y in pending)
     evaluations = []
     for goal in goals:
+        # A goal whose deadline has passed is judged on its deadline year, not on later years.
+        at = min(year, goal.deadline_year)
         if goal.kind == GoalKind.CLUSTER_VALUE:
-            evaluations.append(_cluster_goal(goal, year, series.get(goal.cluster_id, ClusterSeries()),
-                                             (goal.cluster_id, year) in pending))
+            evaluations.append(_cluster_goal(goal, at, series.get(goal.cluster_id, ClusterSeries()),
+                                             (goal.cluster_id, at) in pending))
         elif goal.kind == GoalKind.CLUSTER_COUNT:
-            evaluations.append(_count_goal(goal, year, series, any_pending_this_year))
+            evaluations.append(_count_goal(goal, at, series, any(y == at for _, y in pending)))
         elif goal.kind == GoalKind.CAPACITY:
-            evaluations.append(_capacity_goal(goal, year, capacities))
+            evaluations.append(_capacity_goal(goal, at, capacities))
         else:
-            evaluations.append(GoalEvaluation(goal=goal, year=year, current=None, target=None, attained=None,
+            evaluations.append(GoalEvaluation(goal=goal, year=at, current=None, target=None, attained=None,
                                               met=None, status=Status.MANUAL))
     return evaluations

@@ -79,7 +79,8 @@ class GoalEvaluationSerializer(serializers.Serializer):
                                  help_text="Unit of the threshold (亿元, 万吨, MW).")
     target_count = serializers.IntegerField(source="goal.target_count", read_only=True, allow_null=True,
                                             help_text="Count goals: how many clusters must reach the threshold.")
-    year = serializers.IntegerField(read_only=True, help_text="The year evaluated (评估年份).")
+    year = serializers.IntegerField(read_only=True, help_text=(
+        "The year evaluated (评估年份): the requested year, or the goal's deadline year once that has passed."))
     current = _ratio("Current value in `year`: a cluster's annual output (亿元), the number of clusters at the "
                      "threshold, or the capacity in `unit`; null without data.")
     target = _ratio("Target: the threshold, or for count goals the number of clusters.")
