@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 urlpatterns = [
-    path("", views.cluster_list, name="home"),
+    path("clusters/", views.cluster_list, name="cluster-list-page"),
+    path("clusters/<int:pk>/", pages.cluster_page, name="cluster-page"),
     path("figures/entry/", views.figure_entry, name="figure-entry"),
     path("figures/entry/check/", views.figure_entry_check, name="figure-entry-check"),
     path("figures/review/", views.figure_review_list, name="figure-review-list"),

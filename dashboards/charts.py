@@ -21,6 +21,7 @@ from entry.sheets import Table
 # Colours that stay distinguishable in greyscale: each step differs in lightness, not just hue.
 PALETTE = ["#1f4e79", "#e07b24", "#6b6b6b", "#2e8b57", "#0b0b0b", "#b9a0d6", "#a52a2a", "#9ac6e8"]
 THRESHOLD_COLOUR = "#a52a2a"
+ROUND_STEPS = [Decimal(step) for step in ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")]
 
 
 @dataclass
@@ -101,6 +102,24 @@ def axis_chart(*, categories: Sequence[str], series: Sequence[Series], unit: str
             "label": {"formatter": "{b}", "position": "insideEndTop"},
             "data": [{"name": t.label, axis: _number(t.value)} for t in thresholds],
         }
+    return option
+
+
+def fit_value_axis(option: dict, *, top: Decimal | None, horizontal: bool = False) -> dict:
+    """Stretch the value axis of an `axis_chart` up to at least `top`, rounded up to a round number.
+
+    ECharts scales the axis to the data only, so a target line above every bar (a 1000亿元 goal
+    over 200亿元 bars) would not be drawn; pass the highest value and threshold to keep both in view.
+    """
+    if top is None or top <= 0:
+        return option
+    top = Decimal(top) * Decimal("1.05")  # room for the line's label above the highest line
+    if top.adjusted() < 1:
+        ceiling = int(top) + 1
+    else:
+        magnitude = Decimal(10) ** top.adjusted()
+        ceiling = next(int(step * magnitude) for step in ROUND_STEPS if step * magnitude >= top)
+    option["xAxis" if horizontal else "yAxis"]["max"] = ceiling
     return option
 
 

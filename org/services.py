@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 DEMO_USERS = [
     ("planner", User.Role.PLANNER, "jxw", True),
     ("agri_editor", User.Role.EDITOR, "nlb", False),
+    ("agri_viewer", User.Role.VIEWER, "nlb", False),
     ("service_viewer", User.Role.VIEWER, "fwy", False),
     ("api_client", User.Role.API_CLIENT, None, False),
 ]

@@ -12,6 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusters.views import export_format
 from core import access
 from core.exceptions import VersionConflict
+from dashboards.park import park_charts
+from dashboards.period import period_from
+from dashboards.rendering import render_dashboard
 from entry.history import object_history
 from entry.sheets import Table, table_response
 
@@ -48,15 +51,23 @@ def _item_form(item: ParkReadinessItem) -> ReadinessItemForm:
 
 
 def _page(request, park, *, form=None, item_forms=None, status=200) -> HttpResponse:
+    """The park page: progress form, 七通一平 items, charts for the period picked (dashboards.park), history.
+    `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
     may_edit = access.can_edit(request.user, park)
     item_forms = item_forms or {}
     items = [(item, item_forms.get(item.pk) or _item_form(item)) for item in park.readiness_items.all()]
-    return render(request, "parks/park_detail.html", {
-        "park": park, "may_edit": may_edit, "items": items, "history": object_history(park),
+    period, period_form = period_from(request.GET)
+    charts, context = park_charts(user=request.user, park=park, period=period, today=timezone.localdate())
+    response = render_dashboard(request, "parks/park_detail.html", period=period, form=period_form, charts=charts,
+                                context={
+        **context, "park": park, "may_edit": may_edit, "items": items, "history": object_history(park),
         "history_label": "parks.park", "history_pk": park.pk,
+        "approved_only_note": _("Park values are recorded directly, without review: the page shows them as recorded."),
         "form": form or ParkProgressForm(initial={"area_km2": park.area_km2, "factory_built_m2": park.factory_built_m2,
                                                   "seen": park.updated_at.isoformat()}),
-    }, status=status)
+    })
+    response.status_code = status if response.status_code == 200 else response.status_code
+    return response
 
 
 @login_required

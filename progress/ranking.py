@@ -105,9 +105,12 @@ def _rank(units: list[RankedUnit]) -> list[RankedUnit]:
     return units
 
 
-def assessment_ranking(*, year: int, quarter: int) -> dict[str, list[RankedUnit]]:
-    """Regions and departments ranked for (year, quarter), each with its components."""
-    weights = dict(AssessmentWeight.objects.values_list("criterion", "weight"))
+def assessment_ranking(*, year: int, quarter: int,
+                       weights: dict[str, Decimal] | None = None) -> dict[str, list[RankedUnit]]:
+    """Regions and departments ranked for (year, quarter), each with its components. `weights` (criterion →
+    weight) spares a caller that shows them a second read; by default they are read here."""
+    if weights is None:
+        weights = dict(AssessmentWeight.objects.values_list("criterion", "weight"))
     output = _output_completion(year, quarter)
     parks = _park_completions(quarter_end(year, quarter))
     park_rows = list(Park.objects.values_list("pk", "region_id", "responsible_department_id"))

@@ -2,12 +2,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from clusters.models import StageGoal
+from dashboards.assessment import assessment_charts
+from dashboards.period import period_from
+from dashboards.rendering import render_dashboard
 
-from .forms import QuarterForm, YearForm
+from .forms import YearForm
 from .goals import evaluate_goals
-from .ranking import assessment_ranking
 from .selectors import latest_period
 
 
@@ -23,11 +26,11 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
-    """The assessment ranking (考核评比) of regions and departments for a chosen quarter, with its parts."""
-    form = QuarterForm(request.GET)
-    latest_year, latest_quarter = latest_period()
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    year, quarter = cleaned.get("year") or latest_year, cleaned.get("quarter") or latest_quarter
-    ranked = assessment_ranking(year=year, quarter=quarter)
-    return render(request, "progress/ranking.html", {"form": form, "year": year, "quarter": quarter,
-                                                     "ranked": ranked})
+    """The assessment ranking (考核评比) of regions and departments for a chosen quarter, as charts of the score's
+    parts and as tables, with the method; `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
+    period, form = period_from(request.GET)
+    charts, context = assessment_charts(period=period)
+    context.update(year=period.year, quarter=period.quarter,
+                   approved_only_note=_("The assessment uses approved figures only."))
+    return render_dashboard(request, "progress/ranking.html", period=period, form=form, charts=charts,
+                            context=context)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 register = template.Library()
 
@@ -35,7 +35,9 @@ def percent(ratio: Decimal | None) -> str:
 
 
 GOAL_STATUS_LABELS = {
-    "met": gettext_lazy("met"), "on_track": gettext_lazy("on track"), "at_risk": gettext_lazy("at risk"),
+    # "met" alone is also a column header (是否达标); as a goal's status it needs its own translation.
+    "met": pgettext_lazy("goal status", "met"),
+    "on_track": gettext_lazy("on track"), "at_risk": gettext_lazy("at risk"),
     "off_track": gettext_lazy("off track"), "missed": gettext_lazy("missed"), "no_data": gettext_lazy("no data"),
     "manual": gettext_lazy("judged by a planner"),
 }

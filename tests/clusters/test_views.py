@@ -1,4 +1,4 @@
-"""The cluster list page at "/": who sees which clusters, how figures are shown, and its query count.
+"""The cluster list page at "/clusters/": who sees which clusters, how figures are shown, and its query count.
 
 Chinese is the default language. `locale/` holds no compiled catalogue yet, so the Chinese
 wording ("2011年第1季度", "亿元", "演示数据") is checked only by the test that is skipped until
@@ -24,7 +24,7 @@ from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 
 pytestmark = pytest.mark.django_db
 
-HOME = "/"
+HOME = "/clusters/"
 # session, user, the user's department (header), clusters, their regions, their goals, latest rolled-up
 # quarters, pending roll-ups
 PAGE_QUERIES = 8

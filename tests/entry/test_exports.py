@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 # (url name, query, who may load it)
 LISTS = [
-    ("home", {}), ("figure-entry", {"year": 2011, "quarter": 3}), ("figure-completeness", {"year": 2011, "quarter": 3}),
+    ("cluster-list-page", {}), ("figure-entry", {"year": 2011, "quarter": 3}),
+    ("figure-completeness", {"year": 2011, "quarter": 3}),
     ("park-list-page", {}), ("project-list-page", {}), ("fund-list-page", {}), ("disbursement-list-page", {}),
 ]
 
@@ -52,8 +53,8 @@ def test_an_editor_exports_none_of_another_departments_rows(client, make_user, n
 
 def test_the_cluster_export_matches_the_page(client, agri_editor):
     client.force_login(agri_editor)
-    page = client.get(reverse("home"))
-    rows = _csv_rows(client.get(reverse("home"), {"export": "csv"}))[1:]
+    page = client.get(reverse("cluster-list-page"))
+    rows = _csv_rows(client.get(reverse("cluster-list-page"), {"export": "csv"}))[1:]
     assert [r[0] for r in rows] == [row.cluster.name_zh for row in page.context["rows"]]
 
 
@@ -77,9 +78,9 @@ def test_the_review_export_is_for_planners_and_lists_the_queue(client, planner):
 def test_text_that_looks_like_a_formula_is_exported_as_text(client, planner):
     Cluster.objects.filter(code="pv").update(name_zh="=HYPERLINK(\"http://evil\")")
     client.force_login(planner)
-    csv_rows = _csv_rows(client.get(reverse("home"), {"export": "csv"}))
+    csv_rows = _csv_rows(client.get(reverse("cluster-list-page"), {"export": "csv"}))
     assert [r[0] for r in csv_rows if "HYPERLINK" in r[0]] == ["'=HYPERLINK(\"http://evil\")"]
-    workbook = load_xlsx(client.get(reverse("home"), {"export": "xlsx"}).content)
+    workbook = load_xlsx(client.get(reverse("cluster-list-page"), {"export": "xlsx"}).content)
     cell = next(c for row in workbook.active.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value))
     assert cell.data_type == "s"
 

@@ -5,7 +5,7 @@ from org.services import demo_users_ensure
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (planner, agri_editor, service_viewer, api_client). DEBUG only."
+    help = "Create the demo users (planner, agri_editor, agri_viewer, service_viewer, api_client). DEBUG only."
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:

@@ -1,0 +1,258 @@
+"""The cluster page's charts: quarters against last year, annual output against the stage targets with
+the projection, needed against achieved growth, and the enterprises' shares.
+
+Approved numbers are the roll-up rows (`progress.Progress`, the rows of /api/v1/progress/?scope=cluster);
+with "including unapproved" the output charts add submitted figures (`dashboards.selectors`). Goals,
+growth rates and the projection always come from `progress.goals.evaluate_goals` on approved numbers,
+the same evaluation /api/v1/goals/ serves. Queries: a fixed number, whatever the data size.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from clusters.choices import FigureStatus, GoalKind
+from clusters.models import Cluster, Enterprise, StageGoal
+from core.templatetags.jinzhou import goal_status
+from entry.periods import Quarter
+from entry.sheets import Table
+from progress.goals import GoalEvaluation, evaluate_goals
+
+from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
+from .period import Period
+from .selectors import COUNTED_WITH_UNAPPROVED, Value, cluster_values
+
+CENT = Decimal("0.01")
+PLACES = Decimal("0.0001")
+HUNDRED = Decimal(100)
+QUARTERS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    """A target the cluster is measured against: its own stage goal, or, for a cluster without one, a
+    city-wide count goal's threshold (evaluated as if it were the cluster's own)."""
+
+    evaluation: GoalEvaluation
+    own: bool
+
+    @property
+    def label(self) -> str:
+        goal = self.evaluation.goal
+        text = _("%(stage)s: %(threshold)s 亿元 by %(year)s") % {
+            "stage": goal.get_stage_display(), "threshold": f"{goal.threshold:,.0f}", "year": goal.deadline_year}
+        return text if self.own else _("%(goal)s (city-wide scale threshold)") % {"goal": text}
+
+
+def cluster_for_page(*, user, pk: int) -> Cluster | None:
+    """One cluster `user` may see, with its department, regions, goals and platforms. Four queries."""
+    return (Cluster.objects.visible_to(user).select_related("responsible_department")
+            .prefetch_related("regions", "supporting_departments", "platforms").filter(pk=pk).first())
+
+
+def _goal_lines(cluster: Cluster, year: int) -> list[GoalLine]:
+    own = list(StageGoal.objects.filter(cluster=cluster, kind=GoalKind.CLUSTER_VALUE).order_by("deadline_year"))
+    if own:
+        return [GoalLine(e, True) for e in evaluate_goals(year=year, goals=own)]
+    # No goal of its own: the city-wide scale thresholds (100 / 200 / 1000 亿元) it counts towards.
+    counts = StageGoal.objects.filter(kind=GoalKind.CLUSTER_COUNT).order_by("deadline_year", "threshold")
+    stand_ins = [StageGoal(code=g.code, stage=g.stage, deadline_year=g.deadline_year, kind=GoalKind.CLUSTER_VALUE,
+                           cluster=cluster, threshold=g.threshold, description_zh=g.description_zh)
+                 for g in counts]
+    seen, lines = set(), []
+    for evaluation in evaluate_goals(year=year, goals=stand_ins):
+        key = (evaluation.goal.threshold, evaluation.goal.deadline_year)
+        if key not in seen:
+            seen.add(key)
+            lines.append(GoalLine(evaluation, False))
+    return lines
+
+
+def _quarter_chart(cluster: Cluster, period: Period, values: dict[tuple[int, int, int], Value]) -> Chart:
+    this, last = period.year, period.year - 1
+
+    def quarter(year: int, q: int) -> Decimal | None:
+        if year == this and q > period.quarter:
+            return None
+        found = values.get((cluster.pk, year, q))
+        return found.value if found else None
+
+    def running(year: int) -> list[Decimal | None]:
+        total: Decimal | None = None
+        out: list[Decimal | None] = []
+        for q in QUARTERS:
+            value = quarter(year, q)
+            if year == this and q > period.quarter:
+                out.append(None)
+                continue
+            if value is not None:
+                total = (total or Decimal(0)) + value
+            out.append(total if value is not None else None)  # no figure for the quarter: no point drawn
+        return out
+
+    now, before = [quarter(this, q) for q in QUARTERS], [quarter(last, q) for q in QUARTERS]
+    ytd_now, ytd_before = running(this), running(last)
+    labels = [_("Q%(quarter)s") % {"quarter": q} for q in QUARTERS]
+    demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[1] in (this, last) and k[2])
+    rows = []
+    for i, q in enumerate(QUARTERS):
+        growth = ((ytd_now[i] / ytd_before[i] - 1) * HUNDRED).quantize(Decimal("0.1")) \
+            if ytd_now[i] is not None and ytd_before[i] else None
+        rows.append([Quarter(this, q).label, now[i], before[i], ytd_now[i], ytd_before[i], growth])
+    if all(v is None for v in now + before):
+        rows = []
+    title = _("Quarterly output %(year)s against %(last)s") % {"year": this, "last": last}
+    return Chart(
+        key="quarters", title=demo_title(title, demo), demo=demo,
+        note=_("Bars: each quarter's output; lines: year to date."),
+        option=axis_chart(categories=labels, unit=_("100M yuan"), series=[
+            Series(str(last), before), Series(str(this), now),
+            Series(_("%(year)s year to date") % {"year": last}, ytd_before, kind="line"),
+            Series(_("%(year)s year to date") % {"year": this}, ytd_now, kind="line"),
+        ]),
+        table=Table(title=title, filename=f"cluster-{cluster.code}-quarters-{this}Q{period.quarter}",
+                    headers=[_("Quarter"), _("Output %(year)s (100M yuan)") % {"year": this},
+                             _("Output %(year)s (100M yuan)") % {"year": last},
+                             _("Year to date %(year)s") % {"year": this}, _("Year to date %(year)s") % {"year": last},
+                             _("Year-to-date growth (%)")],
+                    rows=rows),
+    )
+
+
+def _thresholds(lines: list[GoalLine]) -> list[Threshold]:
+    """One line per target value: goals of several stages at the same value share it (labels joined)."""
+    labels: dict[Decimal, list[str]] = {}
+    for line in lines:
+        labels.setdefault(line.evaluation.goal.threshold, []).append(line.label)
+    return [Threshold(" / ".join(names), value) for value, names in labels.items()]
+
+
+def _highest(*columns) -> Decimal | None:
+    values = [v for column in columns for v in column if v is not None]
+    return max(values) if values else None
+
+
+def _grown(base: Decimal, rate: Decimal, years: int) -> Decimal:
+    return (base * (1 + rate) ** years).quantize(CENT)
+
+
+def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine]) -> Chart:
+    """Annual output from the plan's base year, the stage targets as lines, and where the achieved growth
+    rate leads by the last deadline (projection) beside the path the nearest open target needs."""
+    last_deadline = max([line.evaluation.goal.deadline_year for line in lines] + [period.year])
+    years = list(range(period.years.start, last_deadline + 1))
+
+    def actual(year: int) -> Decimal | None:
+        if year > period.year:
+            return None
+        if year == period.year and period.quarter < 4:
+            parts = [values.get((cluster.pk, year, q)) for q in range(1, period.quarter + 1)]
+            parts = [p.value for p in parts if p]
+            return sum(parts, Decimal(0)) if parts else None
+        found = values.get((cluster.pk, year, 0))
+        return found.value if found else None
+
+    actuals = [actual(y) for y in years]
+    # The latest deadline's evaluation is the one made as of the chosen year (earlier goals are judged
+    # on their own deadline years): its base year and achieved growth drive the projection.
+    first = lines[-1].evaluation if lines else None
+    projected: list[Decimal | None] = [None] * len(years)
+    needed: list[Decimal | None] = [None] * len(years)
+    base_year = first.base_year if first else None
+    base = values.get((cluster.pk, base_year, 0)) if base_year else None
+    open_line = next((line for line in lines if line.evaluation.needed_cagr is not None
+                      and line.evaluation.goal.deadline_year > (base_year or 0)), None)
+    if base is not None and first.achieved_cagr is not None:
+        projected = [_grown(base.value, first.achieved_cagr, y - base_year) if y >= base_year else None
+                     for y in years]
+    if base is not None and open_line is not None:
+        deadline = open_line.evaluation.goal.deadline_year
+        needed = [_grown(base.value, open_line.evaluation.needed_cagr, y - base_year)
+                  if base_year <= y <= deadline else None for y in years]
+    demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[2] == 0)
+    title = _("Annual output against the stage targets, with the projection")
+    series = [Series(_("Annual output"), actuals)]
+    if any(v is not None for v in projected):
+        series.append(Series(_("Projection at the growth achieved"), projected, kind="line"))
+    if any(v is not None for v in needed):
+        series.append(Series(_("Path the target needs"), needed, kind="line"))
+    rows = [[y, a, p, n] for y, a, p, n in zip(years, actuals, projected, needed, strict=True)
+            if a is not None or p is not None or n is not None]
+    note = _("%(year)s up to %(quarter)s. Projection and needed path start from the latest full year (%(base)s), "
+             "from approved figures only.") % {"year": period.year, "quarter": period.as_quarter.label,
+                                               "base": base_year or "—"}
+    return Chart(
+        key="annual", title=demo_title(title, demo), demo=demo, note=note,
+        option=fit_value_axis(axis_chart(categories=[str(y) for y in years], unit=_("100M yuan"), series=series,
+                                         thresholds=_thresholds(lines)),
+                              top=_highest(actuals, projected, needed,
+                                           [line.evaluation.goal.threshold for line in lines])),
+        table=Table(title=title, filename=f"cluster-{cluster.code}-annual-{period.year}Q{period.quarter}",
+                    headers=[_("Year"), _("Annual output (100M yuan)"), _("Projection at the growth achieved"),
+                             _("Path the target needs")], rows=rows if any(a is not None for a in actuals) else []),
+    )
+
+
+def _percent(ratio: Decimal | None) -> Decimal | None:
+    return (ratio * HUNDRED).quantize(CENT) if ratio is not None else None
+
+
+def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Chart:
+    title = _("Growth needed against growth achieved (per year)")
+    evaluations = [line.evaluation for line in lines]
+    rows = [[line.label, e.target, e.current, e.base_year, _percent(e.needed_cagr), _percent(e.achieved_cagr),
+             e.status] for line, e in zip(lines, evaluations, strict=True)]
+    for row in rows:
+        row[-1] = goal_status(row[-1])
+    has_rates = any(e.needed_cagr is not None or e.achieved_cagr is not None for e in evaluations)
+    return Chart(
+        key="rates", title=title,
+        note=_("Compound annual growth: needed from the latest full year to each deadline; achieved from the first "
+               "full year to the latest one (approved figures, evaluated for %(year)s).") % {"year": period.year},
+        # Horizontal bars: ECharts draws the first category at the bottom, so the earliest deadline goes last.
+        option=axis_chart(categories=[line.label for line in reversed(lines)], unit="%", series=[
+            Series(_("Needed"), [_percent(e.needed_cagr) for e in reversed(evaluations)]),
+            Series(_("Achieved"), [_percent(e.achieved_cagr) for e in reversed(evaluations)]),
+        ], horizontal=True),
+        table=Table(title=title, filename=f"cluster-{cluster.code}-growth-{period.year}",
+                    headers=[_("Target"), _("Threshold (100M yuan)"), _("Output %(year)s") % {"year": period.year},
+                             _("Latest full year"), _("Needed growth (%)"), _("Achieved growth (%)"), _("Status")],
+                    rows=rows if has_rates or any(e.current is not None for e in evaluations) else []),
+    )
+
+
+def _enterprise_chart(cluster: Cluster, period: Period, user) -> tuple[Chart, list[Enterprise]]:
+    statuses = COUNTED_WITH_UNAPPROVED if period.include_unapproved else (FigureStatus.APPROVED,)
+    in_period = Q(figures__year=period.year, figures__quarter__lte=period.quarter, figures__status__in=statuses)
+    enterprises = list(Enterprise.objects.visible_to(user).filter(cluster=cluster)
+                       .annotate(output=Sum("figures__output_value", filter=in_period)).order_by("-is_leading", "name"))
+    for enterprise in enterprises:  # SQLite sums decimals with float noise; the column has four places
+        enterprise.output = enterprise.output.quantize(PLACES) if enterprise.output is not None else None
+    total = sum((e.output or Decimal(0) for e in enterprises), Decimal(0))
+    rows = [[e.name, e.is_leading, e.output, (e.output / total * HUNDRED).quantize(Decimal("0.1")) if total and e.output
+             else None, e.is_demo] for e in enterprises]
+    demo = any(e.is_demo for e in enterprises)
+    title = _("Enterprises' share of output, %(year)s to %(quarter)s") % {
+        "year": period.year, "quarter": period.as_quarter.label}
+    return Chart(
+        key="enterprises", title=demo_title(title, demo), demo=demo, kind="pie",
+        note="" if enterprises else _("This cluster reports as a whole, not by enterprise."),
+        option=pie_chart(parts=[(e.name, e.output) for e in enterprises if e.output], unit=_("100M yuan")),
+        table=Table(title=title, filename=f"cluster-{cluster.code}-enterprises-{period.year}Q{period.quarter}",
+                    headers=[_("Enterprise"), _("Leading enterprise"), _("Output (100M yuan)"), _("Share (%)"),
+                             _("Demo data")], rows=rows if total else []),
+    ), enterprises
+
+
+def cluster_charts(*, user, cluster: Cluster, period: Period) -> tuple[list[Chart], dict]:
+    """Every chart of the cluster page and the rest of its context."""
+    years = range(min(period.year - 1, period.years.start), period.year + 1)
+    values = cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=period.include_unapproved)
+    lines = _goal_lines(cluster, period.year)
+    enterprise_chart, enterprises = _enterprise_chart(cluster, period, user)
+    charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines),
+              _rates_chart(cluster, period, lines), enterprise_chart]
+    return charts, {"goal_lines": lines, "enterprises": enterprises}

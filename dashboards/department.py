@@ -1,0 +1,149 @@
+"""A department's dashboard: its clusters' quarterly trends against their stage targets, what it
+still has to submit, its place in the assessment ranking, its parks and projects. A fixed number of
+queries whatever the number of clusters, figures, parks or projects.
+
+"Its" clusters are those the department is responsible for or, for a county/district government,
+those on its territory (the clusters it edits, core.access), read through `visible_to(user)`: a
+planner opening another department's page sees that department's clusters; a department user may
+open only its own page (`department_for`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from clusters.choices import GoalKind
+from clusters.models import Cluster, StageGoal
+from clusters.selectors import Completeness, completeness
+from entry.periods import Quarter
+from entry.sheets import Table
+from investment.models import Project
+from org.models import Department, User
+from parks.models import Park
+from progress.ranking import SCALE_GOAL, RankedUnit, assessment_ranking
+from progress.selectors import pending_clusters
+
+from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
+from .city import yi_label
+from .period import Period
+from .selectors import Values, cluster_values
+
+
+def department_for(*, user: User, pk: int) -> Department:
+    """The department whose dashboard `user` asks for: its own, or any for those who see the whole city."""
+    if not user.sees_everything and user.department_id != pk:
+        raise Http404
+    try:
+        return Department.objects.select_related("region").get(pk=pk)
+    except Department.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class RankPlace:
+    """Where the department (or the region it governs) stands in the assessment ranking."""
+
+    kind: str
+    unit: RankedUnit
+    out_of: int
+
+
+@dataclass
+class DepartmentOverview:
+    department: Department
+    clusters: list[Cluster]
+    charts: list[Chart]
+    completeness: Completeness
+    ranking: list[RankPlace]
+    parks: list[Park]
+    projects: list[Project]
+    pending: set[int]  # clusters whose approved figures changed since the last roll-up
+
+
+def department_clusters(*, user: User, department: Department) -> list[Cluster]:
+    """The clusters of `department` that `user` may see, each with its stage goals. Two queries."""
+    own = Q(responsible_department=department)
+    if department.region_id:
+        own |= Q(regions=department.region_id)
+    ids = Cluster.objects.filter(own).values("pk")
+    goals = StageGoal.objects.filter(kind=GoalKind.CLUSTER_VALUE).order_by("stage", "deadline_year")
+    return list(Cluster.objects.visible_to(user).filter(pk__in=ids).select_related("responsible_department")
+                .prefetch_related(Prefetch("goals", queryset=goals)).order_by("code"))
+
+
+def _quarters(period: Period) -> list[Quarter]:
+    return [Quarter(year, quarter) for year in period.years for quarter in range(1, 5)
+            if (year, quarter) <= (period.year, period.quarter)]
+
+
+def trend_chart(*, cluster: Cluster, values: Values, period: Period, scale: Decimal) -> Chart:
+    """A cluster's quarters from the plan's start to the period (bars) and the year to date (line),
+    against its stage targets (dashed lines; the 100亿 scale line for a cluster without goals)."""
+    quarters = _quarters(period)
+    own = [values.get((cluster.pk, q.year, q.quarter)) for q in quarters]
+    running, ytd = Decimal(0), []
+    for q, value in zip(quarters, own, strict=True):
+        running = (value.value if value else Decimal(0)) + (running if q.quarter > 1 else Decimal(0))
+        ytd.append(running if value else None)
+    goals = list(cluster.goals.all())
+    targets = [Threshold(_("stage %(stage)s: %(target)s") % {"stage": g.stage, "target": yi_label(g.threshold)},
+                         g.threshold) for g in goals]
+    if not targets:
+        targets = [Threshold(yi_label(scale), scale)]
+    seen: set[Decimal] = set()
+    targets = [t for t in targets if not (t.value in seen or seen.add(t.value))]  # one line per value
+    demo = any(v.demo for v in own if v)
+    title = cluster.name_zh
+    option = axis_chart(
+        categories=[q.label for q in quarters],
+        series=[Series(_("quarter"), [v.value if v else None for v in own]),
+                Series(_("year to date"), ytd, kind="line")],
+        unit=_("100M yuan"), thresholds=targets,
+    )
+    highest = max([v for v in ytd if v is not None] + [t.value for t in targets], default=None)
+    fit_value_axis(option, top=highest)
+    table = Table(title=demo_title(_("%(cluster)s: quarterly output") % {"cluster": title}, demo),
+                  filename=f"cluster-{cluster.code}-trend-{period.year}-{period.quarter}",
+                  headers=[_("Quarter"), _("Output (100M yuan)"), _("Year to date (100M yuan)"), _("demo data")],
+                  rows=[[q.label, v.value, total, v.demo] for q, v, total in zip(quarters, own, ytd, strict=True) if v])
+    return Chart(f"cluster-{cluster.pk}", title, option, table, demo=demo, kind="line",
+                 note=_("Bars: each quarter; line: the year to date; dashed: the cluster's annual stage targets."))
+
+
+def ranking_places(*, department: Department, period: Period) -> list[RankPlace]:
+    """The department's place among departments, and its region's among regions for a government."""
+    ranked = assessment_ranking(year=period.year, quarter=period.quarter)
+    wanted = {"department": department.pk, "region": department.region_id}
+    places = []
+    for kind, units in ranked.items():
+        scored = [u for u in units if u.rank is not None]
+        places += [RankPlace(kind, u, len(scored)) for u in units if u.unit.pk == wanted.get(kind)]
+    return places
+
+
+def department_overview(*, user: User, department: Department, period: Period) -> DepartmentOverview:
+    clusters = department_clusters(user=user, department=department)
+    ids = [c.pk for c in clusters]
+    values = cluster_values(cluster_ids=ids, years=period.years, include_unapproved=period.include_unapproved)
+    scale = StageGoal.objects.filter(code=SCALE_GOAL).values_list("threshold", flat=True).first() or Decimal(100)
+    territory = Q(region=department.region_id) if department.region_id else Q(pk__in=[])
+    parks = (Park.objects.visible_to(user).filter(Q(responsible_department=department) | territory)
+             .select_related("region").order_by("code"))
+    project_ids = Project.objects.filter(Q(responsible_department=department) | Q(cluster__in=ids) | territory)
+    projects = (Project.objects.visible_to(user).filter(pk__in=project_ids.values("pk"))
+                .select_related("cluster", "park").order_by("-is_key", "stage", "name"))
+    return DepartmentOverview(
+        department=department,
+        clusters=clusters,
+        charts=[trend_chart(cluster=c, values=values, period=period, scale=scale) for c in clusters],
+        completeness=completeness(user=user, quarter=period.as_quarter,
+                                  clusters=Cluster.objects.filter(pk__in=ids)),
+        ranking=ranking_places(department=department, period=period),
+        parks=list(parks),
+        projects=list(projects),
+        pending=pending_clusters(ids),
+    )
