@@ -5,8 +5,9 @@ The URLs come from walking the URLconf (tests/security/urlconf.py), so a URL add
 pattern whose parameters the sweep cannot fill fails `test_every_url_pattern_can_be_swept`, naming it.
 
 Decisions this module pins:
-- Public without signing in: the login pages, the language switch, /healthz, /favicon.ico (a redirect to the static icon), the API schema and its docs
-  (the schema describes endpoints, never data), and the API's JSON 404.
+- Public without signing in: the login pages, the language switch, /healthz, /favicon.ico (a redirect to
+  the static icon), the API schema and its docs (the schema describes endpoints, never data), and the
+  API's JSON 404.
 - A department's users asking for another department's row get 403 or 404 (405 for a GET on a POST-only
   address; the admin sends staff back to its index, others to its login); the row's text (MARKER) appears
   in no response, whether page, .csv/.xlsx export or API answer.
