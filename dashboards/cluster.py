@@ -20,6 +20,7 @@ from core.templatetags.jinzhou import goal_status
 from entry.periods import Quarter
 from entry.sheets import Table
 from progress.goals import GoalEvaluation, evaluate_goals
+from progress.models import VALUE_DIGITS
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
 from .period import Period
@@ -29,6 +30,8 @@ CENT = Decimal("0.01")
 PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
 QUARTERS = (1, 2, 3, 4)
+# The largest annual value the roll-up stores (progress.models.VALUE_DIGITS: 16 digits, 4 of them decimals).
+PROJECTION_CEILING = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"])
 
 
 @dataclass(frozen=True)
@@ -135,13 +138,17 @@ def _highest(*columns) -> Decimal | None:
     return max(values) if values else None
 
 
-def _grown(base: Decimal, rate: Decimal, years: int) -> Decimal:
-    return (base * (1 + rate) ** years).quantize(CENT)
+def _grown(base: Decimal, rate: Decimal, years: int) -> Decimal | None:
+    """`base` grown at `rate` for `years`; None (not drawn) past what a roll-up value can hold: a cluster that grew
+    from almost nothing, projected decades ahead, would otherwise overflow the decimal context."""
+    grown = base * (1 + rate) ** years if years else base  # 0 ** 0 is undefined: a cluster that fell to nothing
+    return grown.quantize(CENT) if grown < PROJECTION_CEILING else None
 
 
-def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine]) -> Chart:
+def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine], approved) -> Chart:
     """Annual output from the plan's base year, the stage targets as lines, and where the achieved growth
-    rate leads by the last deadline (projection) beside the path the nearest open target needs."""
+    rate leads by the last deadline (projection) beside the path the nearest open target needs. The bars follow
+    the unapproved switch (`values`); projection and path start from the `approved` base year, as the goals do."""
     last_deadline = max([line.evaluation.goal.deadline_year for line in lines] + [period.year])
     years = list(range(period.years.start, last_deadline + 1))
 
@@ -162,7 +169,7 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
     projected: list[Decimal | None] = [None] * len(years)
     needed: list[Decimal | None] = [None] * len(years)
     base_year = first.base_year if first else None
-    base = values.get((cluster.pk, base_year, 0)) if base_year else None
+    base = approved.get((cluster.pk, base_year, 0)) if base_year else None
     open_line = next((line for line in lines if line.evaluation.needed_cagr is not None
                       and line.evaluation.goal.deadline_year > (base_year or 0)), None)
     if base is not None and first.achieved_cagr is not None:
@@ -251,8 +258,10 @@ def cluster_charts(*, user, cluster: Cluster, period: Period) -> tuple[list[Char
     """Every chart of the cluster page and the rest of its context."""
     years = range(min(period.year - 1, period.years.start), period.year + 1)
     values = cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=period.include_unapproved)
+    approved = (cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=False)
+                if period.include_unapproved else values)
     lines = _goal_lines(cluster, period.year)
     enterprise_chart, enterprises = _enterprise_chart(cluster, period, user)
-    charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines),
+    charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines, approved),
               _rates_chart(cluster, period, lines), enterprise_chart]
     return charts, {"goal_lines": lines, "enterprises": enterprises}

@@ -12,8 +12,8 @@ Method (shown on the pages that display it):
   full year to that latest one. On track when achieved ≥ needed; at risk when achieved falls short
   by at most `GOAL_AT_RISK_MARGIN` (default 5 percentage points); off track otherwise.
 - a goal is judged on the chosen year or, once its deadline has passed, on its deadline year; it
-  is missed only when its deadline year is complete (four quarters in) and short of the target —
-  while the deadline year is under way it is judged on its trend.
+  is missed only when its deadline year is complete (four quarters in), or a later year is asked
+  for, and short of the target — while the deadline year is under way it is judged on its trend.
 - projection, for count goals: each cluster's latest full year grown at its achieved CAGR to the
   deadline; the number of clusters projected at or above the threshold.
 """
@@ -74,7 +74,9 @@ class ClusterSeries:
         if not full:
             return None
         growth = self.achieved_cagr(up_to) or Decimal(0)
-        return self.value(full[-1]) * (1 + growth) ** max(deadline - full[-1], 0)
+        ahead = max(deadline - full[-1], 0)
+        # Not raised to the 0th power: a cluster that fell to nothing has growth −100 %, and 0 ** 0 is undefined.
+        return self.value(full[-1]) * (1 + growth) ** ahead if ahead else self.value(full[-1])
 
 
 def cagr(start: Decimal, end: Decimal, years: int) -> Decimal | None:
@@ -140,7 +142,10 @@ def _trend_status(*, current: Decimal | None, target: Decimal, closed: bool,
     return Status.AT_RISK if achieved >= needed - settings.GOAL_AT_RISK_MARGIN else Status.OFF_TRACK
 
 
-def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bool) -> GoalEvaluation:
+def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bool, *,
+                  asked: int) -> GoalEvaluation:
+    """`year`: the year judged (the deadline year once it has passed); `asked`: the year the caller asked for, which
+    closes the deadline year once it is later, even when that year never got all four quarters in."""
     current = series.value(year)
     full = series.full_years(year)
     base_year = full[-1] if full else None
@@ -150,17 +155,19 @@ def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bo
     return GoalEvaluation(
         goal=goal, year=year, current=current, target=goal.threshold, attained=_ratio(current, goal.threshold),
         met=None if current is None else current >= goal.threshold,
-        status=_trend_status(current=current, target=goal.threshold, closed=series.closed(year, goal.deadline_year),
+        status=_trend_status(current=current, target=goal.threshold, closed=series.closed(asked, goal.deadline_year),
                              needed=needed, achieved=achieved, base=base),
         base_year=base_year, needed_cagr=needed, achieved_cagr=achieved, pending=pending,
     )
 
 
-def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pending: bool) -> GoalEvaluation:
+def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pending: bool, *,
+                asked: int) -> GoalEvaluation:
     current = sum(1 for s in series.values() if (s.value(year) or 0) >= goal.threshold)
     projected = sum(1 for s in series.values() if (s.projected(year, goal.deadline_year) or 0) >= goal.threshold)
     target = Decimal(goal.target_count)
-    closed = year >= goal.deadline_year and any(s.closed(year, goal.deadline_year) for s in series.values())
+    closed = asked > goal.deadline_year or (
+        year >= goal.deadline_year and any(s.closed(year, goal.deadline_year) for s in series.values()))
     if current >= target:
         status = Status.MET
     elif closed:
@@ -192,9 +199,9 @@ def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
         at = min(year, goal.deadline_year)
         if goal.kind == GoalKind.CLUSTER_VALUE:
             evaluations.append(_cluster_goal(goal, at, series.get(goal.cluster_id, ClusterSeries()),
-                                             (goal.cluster_id, at) in pending))
+                                             (goal.cluster_id, at) in pending, asked=year))
         elif goal.kind == GoalKind.CLUSTER_COUNT:
-            evaluations.append(_count_goal(goal, at, series, any(y == at for _, y in pending)))
+            evaluations.append(_count_goal(goal, at, series, any(y == at for _, y in pending), asked=year))
         elif goal.kind == GoalKind.CAPACITY:
             evaluations.append(_capacity_goal(goal, at, capacities))
         else:

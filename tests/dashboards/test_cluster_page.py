@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from clusters.choices import PlatformKind
-from clusters.models import Cluster, PublicServicePlatform, StageGoal
+from clusters.choices import FigureStatus, PlatformKind
+from clusters.models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
+from progress.services import rollup_full
 from tests.dashboards.detail_support import more_data, small_data, submitted, viewer
+from tests.progress.figures import approved_year
 
 pytestmark = pytest.mark.django_db
 # session, user, the cluster and its relations (4), the period (2), roll-up values, goals and their
@@ -156,6 +158,53 @@ def test_the_unapproved_switch_adds_submitted_figures_and_says_so(client, planne
     assert with_unapproved.context["charts"]["quarters"].table.rows[0][1] == Decimal(50)
     assert 'class="unapproved-banner"' in with_unapproved.content.decode()
     assert 'class="unapproved-banner"' not in approved.content.decode()
+
+
+def test_the_unapproved_switch_leaves_the_projection_on_approved_figures(client, planner, data):
+    # given: finechem's first enterprise approved 100 (2011) and 150 (2012); a second one's 50 for 2012 Q4 awaits review
+    finechem = Cluster.objects.get(code="finechem")
+    first = Enterprise.objects.create(cluster=finechem, name="甲厂")
+    second = Enterprise.objects.create(cluster=finechem, name="乙厂")
+    approved_year("finechem", 2011, 100, enterprise=first)
+    approved_year("finechem", 2012, 150, enterprise=first)
+    QuarterlyFigure.objects.create(cluster=finechem, enterprise=second, year=2012, quarter=4,
+                                   output_value=Decimal(50), status=FigureStatus.SUBMITTED)
+    rollup_full()
+    client.force_login(planner)
+
+    approved = {r[0]: r for r in _page(client, "finechem", year=2012, quarter=4).context["charts"]["annual"].table.rows}
+    with_unapproved = {r[0]: r for r in _page(client, "finechem", year=2012, quarter=4, unapproved=1)
+                       .context["charts"]["annual"].table.rows}
+
+    assert (approved[2012][1], with_unapproved[2012][1]) == (Decimal(150), Decimal(200))  # the bars follow the switch
+    assert approved[2013][2] == with_unapproved[2013][2] == Decimal("225.00")  # 150 grown by the 50 % achieved
+    assert [r[2:] for r in approved.values()] == [r[2:] for r in with_unapproved.values()]
+
+
+def test_a_projection_decades_ahead_from_near_nothing_is_left_out_not_a_crash(client, planner, data):
+    # given: finechem from 1 to 60 in a year (5900 %), projected to 2030 and 2100
+    approved_year("finechem", 2011, 1)
+    approved_year("finechem", 2012, 60)
+    rollup_full()
+    client.force_login(planner)
+
+    for year in (2030, 2100):
+        chart = _page(client, "finechem", year=year, quarter=4).context["charts"]["annual"]
+        projected = {row[0]: row[2] for row in chart.table.rows}
+        assert projected[2013] == Decimal("3600.00")  # 60 grown 60-fold
+        assert projected.get(year) is None  # beyond what a roll-up value can hold: not drawn
+
+
+def test_a_cluster_that_fell_to_nothing_still_has_its_page(client, planner, data):
+    # given: finechem 100 (2011) → 0 (2012): achieved growth −100 % from a base of nothing
+    approved_year("finechem", 2011, 100)
+    approved_year("finechem", 2012, 0)
+    rollup_full()
+    client.force_login(planner)
+
+    chart = _page(client, "finechem", year=2012, quarter=4).context["charts"]["annual"]
+
+    assert {row[0]: row[2] for row in chart.table.rows}[2012] == Decimal(0)
 
 
 def test_bad_period_input_falls_back_to_the_latest_quarter(client, planner, data):

@@ -209,3 +209,45 @@ def test_evaluate_goals_runs_the_same_queries_for_one_cluster_year_and_sixteen_c
         assert len(evaluate_goals(year=2012)) == goal_count
 
     assert len(large) == len(small)
+
+
+def test_a_deadline_year_short_of_a_quarter_is_judged_on_its_trend_while_it_is_the_year_asked_for():
+    # given: pv 300 (2011) → 500 (2012); only three quarters of 2013, the deadline of s2-pv-1000, approved
+    _annual({"pv": {2011: "300", 2012: "500"}})
+    approved_year("pv", 2013, "600", quarters=3)
+    rollup_full()
+
+    evaluation = _evaluate("s2-pv-1000", 2013)
+
+    assert evaluation.status == Status.OFF_TRACK  # needs 100 % growth in the year, achieved 66.67 %
+
+
+def test_a_deadline_year_short_of_a_quarter_is_missed_once_a_later_year_is_asked_for():
+    # given: as above, and 2014 complete: the 2013 goal's fourth quarter never came in
+    _annual({"pv": {2011: "300", 2012: "500", 2014: "900"}})
+    approved_year("pv", 2013, "600", quarters=3)
+    rollup_full()
+
+    evaluation = _evaluate("s2-pv-1000", 2015)
+
+    assert (evaluation.year, evaluation.current) == (2013, Decimal(600))
+    assert evaluation.status == Status.MISSED
+
+
+def test_a_count_goal_is_missed_once_a_later_year_is_asked_for_even_without_a_complete_deadline_year():
+    # given: 2011, the deadline of s1-count-100, has only three quarters approved anywhere
+    approved_year("pv", 2011, "150", quarters=3)
+    rollup_full()
+
+    assert _evaluate("s1-count-100", 2011).status == Status.OFF_TRACK
+    assert _evaluate("s1-count-100", 2012).status == Status.MISSED
+
+
+def test_a_cluster_that_fell_to_nothing_in_the_deadline_year_is_projected_at_nothing():
+    # given: auto 100 (2014) → 0 (2015): achieved growth −100 %, and 2015 is s3-count-100's deadline
+    _annual({"auto": {2014: "100", 2015: "0"}})
+
+    evaluation = _evaluate("s3-count-100", 2015)
+
+    assert evaluation.projected_count == 0
+    assert evaluation.status == Status.MISSED
