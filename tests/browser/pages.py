@@ -137,3 +137,15 @@ def assert_clean(watched: Watched) -> None:
     """No console error or uncaught exception, and no request to any host but the live server."""
     assert watched.console_errors == [], watched.console_errors
     assert watched.foreign_hosts == set(), watched.foreign_hosts
+
+
+PHONE = {"width": 375, "height": 740}
+
+
+def fits_a_phone(watched: Watched, paths: list[str]) -> None:
+    """Each page, at a phone's width, scrolls vertically only (no page wider than the screen)."""
+    watched.page.set_viewport_size(PHONE)
+    for path in paths:
+        open_page(watched, path)
+        width = watched.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"{path} is {width}px wide on a phone"

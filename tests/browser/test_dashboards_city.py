@@ -10,19 +10,16 @@ from playwright.sync_api import expect
 
 from clusters.models import Cluster
 from dashboards.selectors import cluster_values
-from org.models import Department, User
-from plan.demo import demo_load
-from plan.loader import plan_load
+from org.models import Department
 from progress.selectors import latest_period
-from progress.services import rollup_full
 
 from .pages import (
-    PASSWORD,
     api_rows,
     assert_clean,
     categories,
     chart_keys,
     chart_option,
+    fits_a_phone,
     open_page,
     series_values,
     sign_in,
@@ -34,16 +31,8 @@ URBAN = {"guta-main", "linghe-main", "songshan-main", "taihe-main"}  # the å¸‚æœ
 
 
 @pytest.fixture
-def demo():
-    plan_load()  # transactional tests start from an empty database
-    demo_load()
-    rollup_full()
-    return {
-        "planner": User.objects.create_user("planner-d", password=PASSWORD, role=User.Role.PLANNER,
-                                            department=Department.objects.get(code="jxw")),
-        "viewer": User.objects.create_user("viewer-d", password=PASSWORD, role=User.Role.VIEWER,
-                                           department=Department.objects.get(code="fwy")),
-    }
+def demo(demo_people):
+    return demo_people("d", "fwy")
 
 
 def _names(codes) -> dict[str, str]:
@@ -157,6 +146,8 @@ def test_department_viewer_sees_only_its_department(live_server, browser, demo):
     expect(page.locator('[data-goal="s3-count-100"]')).to_be_visible()
     expect(page.locator('[data-goal="s3-pv-1000"]')).to_have_count(0)
     expect(page.locator("tr[data-department]")).to_have_count(1)
+
+    fits_a_phone(watched, ["/", "/dashboard/city/"])
     assert_clean(watched)
 
 

@@ -10,60 +10,30 @@ from decimal import Decimal
 import pytest
 
 from clusters.models import Cluster
-from org.models import Department, User
 from parks.models import Park
-from plan.demo import demo_load
-from plan.loader import plan_load
 from progress.selectors import latest_period
-from progress.services import rollup_full
 
 from .pages import (
-    PASSWORD,
-    VIEWPORT,
     Watched,
     api_rows,
     assert_clean,
     categories,
     chart_keys,
     chart_option,
+    fits_a_phone,
     open_page,
     series_values,
+    sign_in,
     threshold_values,
     wait_for_charts,
-    watch,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture
-def demo():
-    plan_load()  # transactional tests start from an empty database
-    demo_load()
-    rollup_full()
-    return {
-        "planner": User.objects.create_user("planner-e", password=PASSWORD, role=User.Role.PLANNER,
-                                            department=Department.objects.get(code="jxw")),
-        "viewer": User.objects.create_user("viewer-e", password=PASSWORD, role=User.Role.VIEWER,
-                                           department=Department.objects.get(code="nlb")),
-    }
-
-
-def sign_in(browser, base: str, username: str) -> Watched:
-    """pages.sign_in, except that /favicon.ico answers 204: no page links an icon yet (base.html), so Chromium
-    asks for /favicon.ico, gets a 404 and logs it as a console error that says nothing about these pages."""
-    context = browser.new_context(locale="zh-CN", viewport=VIEWPORT)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = context.new_page()
-    watched = watch(page, base)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("load")
-    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
-    return watched
+def demo(demo_people):
+    return demo_people("e", "nlb")
 
 
 def _api_detail(watched: Watched, path: str) -> dict:
@@ -143,14 +113,6 @@ def _check_ranking(watched: Watched, year: int, quarter: int) -> None:
             assert abs(bar - Decimal(row["score"]) * 100) <= Decimal("0.03")
 
 
-def _fits_a_phone(watched: Watched, paths: list[str]) -> None:
-    watched.page.set_viewport_size(PHONE)
-    for path in paths:
-        open_page(watched, path)
-        width = watched.page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"] + 1, f"{path} is {width}px wide on a phone"
-
-
 def test_the_planner_sees_every_detail_page_drawn_from_the_apis_numbers(live_server, browser, demo):
     year, quarter = latest_period()
     watched = sign_in(browser, live_server.url, "planner-e")
@@ -176,7 +138,7 @@ def test_the_planner_sees_every_detail_page_drawn_from_the_apis_numbers(live_ser
     assert_clean(watched)
 
     pv, park = Cluster.objects.get(code="pv"), Park.objects.get(code="heishan-park")
-    _fits_a_phone(watched, [f"/clusters/{pv.pk}/", f"/parks/{park.pk}/", "/investment/", "/ranking/"])
+    fits_a_phone(watched, [f"/clusters/{pv.pk}/", f"/parks/{park.pk}/", "/investment/", "/ranking/"])
     assert_clean(watched)
 
 
