@@ -210,22 +210,24 @@ def _percent(ratio: Decimal | None) -> Decimal | None:
 def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Chart:
     title = _("Growth needed against growth achieved (per year)")
     evaluations = [line.evaluation for line in lines]
-    rows = [[line.label, e.target, e.current, e.base_year, _percent(e.needed_cagr), _percent(e.achieved_cagr),
-             e.status] for line, e in zip(lines, evaluations, strict=True)]
+    rows = [[line.label, e.target, e.year, e.current, e.base_year, _percent(e.needed_cagr),
+             _percent(e.achieved_cagr), e.status] for line, e in zip(lines, evaluations, strict=True)]
     for row in rows:
         row[-1] = goal_status(row[-1])
     has_rates = any(e.needed_cagr is not None or e.achieved_cagr is not None for e in evaluations)
     return Chart(
         key="rates", title=title,
         note=_("Compound annual growth: needed from the latest full year to each deadline; achieved from the first "
-               "full year to the latest one (approved figures, evaluated for %(year)s).") % {"year": period.year},
+               "full year to the latest one (approved figures, evaluated for %(year)s; a goal past its deadline is "
+               "judged on its deadline year).") % {"year": period.year},
         # Horizontal bars: ECharts draws the first category at the bottom, so the earliest deadline goes last.
         option=axis_chart(categories=[line.label for line in reversed(lines)], unit="%", series=[
             Series(_("Needed"), [_percent(e.needed_cagr) for e in reversed(evaluations)]),
             Series(_("Achieved"), [_percent(e.achieved_cagr) for e in reversed(evaluations)]),
         ], horizontal=True),
         table=Table(title=title, filename=f"cluster-{cluster.code}-growth-{period.year}",
-                    headers=[_("Target"), _("Threshold (100M yuan)"), _("Output %(year)s") % {"year": period.year},
+                    headers=[_("Target"), _("Threshold (100M yuan)"), _("Year judged"),
+                             _("Output in the year judged (100M yuan)"),
                              _("Latest full year"), _("Needed growth (%)"), _("Achieved growth (%)"), _("Status")],
                     rows=rows if has_rates or any(e.current is not None for e in evaluations) else []),
     )

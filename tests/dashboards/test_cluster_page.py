@@ -91,6 +91,7 @@ def test_needed_and_achieved_growth_are_the_goal_apis(client, planner, data):
     # drawn bottom-up: the earliest deadline is the last bar
     assert [Decimal(v) if v else None for v in reversed(chart.option["series"][0]["data"])] == needed
     assert [Decimal(v) if v else None for v in reversed(chart.option["series"][1]["data"])] == achieved
+    assert [row[2] for row in chart.table.rows] == [g["year"] for g in api]  # the year each goal is judged on
     still_open = [a for g, a in zip(api, achieved, strict=True) if g["deadline_year"] >= 2012]
     assert still_open[0] == Decimal("20.00")  # goals past their deadline are judged on their deadline year
 
