@@ -117,6 +117,15 @@ STORAGES = {
 }
 
 # Celery: with REDIS_URL unset, tasks run in-process (eagerly) so a bare machine needs no broker.
+# The default cache: Redis when CACHE_URL is set (shared by every process: the API's throttle counters),
+# else per-process memory. Short socket timeouts: an unreachable cache must not hang a request.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -165,12 +174,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttles.FailOpenAnonRateThrottle",
+        "core.api.throttles.FailOpenUserRateThrottle",
     ],
     # Per token / signed-in user, and per address for anonymous requests. Generous: a dashboard
     # polling every few seconds never meets them; a runaway client does. Counted in the default
-    # cache (per process unless CACHES points at a shared cache such as Redis).
+    # cache: per process unless CACHE_URL points at Redis.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),

@@ -12,5 +12,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # even when REDIS_URL is set (CI): a test must never leave messages for a worker that is not there.
 CELERY_TASK_ALWAYS_EAGER = True
 
+# Each test process counts throttles in its own memory, whatever CACHE_URL says (tests/core/test_throttles.py
+# points the cache at a redis-server of its own).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Static files come from the finders in tests; there is no collected STATIC_ROOT to scan.
 WHITENOISE_AUTOREFRESH = True
