@@ -165,3 +165,20 @@ def test_the_english_switch_translates_the_dashboard_and_its_charts(live_server,
     option = chart_option(page, "output")
     assert option["yAxis"][0]["name"] == "100M yuan"
     assert_clean(watched)
+
+
+def test_the_print_layout_keeps_charts_and_tables_and_drops_the_controls(live_server, browser, demo):
+    watched = sign_in(browser, live_server.url, "planner-d")
+    page = watched.page
+    open_page(watched, "/dashboard/city/")
+    page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+
+    for control in ("header.top nav", "form.picker", ".chart-card .export"):
+        expect(page.locator(control).first).to_be_hidden()
+    expect(page.locator("[data-chart-ready]").first).to_be_visible()
+    assert page.locator("details.chart-table:not([open])").count() == 0  # every table behind a chart, opened
+    # Series stay apart in greyscale: ECharts draws decal patterns (aria.decal) on every chart.
+    assert all(chart_option(page, key)["aria"]["decal"]["show"] for key in chart_keys(page))
+    assert page.pdf(format="A4")[:4] == b"%PDF"
+    assert_clean(watched)
