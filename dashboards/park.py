@@ -3,8 +3,8 @@ its targets and disbursements received, by quarter.
 
 Area and factory space are shown now (the values /api/v1/parks/<id>/ serves) and as recorded at the end of
 the chosen quarter (from the park's change history, as the assessment ranking reads them). Disbursements
-are those the user may see (`Disbursement.objects.visible_to`) paid to this park. Queries: a fixed
-number, whatever the data size.
+are those the user may see (`Disbursement.objects.visible_to`) paid to this park, cancelled ones left out.
+Queries: a fixed number, whatever the data size.
 """
 from __future__ import annotations
 
@@ -108,8 +108,8 @@ def park_charts(*, user, park: Park, period: Period, today: date) -> tuple[list[
     """The park page's charts and the rest of its context. Park and items are already read (park_for_page)."""
     then = _as_recorded(park, quarter_end(period.year, period.quarter))
     items = list(park.readiness_items.all())
-    disbursements = list(Disbursement.objects.visible_to(user).filter(park=park).select_related("fund", "region")
-                         .order_by("-paid_on", "-pk"))
+    disbursements = list(Disbursement.objects.visible_to(user).in_force().filter(park=park)
+                         .select_related("fund", "region").order_by("-paid_on", "-pk"))
     programme = (StandardFactoryProgramme.objects.visible_to(user).filter(year__lte=period.year)
                  .order_by("-year").first())
     area = _value_chart(

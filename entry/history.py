@@ -49,6 +49,7 @@ def reason_label(reason: str | None) -> str:
         "stage moved": pgettext("change reason", "stage moved"),
         "disbursed": pgettext("change reason", "disbursement entered"),
         "matching fund recorded": pgettext("change reason", "matching fund recorded"),
+        "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
     }
     action = labels.get(head, head)
     return _("%(action)s: %(reason)s") % {"action": action, "reason": tail} if sep else action

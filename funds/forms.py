@@ -1,4 +1,7 @@
-"""Forms of the funds app; choices offer only what the user may see (the permission layer)."""
+"""Forms of the funds app; choices offer only what the user may see (the permission layer). Correction
+forms carry the `version` the user read (optimistic locking) in a hidden field."""
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,7 @@ class DisbursementForm(forms.Form):
     region = forms.ModelChoiceField(label=_("recipient region"), queryset=Region.objects.none())
     park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
     cluster = forms.ModelChoiceField(label=_("cluster"), queryset=Cluster.objects.none(), required=False)
-    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=0, **MONEY_DIGITS)
+    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
     paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}),
                               initial=timezone.localdate)
     purpose = forms.CharField(label=_("purpose"), max_length=200)
@@ -32,5 +35,27 @@ class MatchingFundForm(forms.Form):
     region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year)
-    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=0, **MONEY_DIGITS)
+    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
     established_on = forms.DateField(label=_("established on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DisbursementEditForm(VersionMixin, DisbursementForm):
+    """A payment corrected: everything but its fund (a payment from the wrong fund is cancelled instead)."""
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["fund"]
+
+
+class MatchingFundEditForm(VersionMixin):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
+    established_on = forms.DateField(label=_("established on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CancelForm(VersionMixin):
+    reason = forms.CharField(label=_("reason for cancelling"), max_length=300)

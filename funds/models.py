@@ -1,4 +1,6 @@
 """The plan's funds, the counties' matching funds and disbursements from the funds."""
+from __future__ import annotations
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,6 +18,38 @@ from parks.models import Park
 
 # Fund amounts are in 万元 (10,000 yuan): the plan states them as 5亿, 4亿 and 3500万.
 MONEY_DIGITS = {"max_digits": 14, "decimal_places": 2}
+
+
+def matching_fund_rule_message(region: object, year: int) -> str:
+    """The plan's rule in words, for every refusal it causes (a payment, or a matching fund changed or cancelled)."""
+    return _(
+        "%(region)s has set up no matching fund for %(year)s; in principle the city's special fund "
+        "gives it no support (不设专项配套资金的原则上市专项不予支持). Record its matching fund first."
+    ) % {"region": region, "year": year}
+
+
+class CorrectableQuerySet(ScopedQuerySet):
+    """Rows entered by mistake are cancelled, not deleted: they keep their history, and every sum and rule
+    reads only `.in_force()`."""
+
+    def in_force(self) -> CorrectableQuerySet:
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Correctable(models.Model):
+    """A row people correct after entry: `version` for optimistic locking (a writer passes the version it
+    read; a stale write is refused), and a cancellation with its reason instead of a deletion."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Fund(TimeStampedModel):
@@ -62,8 +96,8 @@ class Fund(TimeStampedModel):
         return self.name_zh
 
 
-class MatchingFund(TimeStampedModel, DemoFlagged):
-    """A county/district's own matching fund (专项配套资金) for a year."""
+class MatchingFund(TimeStampedModel, DemoFlagged, Correctable):
+    """A county/district's own matching fund (专项配套资金) for a year; at most one in force per region and year."""
 
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="matching_funds"
@@ -74,7 +108,7 @@ class MatchingFund(TimeStampedModel, DemoFlagged):
     amount_wan = models.DecimalField(_("amount (10,000 yuan)"), **MONEY_DIGITS)
     established_on = models.DateField(_("established on"))
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CorrectableQuerySet.as_manager()
     history = HistoricalRecords()
     # Whether a county has a matching fund decides the city's support, so everybody may see it.
     access = AccessRule(view=(), edit=("region__departments",), public=Q(pk__isnull=False))
@@ -85,12 +119,17 @@ class MatchingFund(TimeStampedModel, DemoFlagged):
         ordering = ["year", "region"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "year"], name="matching_fund_unique_region_year",
+                fields=["region", "year"], condition=Q(cancelled_at__isnull=True),
+                name="matching_fund_unique_region_year",
                 violation_error_message=_("This region already has a matching fund for that year."),
             ),
             models.CheckConstraint(
                 condition=Q(amount_wan__gt=0), name="matching_fund_positive",
                 violation_error_message=_("The matching fund must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="matching_fund_cancel_reason",
+                violation_error_message=_("Give the reason for cancelling."),
             ),
         ]
 
@@ -98,11 +137,12 @@ class MatchingFund(TimeStampedModel, DemoFlagged):
         return f"{self.region} {self.year}"
 
 
-class Disbursement(TimeStampedModel, DemoFlagged):
+class Disbursement(TimeStampedModel, DemoFlagged, Correctable):
     """Money paid out of a fund to a region (and optionally a park or cluster).
 
     `clean()` enforces the plan's rule: a fund that requires a county matching fund pays nothing
-    to a region without one for the year; and a fund never pays out more than its amount.
+    to a region without one (in force) for the year; and a fund never pays out more than its amount.
+    A cancelled disbursement counts nowhere: not in the fund's total, the dashboards or the API.
     """
 
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="disbursements")
@@ -116,7 +156,7 @@ class Disbursement(TimeStampedModel, DemoFlagged):
     paid_on = models.DateField(_("paid on"))
     purpose = models.CharField(_("purpose"), max_length=200)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CorrectableQuerySet.as_manager()
     history = HistoricalRecords()
     access = AccessRule(
         view=("region__departments", "fund__managing_department", "park__responsible_department",
@@ -133,6 +173,10 @@ class Disbursement(TimeStampedModel, DemoFlagged):
                 condition=Q(amount_wan__gt=0), name="disbursement_positive",
                 violation_error_message=_("The amount must be positive."),
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="disbursement_cancel_reason",
+                violation_error_message=_("Give the reason for cancelling."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,17 +184,14 @@ class Disbursement(TimeStampedModel, DemoFlagged):
 
     def clean(self) -> None:
         super().clean()
-        if not (self.fund_id and self.region_id and self.paid_on and self.amount_wan is not None):
+        if self.is_cancelled or not (self.fund_id and self.region_id and self.paid_on and self.amount_wan is not None):
             return
-        if self.fund.requires_matching_fund and not MatchingFund.objects.filter(
+        if self.fund.requires_matching_fund and not MatchingFund.objects.in_force().filter(
             region_id=self.region_id, year=self.paid_on.year
         ).exists():
-            raise ValidationError({"region": _(
-                "%(region)s has set up no matching fund for %(year)s; in principle the city's special fund "
-                "gives it no support (不设专项配套资金的原则上市专项不予支持). Record its matching fund first."
-            ) % {"region": self.region, "year": self.paid_on.year}})
+            raise ValidationError({"region": matching_fund_rule_message(self.region, self.paid_on.year)})
         if self.fund.amount_wan is not None:
-            paid = (Disbursement.objects.filter(fund_id=self.fund_id).exclude(pk=self.pk)
+            paid = (Disbursement.objects.in_force().filter(fund_id=self.fund_id).exclude(pk=self.pk)
                     .aggregate(total=Sum("amount_wan"))["total"] or 0)
             if paid + self.amount_wan > self.fund.amount_wan:
                 raise ValidationError({"amount_wan": _(

@@ -1,19 +1,22 @@
-"""Fund pages: the funds and counties' matching funds, the disbursements (with exports), new entries."""
+"""Fund pages: the funds and counties' matching funds, the disbursements (with exports), new entries, and
+their corrections and cancellations (through the services, with a conflict message on a stale save)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusters.views import export_format
+from core import access
+from core.exceptions import VersionConflict
 from entry.sheets import Table, table_response
 
 from . import selectors, services
-from .forms import DisbursementForm, MatchingFundForm
-from .models import Fund
+from .forms import CancelForm, DisbursementEditForm, DisbursementForm, MatchingFundEditForm, MatchingFundForm
+from .models import Disbursement, Fund, MatchingFund
 
 
 def _fund_table(funds) -> Table:
@@ -29,8 +32,9 @@ def _fund_table(funds) -> Table:
 def _matching_table(rows) -> Table:
     return Table(
         title=_("Matching funds"), filename="matching-funds",
-        headers=[_("Region"), _("Year"), _("Amount (10,000 yuan)"), _("Established on"), _("Demo data")],
-        rows=[[str(m.region), m.year, m.amount_wan, m.established_on, m.is_demo] for m in rows],
+        headers=[_("Region"), _("Year"), _("Amount (10,000 yuan)"), _("Established on"), _("Demo data"),
+                 _("Cancelled: reason")],
+        rows=[[str(m.region), m.year, m.amount_wan, m.established_on, m.is_demo, m.cancel_reason] for m in rows],
     )
 
 
@@ -38,9 +42,9 @@ def _disbursement_table(rows) -> Table:
     return Table(
         title=_("Disbursements"), filename="disbursements",
         headers=[_("Paid on"), _("Fund"), _("Recipient region"), _("Park"), _("Cluster"), _("Amount (10,000 yuan)"),
-                 _("Purpose"), _("Demo data")],
+                 _("Purpose"), _("Demo data"), _("Cancelled: reason")],
         rows=[[d.paid_on, str(d.fund), str(d.region), str(d.park or ""), str(d.cluster or ""), d.amount_wan,
-               d.purpose, d.is_demo] for d in rows],
+               d.purpose, d.is_demo, d.cancel_reason] for d in rows],
     )
 
 
@@ -108,3 +112,156 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
     status = 400 if request.method == "POST" else 200
     return render(request, "funds/disbursement_form.html", {"form": form}, status=status)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _editable(request: HttpRequest, model, pk: int, select: tuple[str, ...]):
+    """The row if the user may see it (404 otherwise) and change it (403 otherwise)."""
+    obj = model.objects.visible_to(request.user).select_related(*select).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not access.can_edit(request.user, obj):
+        raise PermissionDenied(_("You may not change this entry."))
+    return obj
+
+
+def _conflict_message(current) -> str:
+    if current.is_cancelled:
+        return _("Someone else cancelled this entry meanwhile (reason: %(reason)s); nothing was changed.") % {
+            "reason": current.cancel_reason}
+    if isinstance(current, Disbursement):
+        return _("Someone else changed this payment meanwhile; nothing was overwritten. It is now: %(amount)s 万元 "
+                 "to %(region)s, paid on %(paid_on)s, for %(purpose)s. Check your values and save again.") % {
+            "amount": current.amount_wan, "region": current.region, "paid_on": current.paid_on.isoformat(),
+            "purpose": current.purpose}
+    return _("Someone else changed this matching fund meanwhile; nothing was overwritten. It is now: %(amount)s "
+             "万元 for %(year)s, established on %(established_on)s. Check your values and save again.") % {
+        "amount": current.amount_wan, "year": current.year, "established_on": current.established_on.isoformat()}
+
+
+def _after_conflict(form, conflict: VersionConflict) -> None:
+    """The conflict is shown and the form keeps what the user typed, now based on the current version."""
+    form.add_error(None, _conflict_message(conflict.current))
+    form.data = form.data.copy()
+    form.data["version"] = conflict.current.version
+
+
+def _disbursement_page(request, payment, *, form=None, cancel_form=None, status=200) -> HttpResponse:
+    initial = {"region": payment.region_id, "park": payment.park_id, "cluster": payment.cluster_id,
+               "amount_wan": payment.amount_wan, "paid_on": payment.paid_on, "purpose": payment.purpose,
+               "version": payment.version}
+    return render(request, "funds/disbursement_edit.html", {
+        "payment": payment,
+        "form": form or DisbursementEditForm(initial=initial, user=request.user),
+        "cancel_form": cancel_form or CancelForm(initial={"version": payment.version}),
+    }, status=status)
+
+
+_PAYMENT_RELATED = ("fund", "region", "park", "cluster")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the payment with a correction form and a cancel form. POST: save the correction."""
+    payment = _editable(request, Disbursement, pk, _PAYMENT_RELATED)
+    if request.method != "POST" or payment.is_cancelled:
+        return _disbursement_page(request, payment)
+    form = DisbursementEditForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _disbursement_page(request, payment, form=form, status=400)
+    data = dict(form.cleaned_data)
+    try:
+        services.disbursement_update(user=request.user, disbursement_id=payment.pk,
+                                     expected_version=data.pop("version"), **data)
+    except VersionConflict as conflict:
+        _after_conflict(form, conflict)
+        return _disbursement_page(request, _editable(request, Disbursement, pk, _PAYMENT_RELATED), form=form,
+                                  status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _disbursement_page(request, payment, form=form, status=400)
+    messages.success(request, _("Payment corrected."))
+    return HttpResponseRedirect(reverse("disbursement-list-page") + f"#disbursement-{payment.pk}")
+
+
+@login_required
+@require_POST
+def disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a payment entered by mistake; a reason is required."""
+    payment = _editable(request, Disbursement, pk, _PAYMENT_RELATED)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _disbursement_page(request, payment, cancel_form=form, status=400)
+    try:
+        services.disbursement_cancel(user=request.user, disbursement_id=payment.pk,
+                                     expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+    except VersionConflict as conflict:
+        _after_conflict(form, conflict)
+        return _disbursement_page(request, _editable(request, Disbursement, pk, _PAYMENT_RELATED), cancel_form=form,
+                                  status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _disbursement_page(request, payment, cancel_form=form, status=400)
+    messages.success(request, _("Payment cancelled."))
+    return HttpResponseRedirect(reverse("disbursement-list-page"))
+
+
+def _matching_page(request, matching, *, form=None, cancel_form=None, status=200) -> HttpResponse:
+    initial = {"year": matching.year, "amount_wan": matching.amount_wan, "established_on": matching.established_on,
+               "version": matching.version}
+    return render(request, "funds/matching_fund_edit.html", {
+        "matching": matching, "form": form or MatchingFundEditForm(initial=initial),
+        "cancel_form": cancel_form or CancelForm(initial={"version": matching.version}),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def matching_fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the matching fund with a correction form and a cancel form. POST: save the correction."""
+    matching = _editable(request, MatchingFund, pk, ("region",))
+    if request.method != "POST" or matching.is_cancelled:
+        return _matching_page(request, matching)
+    form = MatchingFundEditForm(request.POST)
+    if not form.is_valid():
+        return _matching_page(request, matching, form=form, status=400)
+    data = dict(form.cleaned_data)
+    try:
+        services.matching_fund_update(user=request.user, matching_fund_id=matching.pk,
+                                      expected_version=data.pop("version"), **data)
+    except VersionConflict as conflict:
+        _after_conflict(form, conflict)
+        return _matching_page(request, _editable(request, MatchingFund, pk, ("region",)), form=form, status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _matching_page(request, matching, form=form, status=400)
+    messages.success(request, _("Matching fund corrected."))
+    return HttpResponseRedirect(reverse("fund-list-page") + "#matching")
+
+
+@login_required
+@require_POST
+def matching_fund_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a matching fund recorded by mistake; a reason is required, and no payment may rely on it."""
+    matching = _editable(request, MatchingFund, pk, ("region",))
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _matching_page(request, matching, cancel_form=form, status=400)
+    try:
+        services.matching_fund_cancel(user=request.user, matching_fund_id=matching.pk,
+                                      expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+    except VersionConflict as conflict:
+        _after_conflict(form, conflict)
+        return _matching_page(request, _editable(request, MatchingFund, pk, ("region",)), cancel_form=form,
+                              status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _matching_page(request, matching, cancel_form=form, status=400)
+    messages.success(request, _("Matching fund cancelled."))
+    return HttpResponseRedirect(reverse("fund-list-page") + "#matching")

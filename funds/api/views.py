@@ -20,11 +20,12 @@ class FundViewSet(ScopedReadOnlyViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List disbursements (拨付)", description=(
-        "Payments the caller may see: to its region, from a fund it manages, or for its park or cluster.")),
+        "Payments the caller may see: to its region, from a fund it manages, or for its park or cluster. "
+        "Payments cancelled as entered by mistake are left out.")),
     retrieve=extend_schema(summary="One disbursement"),
 )
 class DisbursementViewSet(ScopedReadOnlyViewSet):
-    queryset = Disbursement.objects.all()
+    queryset = Disbursement.objects.in_force()
     serializer_class = DisbursementSerializer
     filterset_class = DisbursementFilterSet
     ordering_fields = ["paid_on", "amount_wan", "id"]

@@ -33,6 +33,10 @@ MODEL_FOR_URL_NAME = {
     "park-dashboard": "parks.park",
     "region-dashboard": "org.region",
     "admin:auth_user_password_change": "org.user",
+    "disbursement-edit-page": "funds.disbursement",
+    "disbursement-cancel-page": "funds.disbursement",
+    "matching-fund-edit-page": "funds.matchingfund",
+    "matching-fund-cancel-page": "funds.matchingfund",
 }
 
 
