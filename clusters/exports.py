@@ -8,6 +8,7 @@ from entry.sheets import Table
 
 from .models import QuarterlyFigure
 from .selectors import ClusterRow, Completeness, Grid
+from .services import EXTRA_FIELDS
 
 
 def _percent(ratio) -> str:
@@ -31,18 +32,24 @@ def cluster_table(rows: list[ClusterRow]) -> Table:
 
 
 def grid_table(grid: Grid) -> Table:
+    """The entry grid as shown: output and its comparisons, then the optional values (in the screen's
+    mode: revenue, tax and investment year to date in 累计 mode; the headcount always at quarter end)."""
     value = _("Year to date") if grid.mode == "ytd" else _("Quarter's own value")
+    extra_headers = [
+        f"{spec.label} ({_('persons') if spec.integer else _('100 million yuan')})"
+        if not (spec.cumulative and grid.mode == "ytd") else f"{spec.label} ({value}, {_('100 million yuan')})"
+        for spec in EXTRA_FIELDS]
     return Table(
         title=grid.quarter.label, filename=f"figures-{grid.quarter}",
         headers=[_("Unit code"), _("Cluster"), _("Enterprise"), _("Responsible department"), _("Status"),
                  f"{value} ({_('100 million yuan')})", _("Previous quarter"), _("Same quarter last year"),
-                 _("Year-on-year change"), _("Needs explanation"), _("Note"), _("Version")],
+                 _("Year-on-year change"), _("Needs explanation"), _("Note"), _("Version"), *extra_headers],
         rows=[[
             row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
             str(row.unit.cluster.responsible_department),
             row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous,
             row.last_year, _percent(row.change), row.outlier, row.figure.note if row.figure else "",
-            row.figure.version if row.figure else None,
+            row.figure.version if row.figure else None, *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
         ] for row in grid.rows],
     )
 

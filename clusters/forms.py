@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from entry.periods import Quarter
 
 from .models import FIRST_YEAR
-from .services import EntryInput, EntryMode, UnitKey
+from .services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
 
 
 class ReviewForm(forms.Form):
@@ -69,16 +69,18 @@ class QuarterForm(forms.Form):
 
 
 def entries_from_post(data) -> list[EntryInput]:
-    """The entry screen's rows: a hidden `unit` per row, then `value-<unit>`, `note-<unit>` and
-    `version-<unit>` (the version the user read; empty when the user saw no figure)."""
+    """The entry screen's rows: a hidden `unit` per row, then `value-<unit>`, `note-<unit>`,
+    `version-<unit>` (the version the user read; empty when the user saw no figure) and, when the
+    row has them, `<field>-<unit>` for the optional values (absent: the saved value is kept)."""
     entries = []
     for unit in data.getlist("unit"):
         if UnitKey.parse(unit) is None:
             continue
         version = data.get(f"version-{unit}", "")
+        extras = {f.name: data[f"{f.name}-{unit}"][:40] for f in EXTRA_FIELDS if f"{f.name}-{unit}" in data}
         entries.append(EntryInput(
             unit=unit, value=data.get(f"value-{unit}", "")[:40], note=data.get(f"note-{unit}", "")[:2000],
-            version=int(version) if version.isdigit() else None,
+            version=int(version) if version.isdigit() else None, **extras,
         ))
     return entries
 

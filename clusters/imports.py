@@ -7,6 +7,8 @@ need not upload the file again and cannot alter what was previewed.
 
 The template carries a hidden sheet naming it, its quarter and its mode, and the figure versions
 the user downloaded: a row changed by someone else since then is refused, not overwritten.
+Version 2 of the template adds the optional values (revenue, tax, employees, investment) after the
+explanation; a version-1 template (without them) still imports, and leaves those values as saved.
 """
 from __future__ import annotations
 
@@ -27,23 +29,44 @@ from org.models import User
 
 from .choices import FigureSource
 from .selectors import Grid
-from .services import EntryInput, EntryMode, EntryRejected, EntryResult, UnitKey, figures_enter_quarter
+from .services import (
+    EXTRA_FIELDS,
+    EntryInput,
+    EntryMode,
+    EntryRejected,
+    EntryResult,
+    ExtraField,
+    UnitKey,
+    figures_enter_quarter,
+)
 
-TEMPLATE_ID = "jinzhou-quarterly-figures/1"
+TEMPLATE_ID = "jinzhou-quarterly-figures/2"
+TEMPLATE_ID_WITHOUT_EXTRAS = "jinzhou-quarterly-figures/1"  # before the optional values: still imported
 META_SHEET = "_meta"
 FIRST_DATA_ROW = 4
 HEADER_ROW = 3
 SIGNING_SALT = "clusters.imports"
 
 
-def _headers(mode: str) -> list[str]:
+def _extra_header(spec: ExtraField, mode: str) -> str:
+    if spec.integer:
+        return _("%(field)s at the quarter's end (persons)") % {"field": spec.label}
+    if spec.cumulative and mode == EntryMode.YTD:
+        return _("%(field)s, year to date (100 million yuan)") % {"field": spec.label}
+    return _("%(field)s, this quarter (100 million yuan)") % {"field": spec.label}
+
+
+def _headers(mode: str, *, extras: bool = True) -> list[str]:
     value = _("Year-to-date output (100 million yuan)") if mode == EntryMode.YTD else _(
         "Quarter's output (100 million yuan)")
-    return [_("Unit code"), _("Cluster"), _("Enterprise"), _("Version"), value, _("Explanation"),
+    optional = [_extra_header(spec, mode) for spec in EXTRA_FIELDS] if extras else []
+    return [_("Unit code"), _("Cluster"), _("Enterprise"), _("Version"), value, _("Explanation"), *optional,
             _("Previous quarter"), _("Same quarter last year"), _("Status")]
 
 
-INPUT_COLUMNS = 6  # code, cluster, enterprise, version, value, explanation; the rest is for reading only
+# code, cluster, enterprise, version, value, explanation (and the optional values); the rest is for reading only
+INPUT_COLUMNS = 6 + len(EXTRA_FIELDS)
+INPUT_COLUMNS_WITHOUT_EXTRAS = 6
 
 
 def template_xlsx(grid: Grid) -> bytes:
@@ -54,8 +77,9 @@ def template_xlsx(grid: Grid) -> bytes:
         sheet.title = _("Quarterly figures")
         sheet["A1"] = _("Jinzhou industrial clusters: quarterly figures, %(quarter)s") % {"quarter": grid.quarter.label}
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"] = _("Fill in the output column (亿元) and, where asked, the explanation. Do not change the first "
-                        "four columns or the sheet's layout; type values, not formulas.")
+        sheet["A2"] = _("Fill in the output column (亿元) and, where asked, the explanation; revenue, taxes, employees "
+                        "and investment are optional. Do not change the first four columns or the sheet's layout; "
+                        "type values, not formulas.")
         sheet["A2"].alignment = Alignment(wrap_text=False)
         headers = _headers(grid.mode)
         for column, header in enumerate(headers, start=1):
@@ -68,14 +92,21 @@ def template_xlsx(grid: Grid) -> bytes:
             sheet.append([
                 row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
                 figure.version if figure else None, row.shown, figure.note if figure else "",
+                *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
                 row.previous, row.last_year, figure.get_status_display() if figure else _("not entered"),
             ])
         last = FIRST_DATA_ROW + max(len(editable), 1) - 1
         numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  error=_("Enter a number of 亿元, zero or more."), showErrorMessage=True)
-        numbers.add(f"E{FIRST_DATA_ROW}:E{last}")
+        for letter in ("E", "G", "H", "J"):
+            numbers.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+        people = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                error=_("Enter a whole number of people, zero or more."), showErrorMessage=True)
+        people.add(f"I{FIRST_DATA_ROW}:I{last}")
         sheet.add_data_validation(numbers)
-        for letter, width in zip("ABCDEFGHI", (10, 28, 24, 8, 22, 30, 14, 16, 10), strict=True):
+        sheet.add_data_validation(people)
+        widths = (10, 28, 24, 8, 22, 30, 18, 18, 16, 18, 14, 16, 10)
+        for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = f"E{FIRST_DATA_ROW}"
         meta = workbook.create_sheet(META_SHEET)
@@ -133,23 +164,27 @@ def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput
     if META_SHEET not in workbook.sheetnames:
         raise SheetError(wrong)
     meta = next(workbook[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=4, values_only=True), ())
-    if len(meta) < 4 or meta[0] != TEMPLATE_ID or meta[3] not in EntryMode.ALL:
+    if len(meta) < 4 or meta[0] not in (TEMPLATE_ID, TEMPLATE_ID_WITHOUT_EXTRAS) or meta[3] not in EntryMode.ALL:
         raise SheetError(wrong)
     try:
         quarter = Quarter(int(meta[1]), int(meta[2]))
     except (TypeError, ValueError) as error:
         raise SheetError(wrong) from error
-    mode = meta[3]
+    mode, with_extras = meta[3], meta[0] == TEMPLATE_ID
+    width = INPUT_COLUMNS if with_extras else INPUT_COLUMNS_WITHOUT_EXTRAS
     sheet = workbook.worksheets[0]
     with translation.override("zh-hans"):
-        expected = _headers(mode)
+        expected = _headers(mode, extras=with_extras)
     header = next(sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=len(expected), values_only=True),
                   ())
     if [str(h or "").strip() for h in header] != expected:
         raise SheetError(wrong)
     rows, entries = [], []
-    for sheet_row in data_rows(sheet, first_row=FIRST_DATA_ROW, width=INPUT_COLUMNS):
-        code, cluster_name, enterprise_name, version, value, note = sheet_row.values[:INPUT_COLUMNS]
+    for sheet_row in data_rows(sheet, first_row=FIRST_DATA_ROW, width=width):
+        code, cluster_name, enterprise_name, version, value, note = sheet_row.values[:6]
+        # An old template has no optional columns: None, so the figures keep their saved values.
+        extras = {spec.name: _text(cell) for spec, cell in zip(EXTRA_FIELDS, sheet_row.values[6:width], strict=False)
+                  } if with_extras else {}
         row = PreviewRow(sheet_row.number, _text(code), _text(enterprise_name) or _text(cluster_name), _text(value))
         rows.append(row)
         if UnitKey.parse(code) is None:
@@ -162,7 +197,7 @@ def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput
                               % {"text": version_text[:20]})
             continue
         entries.append(EntryInput(unit=str(UnitKey.parse(code)), value=_text(value), note=_text(note),
-                                  version=int(version_text) if version_text else None))
+                                  version=int(version_text) if version_text else None, **extras))
     return quarter, mode, rows, entries
 
 
@@ -202,7 +237,8 @@ def preview_upload(*, user: User, upload) -> Preview:
     if preview.ok:
         preview.token = signing.dumps(
             {"q": [quarter.year, quarter.quarter], "mode": mode,
-             "rows": [[e.unit, e.value, e.note, e.version] for e in entries]},
+             "rows": [[e.unit, e.value, e.note, e.version, *(e.typed_extra(f.name) for f in EXTRA_FIELDS)]
+                      for e in entries]},
             salt=f"{SIGNING_SALT}:{user.pk}", compress=True,
         )
     return preview
@@ -213,6 +249,7 @@ def import_confirmed(*, user: User, token: str) -> tuple[Quarter, EntryResult]:
     and `signing.BadSignature` for a token that is not this user's or is older than a day."""
     payload = signing.loads(token, salt=f"{SIGNING_SALT}:{user.pk}", max_age=24 * 3600)
     quarter = Quarter(*payload["q"])
-    entries = [EntryInput(unit=u, value=v, note=n, version=version) for u, v, n, version in payload["rows"]]
+    # A row is [unit, value, note, version, *EXTRA_FIELDS] (the optional values None when not in the sheet).
+    entries = [EntryInput(*row) for row in payload["rows"]]
     return quarter, figures_enter_quarter(user=user, quarter=quarter, entries=entries, mode=payload["mode"],
                                           source=FigureSource.IMPORTED)

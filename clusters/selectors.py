@@ -22,7 +22,7 @@ from progress.selectors import latest_cluster_quarters, pending_clusters
 
 from .choices import FigureStatus
 from .models import Cluster, Enterprise, QuarterlyFigure, StageGoal
-from .services import EDITABLE_STATUSES, EntryMode, UnitKey, change_on, is_outlier
+from .services import EDITABLE_STATUSES, EXTRA_FIELDS, EntryMode, ExtraField, UnitKey, change_on, is_outlier
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,26 @@ def _figures(cluster_ids: list[int], years: tuple[int, ...]) -> dict[tuple, Quar
 
 # --- the entry grid -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ExtraCell:
+    """One optional value of a grid row (revenue, tax, employees, investment) as the screen shows it."""
+
+    spec: ExtraField
+    shown: Decimal | int | None
+    text: str
+    ytd: bool  # the value shown (and typed) is the year to date
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def _text_of(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
 @dataclass
 class GridRow:
     """One reporting unit on the entry screen, with what it is compared against.
@@ -127,6 +147,9 @@ class GridRow:
     typed: str | None = None  # what the user typed, when the screen is shown again with errors
     typed_note: str | None = None
     errors: list[str] = field(default_factory=list)
+    extras: dict[str, Decimal | int | None] = field(default_factory=dict)  # EXTRA_FIELDS, in the screen's mode
+    typed_extras: dict[str, str] = field(default_factory=dict)
+    ytd: bool = False
 
     @property
     def key(self) -> str:
@@ -147,6 +170,12 @@ class GridRow:
         if self.typed_note is not None:
             return self.typed_note
         return self.figure.note if self.figure else ""
+
+    @property
+    def extra_cells(self) -> list[ExtraCell]:
+        return [ExtraCell(spec, self.extras.get(spec.name),
+                          self.typed_extras.get(spec.name, _text_of(self.extras.get(spec.name))),
+                          self.ytd and spec.cumulative) for spec in EXTRA_FIELDS]
 
 
 @dataclass
@@ -171,6 +200,22 @@ def _ytd(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
     return sum((v.output_value for v in values), Decimal(0))
 
 
+def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str, Decimal | int | None]:
+    """The optional values of a unit's quarter in the screen's mode: the cumulative ones summed over
+    the year in YTD mode (None unless every quarter so far has the value), the headcount as it is."""
+    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
+    own = figures.get((*key, quarter.quarter))
+    values: dict[str, Decimal | int | None] = {}
+    for spec in EXTRA_FIELDS:
+        if mode != EntryMode.YTD or not spec.cumulative:
+            values[spec.name] = getattr(own, spec.name) if own else None
+            continue
+        parts = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
+        parts = [getattr(f, spec.name) if f else None for f in parts]
+        values[spec.name] = None if any(v is None for v in parts) else sum(parts, Decimal(0))
+    return values
+
+
 def _own(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
     figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
     return figure.output_value if figure else None
@@ -190,7 +235,8 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
                       shown=value(figures, unit, quarter), previous=value(figures, unit, quarter.previous),
                       last_year=value(figures, unit, quarter.a_year_earlier),
-                      last_year_own=_own(figures, unit, quarter.a_year_earlier))
+                      last_year_own=_own(figures, unit, quarter.a_year_earlier),
+                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD)
         row.change = change_on(row.shown, row.last_year)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)

@@ -91,7 +91,10 @@ def _with_typed(grid: selectors.Grid, entries: list[EntryInput], errors: dict[st
     typed = {e.unit: e for e in entries}
     for row in grid.rows:
         if row.key in typed:
-            row.typed, row.typed_note = typed[row.key].value, typed[row.key].note
+            entry = typed[row.key]
+            row.typed, row.typed_note = entry.value, entry.note
+            row.typed_extras = {f.name: entry.typed_extra(f.name) for f in services.EXTRA_FIELDS
+                                if entry.typed_extra(f.name) is not None}
         row.errors = errors.get(row.key, [])
     return grid
 
@@ -156,19 +159,24 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
         raise Http404
     row.typed, row.typed_note = entry.value, entry.note
     typed, problem = parse_output(entry.value) if entry.value.strip() else (None, None)
-    if problem is None and typed is not None:
+    if problem is None and (typed is not None or entry.has_extras):
+        # The same checks as a save, for the output and the optional values alike (per field).
         try:
             services.figures_check_quarter(user=request.user, quarter=form.period, entries=[entry],
                                            mode=form.entry_mode)
         except EntryRejected as rejected:
             row.errors = rejected.errors.get(entry.unit, [])
             row.errors += [_("Someone else changed this figure meanwhile.") for _c in rejected.conflicts]
+    if problem is None and typed is not None:
         # In YTD mode the quarter's own value is the typed total less the earlier quarters (the previous YTD).
         earlier = (row.previous or Decimal(0)) if grid.mode == EntryMode.YTD and form.period.quarter > 1 else 0
         row.change = services.change_on(typed, row.last_year)
         row.outlier = services.is_outlier(typed - earlier, row.last_year_own)
     elif problem:
         row.errors = [problem]
+        # The optional values are checked too, so every wrong field is named at once.
+        row.errors += [p for f in services.EXTRA_FIELDS
+                       if (p := services.parse_extra(f, entry.typed_extra(f.name) or "")[1])]
     return render(request, "clusters/_entry_feedback.html", {"row": row})
 
 

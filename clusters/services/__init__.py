@@ -21,20 +21,23 @@ from .figures import (
     same_quarter_last_year,
 )
 from .quarter import (
+    EXTRA_FIELDS,
     Conflict,
     EntryInput,
     EntryMode,
     EntryRejected,
     EntryResult,
+    ExtraField,
     UnitKey,
     figures_check_quarter,
     figures_enter_quarter,
+    parse_extra,
     parse_output,
 )
 
 __all__ = [
-    "EDITABLE_FIELDS", "EDITABLE_STATUSES", "Conflict", "EntryInput", "EntryMode", "EntryRejected", "EntryResult",
-    "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create", "figure_reopen", "figure_return",
-    "figure_submit", "figure_update", "figures_check_quarter", "figures_enter_quarter", "is_outlier",
-    "outlier_message", "parse_output", "same_quarter_last_year",
+    "EDITABLE_FIELDS", "EDITABLE_STATUSES", "EXTRA_FIELDS", "Conflict", "EntryInput", "EntryMode", "EntryRejected",
+    "EntryResult", "ExtraField", "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create",
+    "figure_reopen", "figure_return", "figure_submit", "figure_update", "figures_check_quarter",
+    "figures_enter_quarter", "is_outlier", "outlier_message", "parse_extra", "parse_output", "same_quarter_last_year",
 ]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import PermissionDenied, ValidationError
 from entry.periods import Quarter
@@ -55,14 +56,52 @@ class UnitKey:
 
 
 @dataclass(frozen=True)
+class ExtraField:
+    """An optional value entered beside the output value, on the same screen and sheet.
+
+    `cumulative`: the value is a flow over the quarter and follows the screen's mode (in 累计 mode
+    the typed value is the year to date and the quarter's own value is derived, as for output);
+    otherwise it is a stock at the quarter's end (the headcount), never cumulative.
+    """
+
+    name: str
+    label: object
+    cumulative: bool = True
+    integer: bool = False
+
+
+EXTRA_FIELDS = (
+    ExtraField("revenue", gettext_lazy("Main business revenue")),
+    ExtraField("tax", gettext_lazy("Taxes paid")),
+    ExtraField("employees", gettext_lazy("Employees"), cumulative=False, integer=True),
+    ExtraField("fixed_asset_investment", gettext_lazy("Fixed-asset investment")),
+)
+MAX_EMPLOYEES = 2_147_483_647  # the column's limit (a positive integer field)
+
+
+@dataclass(frozen=True)
 class EntryInput:
-    """One row as typed: the unit, its value as text ('' = left empty), the note, and the figure
-    version the user saw (None: the user saw no figure)."""
+    """One row as typed: the unit, its value as text ('' = left empty), the note, the figure
+    version the user saw (None: the user saw no figure), and the optional values of EXTRA_FIELDS
+    as text: None when the screen or sheet did not carry the field (the figure's value is kept),
+    '' when it was left empty (the value is cleared)."""
 
     unit: str
     value: str
     note: str = ""
     version: int | None = None
+    revenue: str | None = None
+    tax: str | None = None
+    employees: str | None = None
+    fixed_asset_investment: str | None = None
+
+    def typed_extra(self, name: str) -> str | None:
+        value = getattr(self, name)
+        return None if value is None else str(value)
+
+    @property
+    def has_extras(self) -> bool:
+        return any((self.typed_extra(f.name) or "").strip() for f in EXTRA_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -74,6 +113,15 @@ class Conflict:
     yours: Decimal | None
     your_note: str
     current: QuarterlyFigure
+    your_extras: dict[str, Decimal | int | None] = field(default_factory=dict)
+
+    @property
+    def extras_compared(self) -> list[tuple[object, Decimal | int | None, Decimal | int | None]]:
+        """(label, yours, theirs) for each optional value the user typed that differs from the saved one
+        (quarter's own values)."""
+        return [(f.label, self.your_extras[f.name], getattr(self.current, f.name))
+                for f in EXTRA_FIELDS
+                if f.name in self.your_extras and self.your_extras[f.name] != getattr(self.current, f.name)]
 
 
 @dataclass
@@ -119,6 +167,36 @@ def parse_output(text: str) -> tuple[Decimal | None, str | None]:
     if value != value.quantize(_PLACES):
         return None, _("Output value: at most %(places)s decimal places.") % {
             "places": OUTPUT_DIGITS["decimal_places"]}
+    return value, None
+
+
+def parse_extra(spec: ExtraField, text: str) -> tuple[Decimal | int | None, str | None]:
+    """An optional value as typed → (value, None) or (None, the reason it is not one); '' → (None, None)."""
+    cleaned = str(text).strip().replace(",", "").replace("，", "")
+    if cleaned == "":
+        return None, None
+    label = spec.label
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        return None, _("%(field)s: “%(text)s” is not a number.") % {"field": label, "text": str(text)[:30]}
+    if value < 0:
+        return None, _("%(field)s: cannot be negative.") % {"field": label}
+    if spec.integer:
+        if value != value.to_integral_value():
+            return None, _("%(field)s: a whole number of people, without decimals.") % {"field": label}
+        if value > MAX_EMPLOYEES:
+            return None, _("%(field)s: %(value)s is implausibly large.") % {"field": label, "value": _plain(value)}
+        return int(value), None
+    if value > settings.ENTRY_MAX_OUTPUT:
+        return None, _("%(field)s: %(value)s 亿元 is implausibly large (the limit is %(limit)s 亿元); check the "
+                       "unit: figures are in 亿元, not 万元 or 元.") % {
+            "field": label, "value": _plain(value), "limit": settings.ENTRY_MAX_OUTPUT}
+    if value != value.quantize(_PLACES):
+        return None, _("%(field)s: at most %(places)s decimal places.") % {
+            "field": label, "places": OUTPUT_DIGITS["decimal_places"]}
     return value, None
 
 
@@ -186,6 +264,51 @@ class _QuarterEntry:
             return None
         return own
 
+    def own_extras(self, unit: str, cluster: Cluster, enterprise: Enterprise | None,
+                   entry: EntryInput) -> dict[str, Decimal | int | None]:
+        """The optional values the row carries, as the quarter's own (derived in YTD mode for the
+        cumulative ones). Fields the row does not carry are left out, so the figure keeps them."""
+        values: dict[str, Decimal | int | None] = {}
+        for spec in EXTRA_FIELDS:
+            text = entry.typed_extra(spec.name)
+            if text is None:
+                continue
+            typed, problem = parse_extra(spec, text)
+            if problem:
+                self.error(unit, problem)
+                continue
+            if self.mode != EntryMode.YTD or not spec.cumulative:
+                values[spec.name] = typed
+                continue
+            earlier_quarters = self.quarter.earlier_in_year()
+            earlier = [self.figures.get(self.slot(cluster, enterprise, q)) for q in earlier_quarters]
+            missing = [q for q, f in zip(earlier_quarters, earlier, strict=True)
+                       if f is None or getattr(f, spec.name) is None]
+            if typed is None:
+                # Without the earlier quarters the screen could show no year-to-date value, so an
+                # empty box there means "not shown", not "clear it".
+                if not missing:
+                    values[spec.name] = None
+                continue
+            if missing:
+                self.error(unit, _("%(field)s: a year-to-date value needs the earlier quarters' values first "
+                                   "(%(missing)s missing); enter them, or switch to the quarter's own value.")
+                           % {"field": spec.label, "missing": "、".join(q.label for q in missing)})
+                continue
+            before = sum((getattr(f, spec.name) for f in earlier), Decimal(0))
+            if typed < before:
+                self.error(unit, _("%(field)s: the year-to-date value %(ytd)s is below the sum of the earlier "
+                                   "quarters (%(earlier)s).") % {
+                    "field": spec.label, "ytd": _plain(typed), "earlier": _plain(before)})
+                continue
+            values[spec.name] = typed - before
+        return values
+
+    @staticmethod
+    def differs(figure: QuarterlyFigure, own: Decimal, note: str, extras: dict) -> bool:
+        return (own != figure.output_value or note != figure.note
+                or any(getattr(figure, name) != value for name, value in extras.items()))
+
     def row(self, entry: EntryInput) -> None:
         key = UnitKey.parse(entry.unit)
         resolved = self.unit(key) if key else None
@@ -197,6 +320,7 @@ class _QuarterEntry:
         slot = self.slot(cluster, enterprise, self.quarter)
         figure = self.figures.get(slot)
         note = (entry.note or "").strip()
+        errors_before = len(self.errors.get(unit, []))
         if str(entry.value).strip() == "":
             if figure is not None and entry.version is None:
                 self.conflicts.append(Conflict(unit, label, None, note, figure))  # someone entered it meanwhile
@@ -204,39 +328,49 @@ class _QuarterEntry:
                 self.error(unit, _("Output value: required; a saved figure cannot be emptied."))
             elif self.submit:
                 self.error(unit, _("Output value: required before the quarter can be submitted."))
+            elif entry.has_extras:
+                self.error(unit, _("Output value: required to save the other figures of this row."))
             return
         typed, problem = parse_output(entry.value)
         if problem:
             self.error(unit, problem)
+        own = self.own_value(unit, cluster, enterprise, typed) if typed is not None else None
+        extras = self.own_extras(unit, cluster, enterprise, entry)
+        if own is None or len(self.errors.get(unit, [])) > errors_before:
             return
-        own = self.own_value(unit, cluster, enterprise, typed)
-        if own is None:
-            return
-        if figure is not None and figure.version != entry.version and (own != figure.output_value
-                                                                       or note != figure.note):
-            self.conflicts.append(Conflict(unit, label, own, note, figure))
+        if figure is not None and figure.version != entry.version and self.differs(figure, own, note, extras):
+            self.conflicts.append(Conflict(unit, label, own, note, figure, extras))
             return
         if figure is None:
-            self.create(unit, cluster, enterprise, own, note)
-        elif own != figure.output_value or note != figure.note:
+            self.create(unit, cluster, enterprise, own, note, extras)
+        elif self.differs(figure, own, note, extras):
             if figure.status not in EDITABLE_STATUSES:
-                self.error(unit, _("Output value: this figure is %(status)s and locked; ask a planner to reopen it.")
-                           % {"status": figure.get_status_display()})
+                if own != figure.output_value or note != figure.note:
+                    self.error(unit, _("Output value: this figure is %(status)s and locked; ask a planner to "
+                                       "reopen it.") % {"status": figure.get_status_display()})
+                else:
+                    changed = [f.label for f in EXTRA_FIELDS
+                               if f.name in extras and extras[f.name] != getattr(figure, f.name)]
+                    self.error(unit, _("%(field)s: this figure is %(status)s and locked; ask a planner to reopen "
+                                       "it.") % {"field": "、".join(str(c) for c in changed),
+                                                 "status": figure.get_status_display()})
                 return
-            self.update(unit, figure, own, note)
+            self.update(unit, figure, own, note, extras)
         else:
             self.result.unchanged += 1
         if self.submit and unit not in self.errors:
             self.submit_figure(unit, self.figures[slot])
 
-    def create(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, own: Decimal, note: str) -> None:
+    def create(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, own: Decimal, note: str,
+               extras: dict) -> None:
         if not self.write:
             self.validate(unit, QuarterlyFigure(cluster=cluster, enterprise=enterprise, year=self.quarter.year,
-                                                quarter=self.quarter.quarter, output_value=own, note=note))
+                                                quarter=self.quarter.quarter, output_value=own, note=note, **extras))
             return
         try:
             figure = figure_create(user=self.user, cluster=cluster, enterprise=enterprise, year=self.quarter.year,
-                                   quarter=self.quarter.quarter, output_value=own, note=note, source=self.source)
+                                   quarter=self.quarter.quarter, output_value=own, note=note, source=self.source,
+                                   **extras)
         except ValidationError as error:
             for message in _field_messages(error):
                 self.error(unit, message)
@@ -244,15 +378,17 @@ class _QuarterEntry:
         self.figures[self.slot(cluster, enterprise, self.quarter)] = figure
         self.result.created.append(figure)
 
-    def update(self, unit: str, figure: QuarterlyFigure, own: Decimal, note: str) -> None:
+    def update(self, unit: str, figure: QuarterlyFigure, own: Decimal, note: str, extras: dict) -> None:
         if not self.write:
             figure.output_value, figure.note = own, note
+            for name, value in extras.items():
+                setattr(figure, name, value)
             self.validate(unit, figure)
             return
         source = self.source if self.source == FigureSource.IMPORTED else None
         try:
             saved = figure_update(user=self.user, figure_id=figure.pk, expected_version=figure.version,
-                                  source=source, output_value=own, note=note)
+                                  source=source, output_value=own, note=note, **extras)
         except ValidationError as error:
             for message in _field_messages(error):
                 self.error(unit, message)
@@ -310,7 +446,10 @@ def figures_enter_quarter(
 
     Each row is a reporting unit the user may edit; its value is the quarter's own or, in YTD mode,
     the year to date, from which the quarter's own value is derived (the earlier quarters must be
-    there). Empty rows are skipped when saving a draft and refused when submitting. A row changed by
+    there). The optional values (EXTRA_FIELDS: revenue, tax, employees, investment) are validated
+    per field and saved with the output in the same write; revenue, tax and investment follow the
+    mode, the headcount never does; a field the row does not carry keeps its saved value.
+    Empty rows are skipped when saving a draft and refused when submitting. A row changed by
     someone else since the user read it is a conflict; a submitted or approved row is locked.
     With `submit`, every row is then submitted, and an outlier needs its note filled in.
     Raises `EntryRejected` (and saves nothing) if any row fails; `dry_run` writes everything and

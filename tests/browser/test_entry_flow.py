@@ -61,6 +61,9 @@ def test_enter_fix_submit_approve_and_read_the_history(live_server, browser, peo
     for code in COUNTY:
         editor.fill(f"#value-{_key(code)}", "8")
     editor.fill(f"#value-{heishan}", "-5")
+    # the optional values sit on a compact second line under each row
+    editor.fill(f"#revenue-{yixian}", "25.5")
+    editor.fill(f"#employees-{yixian}", "1.5")
     # in place (htmx): leaving yixian's field shows its change on last year and asks for an explanation
     editor.fill(f"#value-{yixian}", "20")
     editor.press(f"#value-{yixian}", "Tab")
@@ -71,18 +74,23 @@ def test_enter_fix_submit_approve_and_read_the_history(live_server, browser, peo
     # a hard error: named field and reason, in Chinese; nothing saved, the screen as typed
     expect(editor.locator("#error-summary")).to_contain_text("产值：不能为负数。")
     expect(editor.locator(f"#row-{heishan}")).to_have_class(re.compile("has-error"))
+    expect(editor.locator("#error-summary")).to_contain_text("从业人员：须为整数人数，不能有小数。")
     expect(editor.locator(f"#value-{yixian}")).to_have_value("20")
+    expect(editor.locator(f"#employees-{yixian}")).to_have_value("1.5")
     assert not QuarterlyFigure.objects.filter(year=2011).exists()
 
     # fixed, explained, submitted (the submit button asks first)
     editor.fill(f"#value-{heishan}", "12.5")
     editor.fill(f"#note-{yixian}", "新项目投产")
+    editor.fill(f"#employees-{yixian}", "1200")
     editor.on("dialog", lambda dialog: dialog.accept())
     editor.click("button[value=submit]")
     expect(editor.locator(".messages")).to_be_visible()
     assert set(QuarterlyFigure.objects.filter(year=2011).values_list("status", flat=True)) == {
         FigureStatus.SUBMITTED}
     assert QuarterlyFigure.objects.get(year=2011, cluster__code="heishan-main").output_value == Decimal("12.5")
+    saved = QuarterlyFigure.objects.get(year=2011, cluster__code="yixian-main")
+    assert (saved.revenue, saved.employees) == (Decimal("25.5"), 1200)
 
     # the planner approves each figure in place on the review page
     planner = _signed_in(browser, base, "planner-b", language="en")

@@ -32,11 +32,15 @@ def figure(code: str, year: int, quarter: int, value: str | Decimal, status: str
 
 
 def entry_post(client, rows: dict[str, dict], *, year=2011, quarter=3, mode="quarter", action="save"):
-    """POST the entry screen: rows maps a unit key to {"value", "note", "version"}."""
+    """POST the entry screen: rows maps a unit key to {"value", "note", "version"} and, optionally, the
+    optional values by field name ("revenue", "tax", "employees", "fixed_asset_investment")."""
     data = {"year": year, "quarter": quarter, "mode": mode, "action": action, "unit": list(rows)}
     for unit, row in rows.items():
         data[f"value-{unit}"] = row.get("value", "")
         data[f"note-{unit}"] = row.get("note", "")
+        for name in ("revenue", "tax", "employees", "fixed_asset_investment"):
+            if name in row:
+                data[f"{name}-{unit}"] = row[name]
         version = row.get("version")
         data[f"version-{unit}"] = "" if version is None else str(version)
     return client.post(ENTRY, data)
