@@ -1,5 +1,7 @@
 """Review: planners approve or return submitted figures (with a reason); approved figures are locked;
 reopening is an explicit action with a reason; returned figures notify their editor at once."""
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -171,3 +173,14 @@ def test_the_review_page_and_its_exports_run_the_same_bounded_queries_with_few_a
     if not params.get("export"):
         assert len(response.context["figures"]) > 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_figure_page_shows_every_reported_value(as_planner, agri_editor):
+    figure = services.figure_create(user=agri_editor, cluster=cluster("heishan-main"), year=2011, quarter=2,
+                                    output_value=12, revenue=Decimal("11.5"), tax=Decimal("0.75"), employees=1234,
+                                    fixed_asset_investment=Decimal("3.2"))
+    response = as_planner.get(reverse("figure-page", args=[figure.pk]))
+    for label, shown in (("Main business revenue", "11.5"), ("Taxes paid", "0.75"), ("Employees", "1,234"),
+                         ("Fixed-asset investment", "3.2")):
+        assertContains(response, label)
+        assertContains(response, f"<dd>{shown}</dd>", html=True)
