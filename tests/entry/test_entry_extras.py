@@ -237,6 +237,8 @@ def test_an_import_with_the_optional_columns_saves_them(client, editor):
     preview = _upload(client, workbook)
     assert preview.status_code == 200
     assert not QuarterlyFigure.objects.exists()
+    changes = preview.content.decode()
+    assert all(f'<td class="num">{shown}</td>' in changes for shown in ("30.5", "1.25", "1,200", "4"))  # previewed
     assert client.post(CONFIRM, {"token": preview.context["preview"].token}).status_code == 302
     saved = QuarterlyFigure.objects.get(cluster__code="heishan-main")
     assert (saved.source, *_values(saved)) == (FigureSource.IMPORTED, Decimal("30.5"), Decimal("1.25"), 1200, 4)
