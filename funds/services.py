@@ -100,6 +100,17 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _correct(row, *, user: User, changes: dict) -> None:
+    """Apply `changes` to a locked row, check every rule again (`full_clean`) and save it with a "corrected"
+    history entry; nothing happens when nothing differs."""
+    if all(getattr(row, name) == value for name, value in changes.items()):
+        return
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.full_clean()
+    _save_change(row, reason="corrected", user=user)
+
+
 @transaction.atomic
 def disbursement_update(*, user: User, disbursement_id: int, expected_version: int, region: Region,
                         amount_wan: Decimal, paid_on: date, purpose: str, park: Park | None = None,
@@ -112,14 +123,9 @@ def disbursement_update(*, user: User, disbursement_id: int, expected_version: i
     _lock_region(region.pk, disbursement.region_id)
     if park is not None and park.region_id != region.pk:
         raise ValidationError({"park": _("This park is not in the recipient region.")})
-    changes = {"region": region, "park": park, "cluster": cluster, "amount_wan": amount_wan, "paid_on": paid_on,
-               "purpose": purpose.strip()}
-    if all(getattr(disbursement, name) == value for name, value in changes.items()):
-        return disbursement
-    for name, value in changes.items():
-        setattr(disbursement, name, value)
-    disbursement.full_clean()
-    _save_change(disbursement, reason="corrected", user=user)
+    _correct(disbursement, user=user, changes={"region": region, "park": park, "cluster": cluster,
+                                               "amount_wan": amount_wan, "paid_on": paid_on,
+                                               "purpose": purpose.strip()})
     return disbursement
 
 
@@ -156,15 +162,9 @@ def matching_fund_update(*, user: User, matching_fund_id: int, expected_version:
     matching = _locked(MatchingFund, user=user, pk=matching_fund_id, expected_version=expected_version,
                        refusal=_("You may not change this region's matching fund."))
     _lock_region(matching.region_id)
-    changes = {"year": year, "amount_wan": amount_wan, "established_on": established_on}
-    if all(getattr(matching, name) == value for name, value in changes.items()):
-        return matching
     if year != matching.year:
         _check_no_payment_relies_on(matching)
-    for name, value in changes.items():
-        setattr(matching, name, value)
-    matching.full_clean()
-    _save_change(matching, reason="corrected", user=user)
+    _correct(matching, user=user, changes={"year": year, "amount_wan": amount_wan, "established_on": established_on})
     return matching
 
 

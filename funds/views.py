@@ -1,5 +1,7 @@
 """Fund pages: the funds and counties' matching funds, the disbursements (with exports), new entries, and
 their corrections and cancellations (through the services, with a conflict message on a stale save)."""
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,6 +167,31 @@ def _disbursement_page(request, payment, *, form=None, cancel_form=None, status=
 _PAYMENT_RELATED = ("fund", "region", "park", "cluster")
 
 
+def _write(request: HttpRequest, form, write: Callable[[], object], *, page: Callable[[int], HttpResponse], done: str,
+           then: str) -> HttpResponse:
+    """Run a correcting service and answer: 409 with the row as it is now when someone saved first, 400 with
+    the reasons when a rule refuses the change, else back to `then` with the message `done`."""
+    try:
+        write()
+    except VersionConflict as conflict:
+        _after_conflict(form, conflict)
+        return page(409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return page(400)
+    messages.success(request, done)
+    return HttpResponseRedirect(then)
+
+
+def _payment_after(request: HttpRequest, payment: Disbursement, status: int) -> Disbursement:
+    """The payment to show again: re-read after a conflict (someone else's save), else as the user had it."""
+    return _editable(request, Disbursement, payment.pk, _PAYMENT_RELATED) if status == 409 else payment
+
+
+def _matching_after(request: HttpRequest, matching: MatchingFund, status: int) -> MatchingFund:
+    return _editable(request, MatchingFund, matching.pk, ("region",)) if status == 409 else matching
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -176,18 +203,12 @@ def disbursement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _disbursement_page(request, payment, form=form, status=400)
     data = dict(form.cleaned_data)
-    try:
-        services.disbursement_update(user=request.user, disbursement_id=payment.pk,
-                                     expected_version=data.pop("version"), **data)
-    except VersionConflict as conflict:
-        _after_conflict(form, conflict)
-        return _disbursement_page(request, _editable(request, Disbursement, pk, _PAYMENT_RELATED), form=form,
-                                  status=409)
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _disbursement_page(request, payment, form=form, status=400)
-    messages.success(request, _("Payment corrected."))
-    return HttpResponseRedirect(reverse("disbursement-list-page") + f"#disbursement-{payment.pk}")
+    return _write(
+        request, form, lambda: services.disbursement_update(user=request.user, disbursement_id=payment.pk,
+                                                            expected_version=data.pop("version"), **data),
+        page=lambda status: _disbursement_page(request, _payment_after(request, payment, status), form=form,
+                                               status=status),
+        done=_("Payment corrected."), then=reverse("disbursement-list-page") + f"#disbursement-{payment.pk}")
 
 
 @login_required
@@ -198,18 +219,13 @@ def disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _disbursement_page(request, payment, cancel_form=form, status=400)
-    try:
-        services.disbursement_cancel(user=request.user, disbursement_id=payment.pk,
-                                     expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
-    except VersionConflict as conflict:
-        _after_conflict(form, conflict)
-        return _disbursement_page(request, _editable(request, Disbursement, pk, _PAYMENT_RELATED), cancel_form=form,
-                                  status=409)
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _disbursement_page(request, payment, cancel_form=form, status=400)
-    messages.success(request, _("Payment cancelled."))
-    return HttpResponseRedirect(reverse("disbursement-list-page"))
+    return _write(
+        request, form, lambda: services.disbursement_cancel(
+            user=request.user, disbursement_id=payment.pk, expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"]),
+        page=lambda status: _disbursement_page(request, _payment_after(request, payment, status), cancel_form=form,
+                                               status=status),
+        done=_("Payment cancelled."), then=reverse("disbursement-list-page"))
 
 
 def _matching_page(request, matching, *, form=None, cancel_form=None, status=200) -> HttpResponse:
@@ -232,17 +248,12 @@ def matching_fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _matching_page(request, matching, form=form, status=400)
     data = dict(form.cleaned_data)
-    try:
-        services.matching_fund_update(user=request.user, matching_fund_id=matching.pk,
-                                      expected_version=data.pop("version"), **data)
-    except VersionConflict as conflict:
-        _after_conflict(form, conflict)
-        return _matching_page(request, _editable(request, MatchingFund, pk, ("region",)), form=form, status=409)
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _matching_page(request, matching, form=form, status=400)
-    messages.success(request, _("Matching fund corrected."))
-    return HttpResponseRedirect(reverse("fund-list-page") + "#matching")
+    return _write(
+        request, form, lambda: services.matching_fund_update(user=request.user, matching_fund_id=matching.pk,
+                                                             expected_version=data.pop("version"), **data),
+        page=lambda status: _matching_page(request, _matching_after(request, matching, status), form=form,
+                                           status=status),
+        done=_("Matching fund corrected."), then=reverse("fund-list-page") + "#matching")
 
 
 @login_required
@@ -253,15 +264,10 @@ def matching_fund_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _matching_page(request, matching, cancel_form=form, status=400)
-    try:
-        services.matching_fund_cancel(user=request.user, matching_fund_id=matching.pk,
-                                      expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
-    except VersionConflict as conflict:
-        _after_conflict(form, conflict)
-        return _matching_page(request, _editable(request, MatchingFund, pk, ("region",)), cancel_form=form,
-                              status=409)
-    except ValidationError as error:
-        _add_errors(form, error)
-        return _matching_page(request, matching, cancel_form=form, status=400)
-    messages.success(request, _("Matching fund cancelled."))
-    return HttpResponseRedirect(reverse("fund-list-page") + "#matching")
+    return _write(
+        request, form, lambda: services.matching_fund_cancel(
+            user=request.user, matching_fund_id=matching.pk, expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"]),
+        page=lambda status: _matching_page(request, _matching_after(request, matching, status), cancel_form=form,
+                                           status=status),
+        done=_("Matching fund cancelled."), then=reverse("fund-list-page") + "#matching")
