@@ -14,6 +14,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on, a missing page is still the site's 404 page; true shows Django's technical 404 instead.
+DEBUG_404_PAGE = env.bool("DEBUG_404_PAGE", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-jinzhou-development-only"  # noqa: S105 - refused below unless DEBUG
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "core.language.ChineseByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.errors.DebugNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
