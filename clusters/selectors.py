@@ -101,7 +101,7 @@ def reporting_units(clusters: list[Cluster]) -> list[Unit]:
 def _figures(cluster_ids: list[int], years: tuple[int, ...]) -> dict[tuple, QuarterlyFigure]:
     """(cluster, enterprise, year, quarter) → figure, for the given years. One query."""
     rows = (QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=years)
-            .select_related("entered_by"))
+            .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
 
 
@@ -329,7 +329,7 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
                          year=OuterRef("year") - 1, quarter=OuterRef("quarter"))
                  .values("output_value")[:1])
     figures = (QuarterlyFigure.objects.visible_to(user)
-               .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by")
+               .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
                .annotate(last_year_value=Subquery(last_year))
                .order_by("year", "quarter", "cluster__code", "enterprise__name"))
     if status:
@@ -342,7 +342,7 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
 def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
     """One figure `user` may see, with what its page shows. One query."""
     return (QuarterlyFigure.objects.visible_to(user)
-            .select_related("cluster", "enterprise", "entered_by", "approved_by").filter(pk=pk).first())
+            .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())
 
 
 def editors_of(clusters: list[Cluster]) -> dict[int, list[User]]:

@@ -230,8 +230,8 @@ def figure_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             done = _("Figure returned: %(figure)s") % {"figure": figure}
     except VersionConflict:
         problem = _("Someone else changed this figure meanwhile; nothing was saved. Review it again.")
-    except ValidationError as error:
-        problem = " ".join(error.messages)
+    except (ValidationError, PermissionDenied) as error:  # PermissionDenied here: the four-eyes rule
+        problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     if request.htmx:
         figure = selectors.figures_for_review(user=request.user, status=None).filter(pk=pk).first() or figure
         return render(request, "clusters/_review_row.html", {

@@ -50,6 +50,7 @@ def reason_label(reason: str | None) -> str:
         "disbursed": pgettext("change reason", "disbursement entered"),
         "matching fund recorded": pgettext("change reason", "matching fund recorded"),
         "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
+        "demo data loaded": pgettext("change reason", "demo data loaded"),
     }
     action = labels.get(head, head)
     return _("%(action)s: %(reason)s") % {"action": action, "reason": tail} if sep else action
@@ -120,7 +121,10 @@ def object_history(obj: models.Model) -> list[Entry]:
     entries, before = [], None
     for record in records:
         changes = []
-        for model_field in model_fields:
+        # A first record that is a change (rows loaded without history) has nothing to compare with:
+        # listing every field as "— → value" would claim they all changed now, so it lists none.
+        unknown_before = before is None and record.history_type != "+"
+        for model_field in () if unknown_before else model_fields:
             new = getattr(record, model_field.attname)
             old = getattr(before, model_field.attname) if before is not None else None
             if before is None and new in (None, ""):

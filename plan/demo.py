@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from clusters.choices import FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
@@ -45,7 +46,12 @@ class _Generator:
         self.created: Counter[str] = Counter()
 
     def _bulk(self, model, rows: list) -> list:
-        model.objects.bulk_create(rows)
+        # With a history record each, so a later change (a return, a correction) is shown against the
+        # loaded values instead of against nothing.
+        if hasattr(model, "history"):
+            bulk_create_with_history(rows, model, default_change_reason="demo data loaded")
+        else:
+            model.objects.bulk_create(rows)
         self.created[model._meta.label] += len(rows)
         return rows
 

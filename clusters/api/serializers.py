@@ -97,7 +97,7 @@ class FigureSerializer(DescribedModelSerializer):
         model = QuarterlyFigure
         fields = ["id", "cluster", "enterprise", "year", "quarter", "output_value", "revenue", "tax", "employees",
                   "fixed_asset_investment", "status", "source", "version", "note", "is_demo", "data_label",
-                  "entered_at", "approved_at", "updated_at"]
+                  "entered_at", "approved_at", "updated_at", "return_reason", "returned_by", "returned_at"]
         descriptions = {
             "id": "Figure id.",
             "cluster": "Id of the cluster (产业集群).",
@@ -105,8 +105,8 @@ class FigureSerializer(DescribedModelSerializer):
             "year": "Calendar year.",
             "quarter": "Quarter 1–4; values are the quarter's own, not year-to-date (单季值，非累计).",
             "output_value": f"Output value (产值), {YI}.",
-            "revenue": f"Sales revenue (销售收入), {YI}; null if not reported.",
-            "tax": f"Taxes paid (税金), {YI}; null if not reported.",
+            "revenue": f"Main business revenue (主营业务收入), {YI}; null if not reported.",
+            "tax": f"Taxes paid (税收), {YI}; null if not reported.",
             "employees": "Employees (从业人员); null if not reported.",
             "fixed_asset_investment": f"Fixed-asset investment (固定资产投资), {YI}; null if not reported.",
             "status": "draft (草稿) → submitted (已报送) → approved (已审核) or returned (退回).",
@@ -116,6 +116,9 @@ class FigureSerializer(DescribedModelSerializer):
             "entered_at": "When the values were last entered.",
             "approved_at": "When a planner approved it; null unless approved.",
             "updated_at": "Last change of any kind.",
+            "return_reason": "Why a planner last returned or reopened it (退回原因); empty if never returned.",
+            "returned_by": "Id of the user who last returned or reopened it; null if never returned.",
+            "returned_at": "When it was last returned or reopened; null if never returned.",
         }
 
     def get_is_demo(self, figure: QuarterlyFigure) -> bool:
@@ -168,8 +171,8 @@ class FigureCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
     quarter = serializers.IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
     output_value = _amount("Output value (产值)", required=True)
-    revenue = _amount("Sales revenue (销售收入)")
-    tax = _amount("Taxes paid (税金)")
+    revenue = _amount("Main business revenue (主营业务收入)")
+    tax = _amount("Taxes paid (税收)")
     employees = _employees()
     fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
     note = _note()
@@ -180,8 +183,8 @@ class FigureUpdateSerializer(serializers.Serializer):
 
     version = _version()
     output_value = _amount("Output value (产值)", nullable=False)
-    revenue = _amount("Sales revenue (销售收入)")
-    tax = _amount("Taxes paid (税金)")
+    revenue = _amount("Main business revenue (主营业务收入)")
+    tax = _amount("Taxes paid (税收)")
     employees = _employees()
     fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
     note = _note()
@@ -199,7 +202,7 @@ class FigureTransitionSerializer(serializers.Serializer):
 
 
 class FigureReturnSerializer(serializers.Serializer):
-    """Return (退回) a submitted figure, or reopen an approved one, with a reason."""
+    """Return (退回) a submitted figure, or reopen (重新打开) an approved one, with a reason."""
 
     version = _version()
-    reason = serializers.CharField(max_length=500, help_text="Why it is returned (退回原因); required.")
+    reason = serializers.CharField(max_length=500, help_text="Why it goes back to its editor (退回原因); required.")

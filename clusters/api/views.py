@@ -133,9 +133,18 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureTransitionSerializer, services.figure_approve)
 
-    @extend_schema(summary="Return or reopen (退回, planners)", request=FigureReturnSerializer,
+    @extend_schema(summary="Return (退回, planners)", request=FigureReturnSerializer,
                    responses={200: FigureSerializer},
-                   description="A submitted figure is sent back, or an approved one reopened, with a reason.")
+                   description="A submitted figure is sent back to its editor with a reason. An approved figure "
+                               "is reopened instead (`reopen`).")
     @action(detail=True, methods=["post"], url_path="return", url_name="return", renderer_classes=_JSON_ONLY)
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureReturnSerializer, services.figure_return)
+
+    @extend_schema(summary="Reopen an approved figure (重新打开, planners)", request=FigureReturnSerializer,
+                   responses={200: FigureSerializer},
+                   description="An approved figure leaves the official numbers and goes back to its editor for "
+                               "correction, with a reason; the roll-up is redone.")
+    @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, FigureReturnSerializer, services.figure_reopen)

@@ -28,6 +28,7 @@ from ..models import Cluster, Enterprise, QuarterlyFigure
 
 EDITABLE_FIELDS = ("output_value", "revenue", "tax", "employees", "fixed_asset_investment", "note")
 EDITABLE_STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED)
+RETURN_REASON_MAX_LENGTH = QuarterlyFigure._meta.get_field("return_reason").max_length
 
 
 def check_entry_rules(figure: QuarterlyFigure) -> None:
@@ -183,6 +184,7 @@ def figure_submit(
         last = same_quarter_last_year(figure)
         if last is not None and is_outlier(figure.output_value, last.output_value):
             raise ValidationError({"note": outlier_message(figure.output_value, last.output_value)})
+    figure.submitted_by = user
     return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
 
 
@@ -191,11 +193,19 @@ def _require_planner(user: User) -> None:
         raise PermissionDenied(_("Only a planner may review figures."))
 
 
+def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
+    """Four eyes (REVIEW_REQUIRES_SECOND_PERSON): whoever entered or submitted a figure does not approve it."""
+    if settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id):
+        raise PermissionDenied(_("You entered or submitted this figure; another planner must approve it "
+                                 "(four-eyes rule)."))
+
+
 @transaction.atomic
 def figure_approve(*, user: User, figure_id: int, expected_version: int, at: datetime | None = None) -> QuarterlyFigure:
     """A planner approves a submitted figure; it then counts in the official numbers and is locked."""
     _require_planner(user)
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    _require_second_person(user, figure)
     figure.approved_by, figure.approved_at = user, at or timezone.now()
     figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
                          user=user)
@@ -203,24 +213,38 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
     return figure
 
 
-@transaction.atomic
-def figure_return(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
-    """A planner sends a submitted figure back, or reopens an approved one; a reason is required."""
-    _require_planner(user)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the figure is returned.")})
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+def _send_back(figure: QuarterlyFigure, *, user: User, reason: str, allowed_from: tuple[str, ...],
+               history_reason: str) -> QuarterlyFigure:
+    """Return or reopen: the figure goes back to its editor with the reason, kept on the figure."""
     was_approved = figure.status == FigureStatus.APPROVED
     figure.approved_by, figure.approved_at = None, None
-    figure = _transition(
-        figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.SUBMITTED, FigureStatus.APPROVED),
-        reason=f"returned: {reason.strip()}", user=user,
-    )
+    figure.returned_by, figure.returned_at, figure.return_reason = user, timezone.now(), reason
+    figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=allowed_from,
+                         reason=f"{history_reason}: {reason}", user=user)
     if was_approved:
         # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
         rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
+    _notify_returned(figure, by=user, reason=reason)
     return figure
+
+
+def _reason(text: str, missing: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > RETURN_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("At most %(limit)s characters.") % {"limit": RETURN_REASON_MAX_LENGTH}})
+    return reason
+
+
+@transaction.atomic
+def figure_return(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
+    """A planner sends a submitted figure back to its editor; a reason is required."""
+    _require_planner(user)
+    reason = _reason(reason, _("Say why the figure is returned."))
+    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.SUBMITTED,),
+                      history_reason="returned")
 
 
 @transaction.atomic
@@ -230,15 +254,10 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
     The figure leaves the official numbers (the roll-up is redone) and goes back to its editor.
     """
     _require_planner(user)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the approved figure is reopened.")})
+    reason = _reason(reason, _("Say why the approved figure is reopened."))
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
-    figure.approved_by, figure.approved_at = None, None
-    figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.APPROVED,),
-                         reason=f"reopened: {reason.strip()}", user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
-    return figure
+    return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.APPROVED,),
+                      history_reason="reopened")
 
 
 def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:

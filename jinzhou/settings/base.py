@@ -283,6 +283,8 @@ ENTRY_DEADLINE_DAYS = env.int("ENTRY_DEADLINE_DAYS", default=15)
 ENTRY_REMINDER_DAYS = env.list("ENTRY_REMINDER_DAYS", cast=int, default=[5, 1])
 # A change against the same quarter last year beyond this ratio (0.5 = ±50 %) needs an explanation.
 ENTRY_OUTLIER_THRESHOLD = Decimal(env.str("ENTRY_OUTLIER_THRESHOLD", default="0.5"))
+# Four eyes: a figure entered or submitted by a user is approved by somebody else (on in production).
+REVIEW_REQUIRES_SECOND_PERSON = env.bool("REVIEW_REQUIRES_SECOND_PERSON", default=False)
 # An output value above this (亿元, one reporting unit, one quarter) is a typing error, not a figure:
 # the whole city's industry produced well under 2,000 亿元 a year when the plan was made.
 ENTRY_MAX_OUTPUT = Decimal(env.str("ENTRY_MAX_OUTPUT", default="5000"))
