@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from entry.periods import Quarter
-from entry.sheets import Table
+from core.periods import Quarter
+from core.sheets import Table
 from funds.models import Disbursement
 from parks.choices import ReadinessStatus
 from parks.models import Park, StandardFactoryProgramme

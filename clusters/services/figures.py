@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
-from entry.periods import Quarter
-from entry.services import notice_queue
+from core.periods import Quarter
+from notices.services import notice_queue
 from org.models import User
 from progress.services import rollup_request
 
@@ -251,7 +251,7 @@ def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:
                       if access.can_edit(u, figure)]
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Figure returned: %(figure)s") % {"figure": figure}
-        body = render_to_string("clusters/email/figure_returned.txt", {
+        body = render_to_string("notices/figure_returned.txt", {
             "figure": figure, "by": by, "reason": reason, "quarter": Quarter(figure.year, figure.quarter),
         })
     for recipient in recipients:
