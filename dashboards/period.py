@@ -13,8 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
-from core.periods import Quarter
-from plan.data import PLAN_YEAR
+from core.periods import PLAN_YEAR, Quarter
 from progress.selectors import latest_period
 
 

@@ -3,7 +3,9 @@
 Each function runs in one transaction, checks the permission layer, validates with the model's
 own rules and records a change reason in the figure's history. Beyond the model's rules, an
 entered value must be for a quarter that is over and below ENTRY_MAX_OUTPUT (a typing error
-otherwise). Returning or reopening a figure queues an e-mail to its editor (the outbox).
+otherwise). Approving or reopening a figure marks its cluster-year for the roll-up, and returning or
+reopening one tells its editor, both through the kernel hooks (core.hooks): this app imports neither
+progress nor notices.
 """
 from __future__ import annotations
 
@@ -12,16 +14,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access
+from core import access, hooks
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
 from core.periods import Quarter
-from notices.services import notice_queue
 from org.models import User
-from progress.services import rollup_request
 
 from ..choices import FigureSource, FigureStatus
 from ..models import Cluster, Enterprise, QuarterlyFigure
@@ -199,7 +198,7 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
     figure.approved_by, figure.approved_at = user, at or timezone.now()
     figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
                          user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
     return figure
 
 
@@ -218,8 +217,8 @@ def figure_return(*, user: User, figure_id: int, expected_version: int, reason: 
     )
     if was_approved:
         # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
-        rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
+        hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.figure_returned_announce(figure=figure, by=user, reason=reason.strip())
     return figure
 
 
@@ -236,24 +235,6 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
     figure.approved_by, figure.approved_at = None, None
     figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.APPROVED,),
                          reason=f"reopened: {reason.strip()}", user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
+    hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.figure_returned_announce(figure=figure, by=user, reason=reason.strip())
     return figure
-
-
-def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:
-    """Queue an e-mail to whoever entered the figure (sent after commit; the outbox keeps it if the
-    broker is down). Without an editor who can still edit it, the department's editors are told."""
-    recipients = [figure.entered_by] if figure.entered_by and figure.entered_by.can_write else []
-    recipients = [u for u in recipients if u.is_active and u.email and u != by and access.can_edit(u, figure)]
-    if not recipients:
-        recipients = [u for u in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="")
-                      if access.can_edit(u, figure)]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Figure returned: %(figure)s") % {"figure": figure}
-        body = render_to_string("notices/figure_returned.txt", {
-            "figure": figure, "by": by, "reason": reason, "quarter": Quarter(figure.year, figure.quarter),
-        })
-    for recipient in recipients:
-        notice_queue(key=f"returned:{figure.pk}:v{figure.version}:{recipient.pk}", kind="returned",
-                     recipient=recipient, subject=subject, body=body)
