@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access, hooks
+from core import access, formats, hooks
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
 from core.periods import Quarter
 from org.models import User
@@ -163,8 +163,8 @@ def outlier_message(value: Decimal, last_year: Decimal) -> str:
     change = change_on(value, last_year)
     return _("Output value: %(change)s against the same quarter last year (%(last)s 亿元), beyond ±%(limit)s %%; "
              "give a short explanation before submitting.") % {
-        "change": f"{change * 100:+.1f} %" if change is not None else _("up from zero"),
-        "last": f"{last_year.normalize():f}", "limit": f"{settings.ENTRY_OUTLIER_THRESHOLD * 100:.0f}",
+        "change": formats.percent(change, signed=True) if change is not None else _("up from zero"),
+        "last": f"{last_year.normalize():f}", "limit": formats.whole_percent(settings.ENTRY_OUTLIER_THRESHOLD),
     }
 
 
