@@ -15,37 +15,12 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from entry.periods import Quarter
+from core.periods import Quarter
 from org.models import Department, User
-from progress.models import Progress
-from progress.selectors import latest_cluster_quarters, pending_clusters
 
 from .choices import FigureStatus
-from .models import Cluster, Enterprise, QuarterlyFigure, StageGoal
+from .models import Cluster, Enterprise, QuarterlyFigure
 from .services import EDITABLE_STATUSES, EXTRA_FIELDS, EntryMode, ExtraField, UnitKey, change_on, is_outlier
-
-
-@dataclass(frozen=True)
-class ClusterRow:
-    cluster: Cluster
-    latest: Progress | None
-    pending: bool
-
-
-def cluster_overview(*, user: User) -> list[ClusterRow]:
-    """The clusters `user` may see, with department, regions, goals, latest rolled-up quarter and
-    whether a roll-up is pending. Five queries, whatever the number of clusters or figures."""
-    clusters = list(
-        Cluster.objects.visible_to(user)
-        .select_related("responsible_department")
-        .prefetch_related("regions", Prefetch("goals", queryset=StageGoal.objects.order_by("stage", "deadline_year")))
-        .order_by("level", "code")
-    )
-    ids = [c.pk for c in clusters]
-    latest = latest_cluster_quarters(ids)
-    pending = pending_clusters(ids)
-    return [ClusterRow(cluster=c, latest=latest.get(c.pk), pending=c.pk in pending) for c in clusters]
-
 
 # --- reporting units of a quarter --------------------------------------------------------------------
 

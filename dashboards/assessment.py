@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from entry.sheets import Table
+from core.sheets import Table
 from progress.models import AssessmentWeight, Criterion
 from progress.ranking import RankedUnit, assessment_ranking
 

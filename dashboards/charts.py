@@ -1,6 +1,6 @@
 """Charts as data: an Apache ECharts option built here, drawn by static/js/charts.js.
 
-A `Chart` carries its ECharts option and the table behind it (`entry.sheets.Table`): the table
+A `Chart` carries its ECharts option and the table behind it (`core.sheets.Table`): the table
 is the chart's text alternative on the page, its .xlsx/.csv download and what tests compare with
 the API. Values stay `Decimal` and travel to the browser as strings ("123.45"), which ECharts
 reads as numbers on a value axis; nothing here turns money into floats.
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from entry.sheets import Table
+from core.sheets import Table
 
 # Colours that stay distinguishable in greyscale: each step differs in lightness, not just hue.
 PALETTE = ["#1f4e79", "#e07b24", "#6b6b6b", "#2e8b57", "#0b0b0b", "#b9a0d6", "#a52a2a", "#9ac6e8"]

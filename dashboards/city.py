@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from clusters.choices import GoalKind, Stage
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, completeness
-from entry.sheets import Table
+from core.sheets import Table
 from indicators.models import CityIndicator
 from org.models import User
 from progress.goals import GoalEvaluation, evaluate_goals

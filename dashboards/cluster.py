@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from clusters.choices import FigureStatus, GoalKind
 from clusters.models import Cluster, Enterprise, StageGoal
-from core.templatetags.jinzhou import goal_status
-from entry.periods import Quarter
-from entry.sheets import Table
+from core.formats import goal_status
+from core.periods import Quarter
+from core.sheets import Table
 from progress.goals import GoalEvaluation, evaluate_goals
 from progress.models import VALUE_DIGITS
 

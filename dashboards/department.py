@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, completeness
-from entry.periods import Quarter
-from entry.sheets import Table
+from core.periods import Quarter
+from core.sheets import Table
 from investment.models import Project
 from org.models import Department, User
 from parks.models import Park

@@ -15,8 +15,8 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entry.periods import Quarter
-from entry.sheets import Table
+from core.periods import Quarter
+from core.sheets import Table
 from investment.choices import Currency, Origin, ProjectStage
 from investment.models import InvestmentInflow, InvestmentTarget, Project
 from progress.models import InflowProgress

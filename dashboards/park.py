@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from entry.periods import Quarter
-from entry.sheets import Table
+from core.periods import Quarter
+from core.sheets import Table
 from funds.models import Disbursement
 from parks.choices import ReadinessStatus
 from parks.models import Park, StandardFactoryProgramme
-from plan.data import PARK_AREA_STRETCH_KM2, PARK_AREA_TARGET_KM2
 from progress.ranking import quarter_end
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
@@ -127,5 +126,4 @@ def park_charts(*, user, park: Park, period: Period, today: date) -> tuple[list[
     return charts, {
         "disbursements": disbursements, "programme": programme,
         "programme_share": (park.factory_built_m2 / programme.target_m2) if programme else None,
-        "plan_area_targets": (PARK_AREA_TARGET_KM2, PARK_AREA_STRETCH_KM2),
     }

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from clusters.choices import FigureSource, FigureStatus
-from clusters.models import QuarterlyFigure
+from clusters.models import Cluster, QuarterlyFigure, StageGoal
+from org.models import User
 from progress.models import Progress, Scope
+from progress.selectors import latest_cluster_quarters, pending_clusters
 
 COUNTED_WITH_UNAPPROVED = (FigureStatus.APPROVED, FigureStatus.SUBMITTED)
 
@@ -57,3 +59,25 @@ def cluster_values(*, cluster_ids: Iterable[int], years: Iterable[int], include_
         so_far = values.get(year_key, Value(Decimal(0)))
         values[year_key] = Value(so_far.value + row["total"], so_far.demo or row["demo"] > 0)
     return values
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    cluster: Cluster
+    latest: Progress | None
+    pending: bool
+
+
+def cluster_overview(*, user: User) -> list[ClusterRow]:
+    """The clusters `user` may see, with department, regions, goals, latest rolled-up quarter and
+    whether a roll-up is pending. Five queries, whatever the number of clusters or figures."""
+    clusters = list(
+        Cluster.objects.visible_to(user)
+        .select_related("responsible_department")
+        .prefetch_related("regions", Prefetch("goals", queryset=StageGoal.objects.order_by("stage", "deadline_year")))
+        .order_by("level", "code")
+    )
+    ids = [c.pk for c in clusters]
+    latest = latest_cluster_quarters(ids)
+    pending = pending_clusters(ids)
+    return [ClusterRow(cluster=c, latest=latest.get(c.pk), pending=c.pk in pending) for c in clusters]

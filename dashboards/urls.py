@@ -1,3 +1,4 @@
+"""Every page with charts (and the cluster list beside them): paths and names unchanged from the apps they came from."""
 from django.urls import path
 
 from . import views
@@ -6,4 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/city/", views.city_dashboard, name="city-dashboard"),
     path("dashboard/department/<int:pk>/", views.department_dashboard, name="department-dashboard"),
+    path("clusters/", views.cluster_list, name="cluster-list-page"),
+    path("clusters/<int:pk>/", views.cluster_page, name="cluster-page"),
+    path("parks/<int:pk>/", views.park_detail, name="park-page"),
+    path("parks/items/<int:pk>/", views.readiness_item_update, name="readiness-item-page"),
+    path("investment/", views.investment_dashboard, name="investment-dashboard"),
+    path("goals/", views.goal_list, name="goal-page"),
+    path("ranking/", views.ranking, name="ranking-page"),
 ]

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from clusters.views import export_format
 from core import access
 from core.exceptions import VersionConflict
-from entry.history import object_history
-from entry.sheets import Table, table_response
+from core.history import object_history
+from core.sheets import Table, export_format, table_response
 
 from . import selectors, services
 from .choices import ProjectStage

@@ -11,12 +11,11 @@ from core.views import favicon
 handler500 = "core.unavailable.server_error"
 
 urlpatterns = [
-    path("", include("clusters.urls")),
+    path("", include("reporting.urls")),
     path("", include("parks.urls")),
     path("", include("investment.urls")),
     path("", include("funds.urls")),
-    path("", include("entry.urls")),
-    path("", include("progress.urls")),
+    path("", include("core.urls")),
     path("", include("dashboards.urls")),
     path("api/v1/", include("jinzhou.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

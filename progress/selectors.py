@@ -2,8 +2,8 @@
 from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
 
 from clusters.models import Cluster
+from core.periods import PLAN_YEAR
 from org.models import Region, User
-from plan.data import PLAN_YEAR
 
 from .models import Progress, RollupMark, Scope
 

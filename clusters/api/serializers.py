@@ -7,7 +7,6 @@ one reporting mode per quarter, locked statuses, versions) are the services' (cl
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusters.choices import FigureSource
@@ -15,57 +14,23 @@ from clusters.models import FIRST_YEAR, LAST_YEAR, OUTPUT_DIGITS, Cluster, Enter
 from core import access
 from core.api.filters import MAX_ID
 from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
-from progress.models import Progress
 
 YI = "亿元 (100 million yuan)"
 MAX_VERSION = 2**31 - 1
 
 
-class LatestProgressSerializer(DescribedModelSerializer):
-    """The cluster's latest rolled-up quarter (最新季度进度)."""
-
-    is_demo = serializers.SerializerMethodField(help_text="True when demo data (演示数据) contributes.")
-    data_label = serializers.SerializerMethodField(help_text="演示数据 when demo data contributes; empty otherwise.")
-    pending = serializers.BooleanField(read_only=True, help_text=(
-        "True while approved figures of this cluster-year changed and the roll-up has not caught up (汇总中)."))
-
-    class Meta:
-        model = Progress
-        fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
-                  "computed_at", "pending"]
-        descriptions = {
-            "year": "Year of the latest quarter with approved figures.",
-            "quarter": "That quarter, 1–4.",
-            "value": f"The quarter's output value (季度产值), {YI}.",
-            "ytd_value": f"Year-to-date output value (累计产值), {YI}.",
-            "yoy_growth": "Growth on the same quarter last year, a ratio (0.25 = +25 %); null without last year.",
-            "ytd_yoy_growth": "Year-to-date growth on last year, a ratio; null without last year.",
-            "computed_at": "When the roll-up computed this row (汇总时间).",
-        }
-
-    def get_is_demo(self, row: Progress) -> bool:
-        return row.demo_units > 0
-
-    def get_data_label(self, row: Progress) -> str:
-        return DEMO_LABEL if row.demo_units else ""
-
-
 class ClusterSerializer(DescribedModelSerializer):
-    """An industrial cluster (产业集群) with its latest progress inline."""
+    """An industrial cluster (产业集群). /api/v1/clusters/ serves it with its latest progress inline
+    (progress.api.serializers.ClusterProgressSerializer: the roll-up is the read side's)."""
 
     regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of its regions (所在区域).")
     supporting_departments = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Ids of supporting departments (配合部门: 土地、财政、环保、金融).")
-    latest_progress = serializers.SerializerMethodField(help_text=(
-        "The latest rolled-up quarter of this cluster, or null before any approved figure."))
-    pending = serializers.SerializerMethodField(help_text=(
-        "True while any approved figure of this cluster changed and the roll-up has not caught up."))
 
     class Meta:
         model = Cluster
         fields = ["id", "code", "name_zh", "name_en", "industry", "level", "regions", "responsible_department",
-                  "supporting_departments", "leading_products", "is_placeholder", "notes", "latest_progress",
-                  "pending"]
+                  "supporting_departments", "leading_products", "is_placeholder", "notes"]
         descriptions = {
             "id": "Cluster id.",
             "code": "Stable code, e.g. `pv` (光伏).",
@@ -78,14 +43,6 @@ class ClusterSerializer(DescribedModelSerializer):
             "is_placeholder": "True when the plan does not name this cluster; an administrator edits it (待定).",
             "notes": "Notes, e.g. what the plan leaves unstated.",
         }
-
-    @extend_schema_field(LatestProgressSerializer(allow_null=True))
-    def get_latest_progress(self, cluster: Cluster) -> dict | None:
-        return self.context["latest"].get(cluster.pk)
-
-    def get_pending(self, cluster: Cluster) -> bool:
-        return cluster.pk in self.context["pending"]
-
 
 class FigureSerializer(DescribedModelSerializer):
     """One reporting unit's figures for one quarter (季度数据), with its review status and version."""

@@ -3,7 +3,7 @@
 - `figures`: one figure: create, update, submit, approve, return, reopen;
 - `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none;
 - `reminders`: deadline reminders to editors and the overdue digest to planners (imported from
-  `clusters.services.reminders` directly: it reads through `clusters.selectors`, which reads this).
+  `notices.reminders` directly: it reads through `clusters.selectors`, which reads this).
 """
 from .figures import (
     EDITABLE_FIELDS,

@@ -3,7 +3,9 @@
 Each function runs in one transaction, checks the permission layer, validates with the model's
 own rules and records a change reason in the figure's history. Beyond the model's rules, an
 entered value must be for a quarter that is over and below ENTRY_MAX_OUTPUT (a typing error
-otherwise). Returning or reopening a figure queues an e-mail to its editor (the outbox).
+otherwise). Approving or reopening a figure marks its cluster-year for the roll-up, and returning or
+reopening one tells its editor, both through the kernel hooks (core.hooks): this app imports neither
+progress nor notices.
 """
 from __future__ import annotations
 
@@ -12,16 +14,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access
+from core import access, formats, hooks
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
-from entry.periods import Quarter
-from entry.services import notice_queue
+from core.periods import Quarter
 from org.models import User
-from progress.services import rollup_request
 
 from ..choices import FigureSource, FigureStatus
 from ..models import Cluster, Enterprise, QuarterlyFigure
@@ -165,8 +164,8 @@ def outlier_message(value: Decimal, last_year: Decimal) -> str:
     change = change_on(value, last_year)
     return _("Output value: %(change)s against the same quarter last year (%(last)s 亿元), beyond ±%(limit)s %%; "
              "give a short explanation before submitting.") % {
-        "change": f"{change * 100:+.1f} %" if change is not None else _("up from zero"),
-        "last": f"{last_year.normalize():f}", "limit": f"{settings.ENTRY_OUTLIER_THRESHOLD * 100:.0f}",
+        "change": formats.percent(change, signed=True) if change is not None else _("up from zero"),
+        "last": f"{last_year.normalize():f}", "limit": formats.whole_percent(settings.ENTRY_OUTLIER_THRESHOLD),
     }
 
 
@@ -209,7 +208,7 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
     figure.approved_by, figure.approved_at = user, at or timezone.now()
     figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
                          user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
     return figure
 
 
@@ -223,8 +222,8 @@ def _send_back(figure: QuarterlyFigure, *, user: User, reason: str, allowed_from
                          reason=f"{history_reason}: {reason}", user=user)
     if was_approved:
         # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
-        rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason)
+        hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.figure_returned_announce(figure=figure, by=user, reason=reason)
     return figure
 
 
@@ -258,21 +257,3 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
     return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.APPROVED,),
                       history_reason="reopened")
-
-
-def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:
-    """Queue an e-mail to whoever entered the figure (sent after commit; the outbox keeps it if the
-    broker is down). Without an editor who can still edit it, the department's editors are told."""
-    recipients = [figure.entered_by] if figure.entered_by and figure.entered_by.can_write else []
-    recipients = [u for u in recipients if u.is_active and u.email and u != by and access.can_edit(u, figure)]
-    if not recipients:
-        recipients = [u for u in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="")
-                      if access.can_edit(u, figure)]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Figure returned: %(figure)s") % {"figure": figure}
-        body = render_to_string("clusters/email/figure_returned.txt", {
-            "figure": figure, "by": by, "reason": reason, "quarter": Quarter(figure.year, figure.quarter),
-        })
-    for recipient in recipients:
-        notice_queue(key=f"returned:{figure.pk}:v{figure.version}:{recipient.pk}", kind="returned",
-                     recipient=recipient, subject=subject, body=body)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import PermissionDenied, ValidationError
-from entry.periods import Quarter
+from core.periods import Quarter
 from org.models import User
 
 from ..choices import FigureSource

@@ -262,7 +262,7 @@ GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 
 # --- Data entry, review, reminders and spreadsheets (issue 3) --------------------------------------
-INSTALLED_APPS += ["django_htmx", "entry"]
+INSTALLED_APPS += ["django_htmx", "reporting", "notices"]
 # After authentication, before messages: request.htmx tells a view to answer with a fragment.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
                   "django_htmx.middleware.HtmxMiddleware")
@@ -375,5 +375,5 @@ else:
 # Request bodies: anything larger than this is refused with 413 before a byte of it is read. Defaults to
 # the larger of the form limit and the upload limit plus room for the form's other fields.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0) or None
-# Uploaded spreadsheets must be .xlsx by name and a zip archive by content (entry.sheets checks the rest).
+# Uploaded spreadsheets must be .xlsx by name and a zip archive by content (core.sheets checks the rest).
 ENTRY_UPLOAD_EXTENSIONS = ["xlsx"]

@@ -5,7 +5,7 @@ from django.contrib.auth.views import LoginView
 from django.test import Client
 from django.urls import reverse
 
-from tests.entry.support import english
+from tests.reporting.support import english
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,187 @@
+"""Spreadsheets in and out: every list screen's .xlsx / .csv export, and careful reading of uploads.
+
+Exports write exactly the rows a selector returned for the user (the caller scopes them). Text that
+a spreadsheet would run as a formula (=, +, -, @ at the start) is written as plain text, so an
+exported name can never execute in the reader's Excel (CSV/formula injection).
+
+Reading refuses, with a message that says why, anything that is not an .xlsx workbook, is larger
+than ENTRY_UPLOAD_MAX_BYTES (packed) or ENTRY_UPLOAD_MAX_UNPACKED_BYTES (unpacked: a zip bomb),
+has more than ENTRY_IMPORT_MAX_ROWS rows, or holds formulas: an import takes values only.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import openpyxl
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("xlsx", "csv")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """A titled grid: what a list screen shows, ready to be written as .xlsx or .csv."""
+
+    title: str
+    headers: Sequence[str]
+    rows: list[Sequence[object]] = field(default_factory=list)
+    filename: str = "export"
+
+
+def _plain(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (int, Decimal, float, date, datetime)):
+        return value
+    return str(value)
+
+
+def _csv_cell(value: object) -> str:
+    value = _plain(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    # The byte-order mark lets Excel open UTF-8 (Chinese) CSV correctly.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(table: Table) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31]
+    sheet.append(list(table.headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([_plain(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # text, never a formula
+            if isinstance(cell.value, datetime):
+                cell.value = cell.value.replace(tzinfo=None)  # Excel has no time zones
+    for index, header in enumerate(table.headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 2))
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def table_response(table: Table, fmt: str) -> HttpResponse:
+    """The table as a download: `fmt` is "xlsx" or "csv"."""
+    if fmt == "csv":
+        return attachment(write_csv(table), filename=f"{table.filename}.csv", content_type="text/csv; charset=utf-8")
+    return attachment(write_xlsx(table), filename=f"{table.filename}.xlsx", content_type=XLSX_TYPE)
+
+
+def export_format(request: HttpRequest) -> str | None:
+    """The download a list page was asked for (`?export=xlsx|csv`), or None for the page itself."""
+    fmt = request.GET.get("export")
+    return fmt if fmt in FORMATS else None
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class SheetError(Exception):
+    """The upload as a whole is refused; `message` says why, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def open_workbook(upload: UploadedFile) -> openpyxl.Workbook:
+    """Open an uploaded .xlsx read-only, after checking its size packed and unpacked."""
+    limit = settings.ENTRY_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise SheetError(_("The file is %(size)s; the limit is %(limit)s. Split it, or remove unused sheets.")
+                         % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
+    data = upload.read()
+    not_xlsx = _("This file is not an Excel workbook (.xlsx). Download the template, fill it in and upload it "
+                 "without changing its format.")
+    # By content, not by name: an .xlsx is a zip archive whose first entry starts with a local file header.
+    if not data.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SheetError(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise SheetError(not_xlsx) from error
+    if "xl/workbook.xml" not in names:
+        raise SheetError(not_xlsx)
+    if unpacked > settings.ENTRY_UPLOAD_MAX_UNPACKED_BYTES:
+        raise SheetError(_("The workbook unpacks to %(size)s, more than the limit of %(limit)s.")
+                         % {"size": filesizeformat(unpacked),
+                            "limit": filesizeformat(settings.ENTRY_UPLOAD_MAX_UNPACKED_BYTES)})
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # a damaged file fails in zipfile, the XML parser or openpyxl alike
+        raise SheetError(not_xlsx) from error
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # as Excel shows it
+    values: tuple[object, ...]
+
+
+def data_rows(sheet, *, first_row: int, width: int) -> list[SheetRow]:
+    """The non-empty rows from `first_row` on, `width` columns each.
+
+    Refuses a sheet with more than ENTRY_IMPORT_MAX_ROWS rows (counted as it reads, so a huge
+    file is not read to its end) or with any formula: an import takes typed values only.
+    """
+    limit = settings.ENTRY_IMPORT_MAX_ROWS
+    formulas: list[str] = []
+    rows = []
+    for number, cells in enumerate(sheet.iter_rows(min_row=first_row, max_col=width), start=first_row):
+        if number - first_row >= limit:
+            raise SheetError(_("The sheet has more than %(limit)s rows; an import takes at most %(limit)s. "
+                               "Nothing was imported.") % {"limit": limit})
+        for cell in cells:
+            if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                formulas.append(f"{get_column_letter(cell.column)}{number}")
+        values = tuple(getattr(cell, "value", None) for cell in cells)
+        if any(v not in (None, "") for v in values):
+            rows.append(SheetRow(number, values + (None,) * (width - len(values))))
+    if formulas:
+        shown = "、".join(formulas[:10]) + ("…" if len(formulas) > 10 else "")
+        raise SheetError(_("Cells with formulas are not accepted (%(cells)s). Copy the cells and paste them as "
+                           "values, then upload again. Nothing was imported.") % {"cells": shown})
+    return rows
