@@ -24,7 +24,7 @@ from progress.goals import GoalEvaluation, evaluate_goals
 from progress.models import IndicatorProgress
 from progress.selectors import pending_clusters
 
-from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
+from .charts import Chart, Series, Threshold, axis_chart, bar_rows_height, demo_title, fit_value_axis
 from .period import Period
 from .selectors import cluster_values
 
@@ -93,18 +93,20 @@ def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
     demo = any(v.demo for _c, v in rows if v is not None)
     title = _("Output of each cluster in %(year)s") % {"year": period.year}
     unit = _("100M yuan")
+    # Horizontal bars, largest at the top (the category axis runs downwards), so that every name is drawn.
     option = axis_chart(
         categories=[c.name_zh for c, _v in rows],
         series=[Series(_("output %(year)s") % {"year": period.year}, [v.value if v else None for _c, v in rows])],
-        unit=unit, thresholds=[Threshold(yi_label(line), line) for line in lines],
+        unit=unit, thresholds=[Threshold(yi_label(line), line) for line in lines], horizontal=True,
     )
-    fit_value_axis(option, top=max(highest, *lines))
+    option["yAxis"]["inverse"] = True
+    fit_value_axis(option, top=max(highest, *lines), horizontal=True)
     table = Table(title=demo_title(title, demo), filename=f"cluster-output-{period.year}",
                   headers=[_("Cluster"), _("Output (100M yuan)"), _("demo data")],
                   rows=[[c.name_zh, v.value if v else None, bool(v and v.demo)] for c, v in rows])
     note = (_("The whole year; a year under way counts its quarters so far. Dashed lines: 100亿元, 200亿元%(more)s.")
             % {"more": _(" and 1000亿元") if LARGE in lines else ""})
-    return Chart("output", title, option, table, demo=demo, note=note)
+    return Chart("output", title, option, table, demo=demo, note=note, height=bar_rows_height(len(rows)))
 
 
 def indicator_rows(*, user: User, period: Period) -> tuple[int | None, list[IndicatorRow]]:

@@ -23,6 +23,7 @@ from progress.goals import GoalEvaluation, evaluate_goals
 from progress.models import VALUE_DIGITS
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
+from .city import yi_label
 from .period import Period
 from .selectors import COUNTED_WITH_UNAPPROVED, Value, cluster_values
 
@@ -126,11 +127,14 @@ def _quarter_chart(cluster: Cluster, period: Period, values: dict[tuple[int, int
 
 
 def _thresholds(lines: list[GoalLine]) -> list[Threshold]:
-    """One line per target value: goals of several stages at the same value share it (labels joined)."""
-    labels: dict[Decimal, list[str]] = {}
+    """One line per target value, labelled short (第2、3阶段：1,000亿元) so that it fits a phone's chart: goals of
+    several stages at the same value share it; the goals' full wording is in the table and the goal cards."""
+    stages: dict[Decimal, list[int]] = {}
     for line in lines:
-        labels.setdefault(line.evaluation.goal.threshold, []).append(line.label)
-    return [Threshold(" / ".join(names), value) for value, names in labels.items()]
+        stages.setdefault(line.evaluation.goal.threshold, []).append(line.evaluation.goal.stage)
+    return [Threshold(_("stage %(stage)s: %(target)s") % {"stage": "、".join(map(str, sorted(set(numbers)))),
+                                                           "target": yi_label(value)}, value)
+            for value, numbers in stages.items()]
 
 
 def _highest(*columns) -> Decimal | None:
