@@ -7,6 +7,7 @@ park.py, investment.py, assessment.py). Writes the park page offers go through `
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from parks import services as park_services
 from parks.forms import ParkProgressForm, ReadinessItemForm
 from parks.models import ParkReadinessItem
 from progress.goals import evaluate_goals
+from progress.ranking import park_records_since, quarter_end
 from progress.selectors import latest_period
 
 from . import city, department
@@ -236,7 +238,9 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or latest_period()[0]
     goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
     evaluations = evaluate_goals(year=year, goals=goals)
-    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations})
+    margin_points = f"{settings.GOAL_AT_RISK_MARGIN * 100:g}"
+    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
+                                                      "margin_points": margin_points})
 
 
 @login_required
@@ -245,7 +249,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
     parts and as tables, with the method; `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
     period, form = period_from(request.GET)
     charts, context = assessment_charts(period=period)
-    context.update(year=period.year, quarter=period.quarter,
+    since = park_records_since()
+    context.update(year=period.year, quarter=period.quarter, park_records_since=since,
+                   parks_unrecorded=since is None or since > quarter_end(period.year, period.quarter),
                    approved_only_note=_("The assessment uses approved figures only."))
     return render_dashboard(request, "dashboards/ranking.html", period=period, form=form, charts=charts,
                             context=context)

@@ -19,7 +19,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
@@ -75,6 +76,13 @@ def _output_completion(year: int, quarter: int) -> dict[int, Decimal]:
                .order_by("scope_id", "quarter").values_list("scope_id", "ytd_value"))
     return {cluster_id: min(ONE, ytd.get(cluster_id, Decimal(0)) / (targets[cluster_id] * quarter / 4))
             for cluster_id in Cluster.objects.values_list("pk", flat=True)}
+
+
+def park_records_since() -> date | None:
+    """The day park area and factory space began to be recorded (their change history starts there): a
+    quarter that ended before it has no recorded value, so those criteria are left out of its ranking."""
+    first = Park.history.aggregate(first=Min("history_date"))["first"]
+    return timezone.localdate(first) if first else None
 
 
 def _park_completions(end: date) -> dict[str, dict[int, Decimal]]:
