@@ -238,7 +238,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or latest_period()[0]
     goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
     evaluations = evaluate_goals(year=year, goals=goals)
-    margin_points = f"{settings.GOAL_AT_RISK_MARGIN * 100:g}"
+    margin_points = f"{(settings.GOAL_AT_RISK_MARGIN * 100).normalize():f}"
     return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
                                                       "margin_points": margin_points})
 
