@@ -276,8 +276,17 @@ ENTRY_MAX_OUTPUT = Decimal(env.str("ENTRY_MAX_OUTPUT", default="5000"))
 # Uploads: the explicit check refuses larger files with a message; Django keeps files up to this size
 # in memory and refuses request bodies (other than files) over DATA_UPLOAD_MAX_MEMORY_SIZE.
 ENTRY_UPLOAD_MAX_BYTES = env.int("ENTRY_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
-ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
 ENTRY_IMPORT_MAX_ROWS = env.int("ENTRY_IMPORT_MAX_ROWS", default=2000)
+# What an uploaded workbook may unpack to and hold, checked before openpyxl parses it (core/uploads.py).
+# Sized to the template: ENTRY_IMPORT_MAX_ROWS units, 13 columns, long explanations, fit in ~5 MB unpacked.
+ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=16 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_PART_BYTES = env.int("ENTRY_UPLOAD_MAX_PART_BYTES", default=8 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_RATIO = env.int("ENTRY_UPLOAD_MAX_RATIO", default=100)
+ENTRY_UPLOAD_MAX_PARTS = env.int("ENTRY_UPLOAD_MAX_PARTS", default=64)
+ENTRY_UPLOAD_MAX_COLUMNS = env.int("ENTRY_UPLOAD_MAX_COLUMNS", default=20)
+ENTRY_UPLOAD_MAX_SHARED_STRINGS = env.int("ENTRY_UPLOAD_MAX_SHARED_STRINGS", default=8 * ENTRY_IMPORT_MAX_ROWS)
+# The largest template holds ~41 XML elements a row (13 cells of 3 elements as openpyxl writes them).
+ENTRY_UPLOAD_MAX_XML_ELEMENTS = env.int("ENTRY_UPLOAD_MAX_XML_ELEMENTS", default=60 * ENTRY_IMPORT_MAX_ROWS)
 FILE_UPLOAD_MAX_MEMORY_SIZE = ENTRY_UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
