@@ -303,6 +303,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") 
 # After authentication: signs out sessions past their absolute or idle age.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "core.middleware.SessionTimeoutMiddleware")
+# Inside authentication (it looks at the user after the view): no cache keeps a signed-in user's response.
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1,
+                  "core.middleware.PrivateResponsesMiddleware")
 # Last: turns a login refused during a lockout into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -339,6 +342,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Messages ("imported…", a row's problem) are kept in the server-side session, not in a cookie: a cookie
+# travels with every request and is readable by whoever holds it (a new API key once did travel this way).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
