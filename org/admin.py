@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ScopedAdmin
 
 from . import rights
+from .forms import AdminSignInForm
 from .models import Department, Region, SecurityEvent, User
+
+# The admin's sign-in checks the user name's length too (org.forms).
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(Region)

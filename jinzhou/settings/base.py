@@ -342,6 +342,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that treat a key Django could not have made as no session (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 # Messages ("imported…", a row's problem) are kept in the server-side session, not in a cookie: a cookie
 # travels with every request and is readable by whoever holds it (a new API key once did travel this way).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
