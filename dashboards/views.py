@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from . import city, department
+from .map import city_map
 from .period import period_from
 from .rendering import render_dashboard
 
@@ -30,7 +31,8 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     period, form = period_from(request.GET)
     overview = city.city_overview(user=request.user, period=period)
     return render_dashboard(request, "dashboards/city.html", period=period, form=form, charts=overview.charts,
-                            context={"overview": overview})
+                            context={"overview": overview,
+                                     "mini_map": city_map(user=request.user, period=period, with_points=False)})
 
 
 @login_required
@@ -41,3 +43,13 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     overview = department.department_overview(user=request.user, department=unit, period=period)
     return render_dashboard(request, "dashboards/department.html", period=period, form=form,
                             charts=overview.charts, context={"overview": overview})
+
+
+@login_required
+@require_safe
+def map_page(request: HttpRequest) -> HttpResponse:
+    """/map/: the city map for the period; `?chart=regions|parks|projects&export=xlsx|csv` downloads its tables."""
+    period, form = period_from(request.GET)
+    located = city_map(user=request.user, period=period)
+    return render_dashboard(request, "dashboards/map.html", period=period, form=form, charts=located.charts,
+                            context={"located": located})

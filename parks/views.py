@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusters.views import export_format
 from core import access
 from core.exceptions import VersionConflict
+from core.geography import LocationForm
 from dashboards.park import park_charts
 from dashboards.period import period_from
 from dashboards.rendering import render_dashboard
@@ -50,7 +51,7 @@ def _item_form(item: ParkReadinessItem) -> ReadinessItemForm:
                                       "seen": item.updated_at.isoformat()})
 
 
-def _page(request, park, *, form=None, item_forms=None, status=200) -> HttpResponse:
+def _page(request, park, *, form=None, item_forms=None, location_form=None, status=200) -> HttpResponse:
     """The park page: progress form, 七通一平 items, charts for the period picked (dashboards.park), history.
     `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
     may_edit = access.can_edit(request.user, park)
@@ -62,6 +63,8 @@ def _page(request, park, *, form=None, item_forms=None, status=200) -> HttpRespo
                                 context={
         **context, "park": park, "may_edit": may_edit, "items": items, "history": object_history(park),
         "history_label": "parks.park", "history_pk": park.pk,
+        "location_form": location_form or LocationForm.of(park),
+        "location_action": reverse("park-location-page", args=[park.pk]),
         "approved_only_note": _("Park values are recorded directly, without review: the page shows them as recorded."),
         "form": form or ParkProgressForm(initial={"area_km2": park.area_km2, "factory_built_m2": park.factory_built_m2,
                                                   "seen": park.updated_at.isoformat()}),
@@ -100,6 +103,21 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, message)
         return _page(request, park, form=form, status=400)
     messages.success(request, _("Park saved: %(park)s") % {"park": park})
+    return HttpResponseRedirect(reverse("park-page", args=[park.pk]))
+
+
+@login_required
+@require_POST
+def park_location(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save where the park lies (its point on /map/), or clear it."""
+    park = selectors.park_for_page(user=request.user, pk=pk)
+    if park is None:
+        raise Http404
+    form = LocationForm(request.POST, prefix="location")
+    status = form.save_with(lambda **values: services.park_locate(user=request.user, park_id=park.pk, **values))
+    if status:
+        return _page(request, selectors.park_for_page(user=request.user, pk=pk), location_form=form, status=status)
+    messages.success(request, _("Location saved: %(park)s") % {"park": park})
     return HttpResponseRedirect(reverse("park-page", args=[park.pk]))
 
 

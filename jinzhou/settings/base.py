@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plan",
     "progress",
     "dashboards",
+    "briefing",
 ]
 
 MIDDLEWARE = [
