@@ -15,6 +15,7 @@ A fixed number of queries whatever the data size.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -183,21 +184,22 @@ def _layers(rows: list[RegionRow]) -> dict:
     outputs = [r.ytd.value for r in rows if r.on_map and r.ytd]
     growths = [abs(r.growth_percent) for r in rows if r.on_map and r.growth_percent is not None]
     counts = [r.at_scale for r in rows if r.on_map and r.at_scale is not None]
-    top = max(outputs, default=Decimal(1))
-    swing = max(max(growths, default=Decimal(10)), Decimal(1))
+    # Colour-scale ends, whole numbers (ECharts needs numbers there; the data stay exact strings).
+    top = math.ceil(max(outputs, default=Decimal(1)))
+    swing = max(math.ceil(max(growths, default=Decimal(10))), 1)
     unit = _("100M yuan")
     return {
         "output": {
             "label": _("Cluster output, year to date (100M yuan)"),
             "series": _map_series(_("Output (100M yuan)"), rows, lambda r: _text(r.ytd.value) if r.ytd else None),
-            "visualMap": {"type": "continuous", "min": 0, "max": str(top.quantize(Decimal(1))), "calculable": False,
+            "visualMap": {"type": "continuous", "min": 0, "max": top, "calculable": False,
                           "text": [unit, "0"], "inRange": {"color": OUTPUT_COLOURS}, "seriesIndex": 0,
                           "left": 8, "bottom": 8, "precision": 0},
         },
         "growth": {
             "label": _("Growth on the same period last year (%)"),
             "series": _map_series(_("Growth (%)"), rows, lambda r: _text(r.growth_percent)),
-            "visualMap": {"type": "continuous", "min": str(-swing), "max": str(swing), "calculable": False,
+            "visualMap": {"type": "continuous", "min": -swing, "max": swing, "calculable": False,
                           "text": [f"+{swing} %", f"−{swing} %"], "inRange": {"color": GROWTH_COLOURS},
                           "seriesIndex": 0, "left": 8, "bottom": 8, "precision": 1},
         },

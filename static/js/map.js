@@ -68,7 +68,7 @@
     });
     if (controls) {
       controls.addEventListener("change", function () {
-        chart.setOption(option(payload, controls), {replaceMerge: ["series", "visualMap", "legend"]});
+        chart.setOption(option(payload, controls), {notMerge: true});  // the whole option is rebuilt
       });
     }
     maps.push(chart);
