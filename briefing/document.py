@@ -42,6 +42,8 @@ def _table(document, table: TableText, widths_cm: tuple[float, ...]) -> None:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the table's grid (LibreOffice reads it), and each cell (Word reads those)
     for row in grid.rows:
         for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)
@@ -65,6 +67,7 @@ def docx_bytes(briefing: Briefing, sections: dict, charts: list[ChartImage] | No
     for level in (0, 1):
         style = document.styles["Title" if level == 0 else "Heading 1"]
         _east_asian(style, HEADING_FONT)
+    document.styles["Title"].font.size = Pt(18)
     heading = document.add_heading(sections["title"], level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(sections["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER

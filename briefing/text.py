@@ -109,6 +109,9 @@ def opening(briefing: Briefing) -> list[str]:
     others = [text % {"n": counts[status]} for status, text in (
         (Status.MISSED, _("%(n)s missed")), (Status.NO_DATA, _("%(n)s without data")),
         (Status.MANUAL, _("%(n)s judged by a planner"))) if counts.get(status)]
+    if not briefing.goals:
+        said.append(_("None of these clusters has a stage goal of its own."))
+        return said
     said.append(_("Of the %(total)s stage goals evaluated for %(year)s, %(met)s are met, %(on_track)s on track, "
                   "%(at_risk)s at risk and %(off_track)s off track%(others)s.") % {
         "total": len(briefing.goals), "year": briefing.year, "met": counts[Status.MET],
@@ -121,6 +124,11 @@ def opening(briefing: Briefing) -> list[str]:
 class TableText:
     headers: list[str]
     rows: list[list[str]]
+
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, str]]]:
+        """(header, value) per cell: a phone shows each cell under its header's name."""
+        return [list(zip(self.headers, row, strict=True)) for row in self.rows]
 
 
 def _cell(value: Decimal | None, format_) -> str:

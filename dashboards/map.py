@@ -168,10 +168,7 @@ def _map_series(name: str, rows: list[RegionRow], value) -> dict:
     for row in rows:
         if not row.on_map:
             continue
-        item = {"name": row.region.name_zh, "value": value(row), "tip": _region_tips(row)}
-        if row.own:
-            item["itemStyle"] = {"borderColor": OWN_BORDER, "borderWidth": 3}
-        data.append(item)
+        data.append({"name": row.region.name_zh, "value": value(row), "tip": _region_tips(row)})
     return {"name": name, "type": "map", "map": MAP_NAME, "geoIndex": 0, "data": data}
 
 
@@ -328,8 +325,12 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
                 (_("Stage"), lambda p: p.get_stage_display()), (_("Cluster"), lambda p: str(p.cluster or "")),
             ]), demo=any(p.is_demo or p.location_is_demo for p in key_projects)),
         ]
+    # The user's own districts are outlined through the shared `geo` component (a map series drawn on it takes
+    # its region styles from there, not from its own data items).
+    own = [{"name": r.region.name_zh, "itemStyle": {"borderColor": OWN_BORDER, "borderWidth": 3}}
+           for r in ordered if r.own and r.on_map]
     payload = {"map": MAP_NAME, "layers": _layers(ordered), "overlays": _overlays(parks, key_projects) if with_points
-               else {}, "own": [r.region.name_zh for r in ordered if r.own]}
+               else {}, "own": own}
     return CityMap(period=period, regions=ordered, unlocated_clusters=unlocated,
                    unplaced_parks=[p for p in parks if not p.located],
                    unplaced_projects=[p for p in key_projects if not p.located], charts=charts, payload=payload)

@@ -39,7 +39,7 @@
       legend: pointNames.length ? {top: 0, type: "scroll", data: pointNames} : {show: false},
       geo: {map: payload.map, roam: false, top: pointNames.length ? 36 : 8, bottom: 8, left: 8, right: 8,
             label: {show: true, fontSize: 11}, itemStyle: {areaColor: "#f2f2f2", borderColor: "#5b6675"},
-            emphasis: {label: {show: true}, itemStyle: {areaColor: "#ffe3c2"}}},
+            emphasis: {label: {show: true}, itemStyle: {areaColor: "#ffe3c2"}}, regions: payload.own},
       visualMap: [layer.visualMap],
       series: series
     };

@@ -31,7 +31,8 @@ def _open_map(watched: Watched, path: str) -> None:
 
 
 def _drawn(watched: Watched, selector: str = ".map[data-map]") -> dict:
-    """What ECharts holds: the districts of the registered map, the first series' data (name → value, outlined)."""
+    """What ECharts holds: the districts of the registered map, the first series' data (name → value), the districts
+    outlined, the series' names."""
     return watched.page.evaluate(
         """([selector, name]) => {
             const chart = window.echarts.getInstanceByDom(document.querySelector(selector));
@@ -39,7 +40,7 @@ def _drawn(watched: Watched, selector: str = ".map[data-map]") -> dict:
             return {
                 features: window.echarts.getMap(name).geoJSON.features.map(f => f.properties.name),
                 values: Object.fromEntries(option.series[0].data.map(d => [d.name, d.value])),
-                outlined: option.series[0].data.filter(d => d.itemStyle).map(d => d.name),
+                outlined: (option.geo[0].regions || []).filter(r => r.itemStyle.borderWidth).map(r => r.name),
                 series: option.series.map(s => s.name),
             };
         }""", [selector, MAP_NAME])
