@@ -112,9 +112,12 @@ def _with_unapproved(user: User, period: Period, cluster_ids: list[int]) -> tupl
     figures = QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=[period.year, period.year - 1],
                                              quarter__lte=period.quarter, status__in=COUNTED_WITH_UNAPPROVED)
     demo = Count("pk", filter=Q(source=FigureSource.DEMO))
-    readable = visible_progress(user).filter(scope=Scope.REGION).values("scope_id")
+    by_region = figures  # clusters without a region group under None, which no region row takes
+    if not user.sees_everything:  # the regions whose roll-up rows the user may read (progress.selectors)
+        by_region = figures.filter(
+            cluster__regions__in=visible_progress(user).filter(scope=Scope.REGION).values("scope_id"))
     result = []
-    for key, rows in (("cluster__regions", figures.filter(cluster__regions__in=readable)), ("cluster_id", figures)):
+    for key, rows in (("cluster__regions", by_region), ("cluster_id", figures)):
         sums: dict[int, dict[int, tuple[Decimal, bool]]] = {}
         for row in rows.values(key, "year").annotate(total=Sum("output_value"), demo=demo).order_by():
             sums.setdefault(row[key], {})[row["year"]] = (row["total"], row["demo"] > 0)

@@ -92,7 +92,7 @@ def test_the_regions_that_are_not_districts_are_listed_beside_the_map_with_their
     assert set(unlocated) == {"pv", "petrochem", "auto", "finechem", "agri"}
     pv = Cluster.objects.get(code="pv")
     assert unlocated["pv"] == Progress.objects.get(scope=Scope.CLUSTER, scope_id=pv.pk, year=2014, quarter=3).ytd_value
-    assertContains(response, "listed beside the map", msg_prefix="the page says which")
+    assertContains(response, "以下规划区域不是本地图中的行政区", msg_prefix="the page says which")
 
 
 def test_growth_and_clusters_at_scale_come_from_the_same_rows(client, planner):
