@@ -135,6 +135,16 @@ def test_a_departments_briefing_holds_none_of_another_departments_clusters(clien
     assert f"市服务业委所属产业集群完成产值{_yi(department['value'])}亿元" in text
 
 
+def test_a_district_governments_briefing_is_its_territory(client, make_user, demo):
+    client.force_login(make_user(User.Role.VIEWER, "gov-taihe"))
+    document = _docx(client, year=YEAR, quarter=QUARTER)
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "产业集群"]
+    assert [row.cells[0].text for row in table.rows[1:]] == ["钛及特种金属产业集群", "太和区主导产业集群（待定）"]
+    taihe = Cluster.objects.get(code="taihe-main").regions.get()
+    [region] = _api(client, "/api/v1/progress/", scope="region", scope_id=taihe.pk, year=YEAR, quarter=QUARTER)
+    assert f"完成产值{_yi(region['value'])}亿元" in _after(document, "总体情况")
+
+
 def test_a_quarter_without_approved_figures_says_what_is_missing_instead_of_zeros(client, planner, demo):
     client.force_login(planner)
     document = _docx(client, year=2015, quarter=4)

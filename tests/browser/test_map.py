@@ -40,7 +40,7 @@ def _drawn(watched: Watched, selector: str = ".map[data-map]") -> dict:
             return {
                 features: window.echarts.getMap(name).geoJSON.features.map(f => f.properties.name),
                 values: Object.fromEntries(option.series[0].data.map(d => [d.name, d.value])),
-                outlined: (option.geo[0].regions || []).filter(r => r.itemStyle.borderWidth).map(r => r.name),
+                outlined: (option.geo[0].regions || []).filter(r => (r.itemStyle || {}).borderWidth).map(r => r.name),
                 series: option.series.map(s => s.name),
             };
         }""", [selector, MAP_NAME])
