@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plan",
     "progress",
     "dashboards",
+    "briefing",
 ]
 
 MIDDLEWARE = [
