@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from core.templatetags.jinzhou import goal_status
+from core.formats import goal_status
 from dashboards.charts import PALETTE, THRESHOLD_COLOUR
 
 from .content import Briefing

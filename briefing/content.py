@@ -20,7 +20,7 @@ from django.utils import timezone
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, Standing, UnitStanding, completeness
-from entry.periods import Quarter
+from core.periods import Quarter
 from investment.choices import Origin
 from investment.models import InvestmentTarget, ProjectStageMove
 from org.models import Department, User

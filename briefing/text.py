@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from clusters.choices import GoalKind
 from clusters.selectors import Standing
-from core.templatetags.jinzhou import goal_status
+from core.formats import goal_status
 from dashboards.investment import UNITS
 from investment.choices import Origin
 from progress.goals import GoalEvaluation, Status

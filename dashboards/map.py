@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from clusters.choices import FigureSource
 from clusters.models import Cluster, QuarterlyFigure
-from entry.sheets import Table
+from core.sheets import Table
 from investment.choices import ProjectStage
 from investment.models import Project
 from org.models import Region, User

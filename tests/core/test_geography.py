@@ -15,7 +15,7 @@ from org.models import User
 from parks.models import Park
 from parks.services import park_locate
 from plan.demo import demo_clear, demo_load
-from tests.entry.support import english
+from tests.reporting.support import english
 
 pytestmark = pytest.mark.django_db
 INSIDE = {"longitude": Decimal("121.128"), "latitude": Decimal("41.117")}
