@@ -26,7 +26,6 @@ from investment.models import InvestmentTarget, ProjectStageMove
 from org.models import Department, User
 from parks.models import Park
 from parks.selectors import park_rows
-from plan.data import CLUSTERS as PLAN_CLUSTERS
 from progress.goals import GoalEvaluation, Status, evaluate_goals
 from progress.models import InflowProgress, Progress, Scope
 from progress.selectors import visible_progress
@@ -34,7 +33,6 @@ from progress.selectors import visible_progress
 from .commentary import Commentary, quarter_commentary
 
 SCALE_THRESHOLD = 100  # 亿元: a cluster "reaches scale"
-PLAN_ORDER = {spec.code: position for position, spec in enumerate(PLAN_CLUSTERS)}
 REPORTED_STATUSES = (Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
 WORRYING_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
 
@@ -124,8 +122,10 @@ def _scope(user: User) -> tuple[str, int, Department | None, Q]:
     return Scope.DEPARTMENT, department.pk, department, Q(responsible_department=department)
 
 
-def _plan_order(cluster: Cluster) -> tuple[int, str]:
-    return PLAN_ORDER.get(cluster.code, len(PLAN_ORDER)), cluster.code
+def _plan_order(cluster: Cluster) -> int:
+    # load_plan creates the clusters in the order the plan lists them, so their ids keep that order (a cluster
+    # added later in the administration pages comes after them); this layer does not read the plan's data itself.
+    return cluster.pk
 
 
 def _parks(user: User, department: Department | None, end: date) -> QuerySet[Park]:

@@ -20,13 +20,12 @@ from clusters.selectors import Completeness, completeness
 from core.sheets import Table
 from indicators.models import CityIndicator
 from org.models import User
-from progress.goals import GoalEvaluation, evaluate_goals
+from progress.goals import GoalEvaluation, attainment, evaluate_goals
 from progress.models import IndicatorProgress
-from progress.selectors import pending_clusters
+from progress.selectors import cluster_values, pending_clusters
 
 from .charts import Chart, Series, Threshold, axis_chart, bar_rows_height, demo_title, fit_value_axis
 from .period import Period
-from .selectors import cluster_values
 
 # The scale lines of the plan: 100亿 and 200亿 always; 1000亿 once a cluster reaches half of it.
 ALWAYS_SHOWN = (Decimal(100), Decimal(200))
@@ -55,9 +54,7 @@ class IndicatorRow:
     @property
     def attained(self) -> Decimal | None:
         """Actual ÷ target, for the percentage bar."""
-        if self.actual is None or not self.indicator.target_percent:
-            return None
-        return (self.actual / self.indicator.target_percent).quantize(Decimal("0.0001"))
+        return attainment(self.actual, self.indicator.target_percent)
 
 
 @dataclass

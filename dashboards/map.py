@@ -19,12 +19,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusters.choices import FigureSource
-from clusters.models import Cluster, QuarterlyFigure
+from clusters.models import Cluster
 from core.sheets import Table
 from investment.choices import ProjectStage
 from investment.models import Project
@@ -32,11 +31,10 @@ from org.models import Region, User
 from parks.models import Park
 from parks.selectors import park_rows
 from progress.models import Scope
-from progress.selectors import visible_progress
+from progress.selectors import Value, provisional_year_to_date, visible_progress
 
 from .charts import PALETTE, Chart, demo_title
 from .period import Period
-from .selectors import COUNTED_WITH_UNAPPROVED, Value
 
 MAP_NAME = "锦州"
 DISTRICTS = frozenset({"古塔区", "凌河区", "太和区", "黑山县", "北镇市", "义县", "凌海市"})  # the features of the map
@@ -91,10 +89,6 @@ class CityMap:
         return [row for row in self.regions if row.own]
 
 
-def _ratio_growth(now: Decimal | None, before: Decimal | None) -> Decimal | None:
-    return (now / before - 1) if now is not None and before else None
-
-
 def _approved(user: User, period: Period) -> tuple[dict, dict]:
     """Region rows and cluster rows of the roll-up the user may read, at (year, quarter). One query."""
     rows = visible_progress(user).filter(scope__in=[Scope.REGION, Scope.CLUSTER], year=period.year,
@@ -102,34 +96,9 @@ def _approved(user: User, period: Period) -> tuple[dict, dict]:
     regions, clusters = {}, {}
     for row in rows.only("scope", "scope_id", "ytd_value", "prev_ytd_value", "ytd_yoy_growth", "demo_units"):
         target = regions if row.scope == Scope.REGION else clusters
-        target[row.scope_id] = (Value(row.ytd_value, bool(row.demo_units)), row.prev_ytd_value, row.ytd_yoy_growth)
+        target[row.scope_id] = (Value(row.ytd_value, row.ytd_value, row.ytd_yoy_growth, bool(row.demo_units)),
+                                row.prev_ytd_value, row.ytd_yoy_growth)
     return regions, clusters
-
-
-def _with_unapproved(user: User, period: Period, cluster_ids: list[int]) -> tuple[dict, dict]:
-    """The same from approved + submitted figures: year to date, this year and last, per region and per cluster.
-    Regions only where the user may read the region's roll-up rows. Two queries."""
-    figures = QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=[period.year, period.year - 1],
-                                             quarter__lte=period.quarter, status__in=COUNTED_WITH_UNAPPROVED)
-    demo = Count("pk", filter=Q(source=FigureSource.DEMO))
-    by_region = figures  # clusters without a region group under None, which no region row takes
-    if not user.sees_everything:  # the regions whose roll-up rows the user may read (progress.selectors)
-        by_region = figures.filter(
-            cluster__regions__in=visible_progress(user).filter(scope=Scope.REGION).values("scope_id"))
-    result = []
-    for key, rows in (("cluster__regions", by_region), ("cluster_id", figures)):
-        sums: dict[int, dict[int, tuple[Decimal, bool]]] = {}
-        for row in rows.values(key, "year").annotate(total=Sum("output_value"), demo=demo).order_by():
-            sums.setdefault(row[key], {})[row["year"]] = (row["total"], row["demo"] > 0)
-        values = {}
-        for scope_id, years in sums.items():
-            if period.year not in years:
-                continue
-            total, is_demo = years[period.year]
-            before = years.get(period.year - 1, (None, False))[0]
-            values[scope_id] = (Value(total, is_demo), before, _ratio_growth(total, before))
-        result.append(values)
-    return result[0], result[1]
 
 
 def _own_region_ids(user: User) -> set[int]:
@@ -281,7 +250,8 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
     regions = list(Region.objects.order_by("kind", "code"))
     clusters = list(Cluster.objects.visible_to(user).prefetch_related("regions").order_by("code"))
     if period.include_unapproved:
-        region_values, cluster_values = _with_unapproved(user, period, [c.pk for c in clusters])
+        region_values, cluster_values = provisional_year_to_date(
+            user=user, year=period.year, quarter=period.quarter, cluster_ids=[c.pk for c in clusters])
     else:
         region_values, cluster_values = _approved(user, period)
     own = _own_region_ids(user)

@@ -42,11 +42,18 @@ class RankedUnit:
     components: dict[str, Decimal] = field(default_factory=dict)
     score: Decimal | None = None
     rank: int | None = None
+    parts: dict[str, Decimal] = field(default_factory=dict)  # what each criterion adds to the score (unrounded)
 
     @property
     def ordered_components(self) -> list[Decimal | None]:
         """Completion per criterion, in the order of `Criterion` (the columns of the ranking page)."""
         return [self.components.get(c) for c in Criterion.values]
+
+    @property
+    def ordered_parts(self) -> list[Decimal | None]:
+        """What each criterion adds to the score (weight × completion ÷ Σ weights that apply), in the order of
+        `Criterion`: the parts add up to the score; None for a criterion that does not apply."""
+        return [self.parts.get(c) for c in Criterion.values]
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -104,6 +111,7 @@ def _score(unit: RankedUnit, weights: dict[str, Decimal]) -> None:
     total_weight = sum(weights[c] for c in applicable)
     unit.score = (sum(weights[c] * v for c, v in applicable.items()) / total_weight).quantize(RATIO) \
         if total_weight else None
+    unit.parts = {c: weights[c] * v / total_weight for c, v in applicable.items()} if total_weight else {}
 
 
 def _rank(units: list[RankedUnit]) -> list[RankedUnit]:

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from clusters.models import Cluster
-from dashboards.selectors import cluster_values
 from org.models import Department
-from progress.selectors import latest_period
+from progress.selectors import cluster_values, latest_period
 
 from .pages import (
     api_rows,
