@@ -67,6 +67,7 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render_dashboard(request, "dashboards/department.html", period=period, form=form,
                             charts=overview.charts, context={"overview": overview})
 
+
 # --- the clusters ---------------------------------------------------------------------------------
 
 def _cluster_table(rows: list[ClusterRow]) -> Table:
