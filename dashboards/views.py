@@ -82,6 +82,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render_dashboard(request, "dashboards/map.html", period=period, form=form, charts=located.charts,
                             context={"located": located})
 
+
 # --- the clusters ---------------------------------------------------------------------------------
 
 def _cluster_table(rows: list[ClusterRow]) -> Table:

@@ -9,10 +9,11 @@ import logging
 import pytest
 from celery import current_app
 
+from jinzhou.layers import layer_of
+
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("clusters", "entry", "progress", "parks", "investment", "funds", "indicators", "org", "core",
-                "dashboards", "plan", "jinzhou")
+PROJECT_APPS = tuple(layer_of())  # every app of the project (jinzhou/layers.py)
 GONE_ID = 2_000_000_000  # no row has this id
 # Parameters that are not ids, with a value a task may meet.
 VALUES = {"year": 2011}
