@@ -91,6 +91,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A persistent connection is checked before a request reuses it: after a database restart the
 # next request reconnects instead of failing (docs/deploy.md).
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+# Pages and the API only (jinzhou/wsgi.py, PostgreSQL): a statement running longer is cancelled and the
+# request answered 503 "请重试", instead of holding a web thread for minutes. 0 = no limit. Celery
+# workers (the roll-up) and management commands never load jinzhou/wsgi.py and are not limited.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=20000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
