@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from clusters import services
 from clusters.filtersets import ClusterFilterSet, FigureFilterSet
 from clusters.models import Cluster, QuarterlyFigure
+from core.api.rows import Row, columns, rows
 from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from org.models import Department, Region
 from progress.selectors import latest_cluster_quarters, pending_clusters
@@ -30,6 +31,8 @@ from .serializers import (
     FigureUpdateSerializer,
     LatestProgressSerializer,
 )
+
+_MANY_TO_MANY = ("regions", "supporting_departments")
 
 
 @extend_schema_view(
@@ -47,13 +50,14 @@ class ClusterViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["code", "level", "name_zh", "id"]
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._serialize(page))
+        # Rows, not instances: the same JSON without a related manager per cluster (core.api.rows).
+        page = self.paginate_queryset(columns(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self._serialize(rows(Cluster, page, _MANY_TO_MANY)))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(self._serialize([self.get_object()])[0])
 
-    def _serialize(self, clusters: Sequence[Cluster]) -> Sequence[dict]:
+    def _serialize(self, clusters: Sequence[Cluster | Row]) -> Sequence[dict]:
         ids = [cluster.pk for cluster in clusters]
         latest = latest_cluster_quarters(ids)
         latest_data = LatestProgressSerializer(list(latest.values()), many=True).data
