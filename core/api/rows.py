@@ -24,8 +24,10 @@ class Row:
 
 
 def columns(queryset: QuerySet) -> QuerySet:
-    """`queryset` as dicts of every concrete column (by attname), without prefetching: page it, then `rows()`."""
-    return queryset.prefetch_related(None).values(*(f.attname for f in queryset.model._meta.concrete_fields))
+    """`queryset` as dicts of every concrete column (by attname) and annotation, without prefetching: page
+    it, then `rows()`."""
+    names = [f.attname for f in queryset.model._meta.concrete_fields]
+    return queryset.prefetch_related(None).values(*names, *queryset.query.annotations)
 
 
 def rows(model: type, page: Sequence[dict[str, Any]], many_to_many: Sequence[str] = ()) -> list[Row]:

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from clusters.filtersets import GoalFilterSet
 from clusters.models import FIRST_YEAR, LAST_YEAR, StageGoal
 from core.api.conditional import ConditionalListMixin
+from core.api.rows import columns, rows
 from core.api.views import ScopedQuerysetMixin
 from investment.choices import ProjectStage
 from investment.models import Project
@@ -124,7 +125,9 @@ class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Gene
         return (n, last_id, *marks), _newest(newest, marks[2]), n
 
     def list_response(self, request: Request, queryset) -> Response:
-        return super().list_response(request, with_pending(queryset))
+        # Rows, not instances (core.api.rows): the same JSON for less work per row.
+        page = self.paginate_queryset(columns(with_pending(queryset)))
+        return self.get_paginated_response(self.get_serializer(rows(Progress, page), many=True).data)
 
 
 class GoalQuerySerializer(serializers.Serializer):
