@@ -32,7 +32,7 @@ from urllib.request import Request, urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BENCH_URL, fresh_database, load_average, use_database  # noqa: E402
+from bench.common import BENCH_URL, fresh_database, load_average, use_database, vacuum_rollup_tables  # noqa: E402
 from bench.rollup import SCALES, generate  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8765
@@ -67,10 +67,7 @@ def prepare(reuse: bool) -> str:
         started = time.perf_counter()
         rollup_full()
         print(f"rolled up in {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        # The roll-up has just rewritten these tables: let PostgreSQL see them as autovacuum would.
-        cursor.execute("VACUUM ANALYZE progress_progress")
-        cursor.execute("VACUUM ANALYZE progress_rollupmark")
+    vacuum_rollup_tables()
     print(f"data: {QuarterlyFigure.objects.count():,} figures, {Progress.objects.count():,} roll-up rows")
     client, _ = User.objects.get_or_create(username="bench-api-client", defaults={"role": User.Role.API_CLIENT})
     token, _ = Token.objects.get_or_create(user=client)

@@ -13,7 +13,9 @@ cluster's, region's, department's and the city's quarter and year sums: summed p
 rolled up from those few thousand rows), checked equal to the roll-up's rows before anything is timed,
 (d) a per-cluster ORM loop (the usual habit; skipped at province scale, where it would take many
 minutes), the ratios a/c, b/a, d/a, the load average while timing and the process's memory peak.
-(a) and (c) alternate `--repeat` times (medians shown, every run listed): the machine is shared.
+(a) and (c) alternate `--repeat` times (medians shown, every run listed): the machine is shared. The
+roll-up tables are vacuumed before each pair, as autovacuum would between two full runs
+(bench.common.vacuum_rollup_tables).
 Targets: a/c ≤ 1.5; b/a < 1 % at province scale.
 """
 import argparse
@@ -25,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database, load_average, peak_memory_mb, timed, use_database
+from bench.common import fresh_database, load_average, peak_memory_mb, timed, use_database, vacuum_rollup_tables
 
 SCALES = {"city": (15, 300, 20), "province": (200, 1000, 40)}
 
@@ -207,12 +209,15 @@ def run(scale: str, repeat: int, reuse: bool) -> None:
     print(f"floor rows = roll-up rows: {check_floor_equals_rollup():,}", flush=True)
     floors, fulls, loads = [], [], []
     for _ in range(repeat):
+        vacuum_rollup_tables()
         loads.append(load_average())
         floors.append(timed(floor))
         fulls.append(timed(rollup_full))
     loads.append(load_average())
     t_floor, t_full = statistics.median(floors), statistics.median(fulls)
+    vacuum_rollup_tables()
     t_swap = swap_seconds()
+    vacuum_rollup_tables()
     cluster_id, year = incremental_after_one_change()
     incrementals = [timed(lambda: rollup_cluster_year(cluster_id=cluster_id, year=year)) for _ in range(repeat)]
     t_incremental = statistics.median(incrementals)

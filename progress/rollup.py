@@ -67,9 +67,9 @@ class Touched:
 
     @classmethod
     def of_clusters(cls, cluster_ids: Sequence[int]) -> "Touched":
-        regions = Cluster.regions.through.objects.filter(cluster_id__in=cluster_ids).values_list("region_id", flat=True)
-        departments = Cluster.objects.filter(pk__in=cluster_ids).values_list("responsible_department_id", flat=True)
-        return cls(tuple(cluster_ids), tuple(set(regions)), tuple(set(departments)))
+        pairs = list(Cluster.objects.filter(pk__in=cluster_ids).values_list("responsible_department_id", "regions"))
+        regions = {region for _, region in pairs if region is not None}
+        return cls(tuple(cluster_ids), tuple(sorted(regions)), tuple(sorted({department for department, _ in pairs})))
 
     def condition(self) -> tuple[str, list[int]]:
         """SQL matching the Progress rows of these scopes (unqualified columns of P)."""
@@ -93,70 +93,75 @@ def data_version() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _stage_aggregate(scope: Scope, key: str | None, join: str, ids: Sequence[int] | None) -> tuple[str, list]:
-    """Region / department / city quarter rows, summed from the staged cluster rows (c).
+def _aggregate(scope: Scope, key: str | None, join: str, ids: Sequence[int] | None) -> tuple[str, list]:
+    """Region / department / city quarters summed from the cluster quarters (c) of `stage`.
 
     `key` is the column that names the scope (None for the city, whose scope_id is 0).
     """
     where, ids_params = _in(key, ids) if key else ("1=1", [])
-    partition = f"{key}, c.year" if key else "c.year"
+    group = f"{key}, c.year, c.quarter" if key else "c.year, c.quarter"
     sql = f"""
-        INSERT INTO {STAGE} (scope, scope_id, year, quarter, value, ytd_value, units, demo_units)
-        SELECT %s, {key or 0}, c.year, c.quarter, SUM(c.value),
-               SUM(SUM(c.value)) OVER (PARTITION BY {partition} ORDER BY c.quarter), COUNT(*), SUM(c.demo_units)
-        FROM {STAGE} c {join}
-        WHERE c.scope = %s AND {where}
-        GROUP BY {partition}, c.quarter
+        SELECT %s, {key or 0}, c.year, c.quarter, SUM(c.value), COUNT(*), SUM(c.demo_units)
+        FROM cluster_quarters c {join} WHERE {where} GROUP BY {group}
     """
-    return sql, [scope.value, Scope.CLUSTER.value, *ids_params]
+    return sql, [scope.value, *ids_params]
 
 
 def stage(*, years: Sequence[int] | None, touched: Touched) -> int:
     """Compute the Progress rows of `years` (None: every year) for the `touched` scopes into the temporary
     table STAGE, without their previous-year values; nothing shared is written. Returns the data version.
 
-    The one statement that reads figures creates the table (`CREATE TEMP TABLE … AS`), which
-    PostgreSQL may run with parallel workers (an `INSERT … SELECT` never is). The other clusters'
-    rows of `years` are copied in as stored, so that a region or department sums all its clusters;
-    `replace` writes only the touched scopes' rows. Every statement after the first works on the
-    few thousand rows per year that it produces.
+    One statement, `CREATE TEMP TABLE … AS`, which PostgreSQL may run with parallel workers (an
+    `INSERT … SELECT` never is): sum the touched clusters' approved figures per quarter (the only pass
+    over figures), add the other clusters' stored quarters of `years` (a region or department sums
+    both), sum those to regions, departments and the city, then add year-to-date and the year rows.
+    Every step after the first works on the few thousand rows per year that it produces.
     """
     version = data_version()
-    f_years_sql, years_params = _in("f.year", None if years is None else sorted(set(years)))
-    p_years_sql, _ = _in("year", None if years is None else sorted(set(years)))
+    years = None if years is None else sorted(set(years))
+    f_years_sql, years_params = _in("f.year", years)
+    p_years_sql, _ = _in("year", years)
     clusters_sql, clusters_params = _in("f.cluster_id", touched.clusters)
     others_sql, others_params = ("1=0", []) if touched.clusters is None else _in("scope_id", touched.clusters)
     if touched.clusters is not None:
         others_sql = f"NOT {others_sql}"
+    aggregates = [
+        _aggregate(Scope.REGION, "cr.region_id", f"JOIN {CLUSTER_REGIONS} cr ON cr.cluster_id = c.scope_id",
+                   touched.regions),
+        _aggregate(Scope.DEPARTMENT, "cl.responsible_department_id", f"JOIN {CLUSTER} cl ON cl.id = c.scope_id",
+                   touched.departments),
+        _aggregate(Scope.CITY, None, "", None),
+    ]
     _execute([
         (f"DROP TABLE IF EXISTS {STAGE}", []),
         (f"""
             CREATE TEMP TABLE {STAGE} AS
-            SELECT CAST(%s AS VARCHAR(12)) AS scope, f.cluster_id AS scope_id, f.year, f.quarter,
-                   SUM(f.output_value) AS value,
-                   SUM(SUM(f.output_value)) OVER (PARTITION BY f.cluster_id, f.year ORDER BY f.quarter) AS ytd_value,
-                   COUNT(*) AS units, SUM(CASE WHEN f.source = %s THEN 1 ELSE 0 END) AS demo_units
-            FROM {FIG} f
-            WHERE f.status = %s AND {f_years_sql} AND {clusters_sql}
-            GROUP BY f.cluster_id, f.year, f.quarter
-        """, [Scope.CLUSTER.value, FigureSource.DEMO.value, FigureStatus.APPROVED.value, *years_params,
-              *clusters_params]),
-        (f"""
-            INSERT INTO {STAGE} (scope, scope_id, year, quarter, value, ytd_value, units, demo_units)
-            SELECT scope, scope_id, year, quarter, value, ytd_value, units, demo_units FROM {P}
-            WHERE scope = %s AND quarter > 0 AND {p_years_sql} AND {others_sql}
-        """, [Scope.CLUSTER.value, *years_params, *others_params]),
-        _stage_aggregate(Scope.REGION, "cr.region_id", f"JOIN {CLUSTER_REGIONS} cr ON cr.cluster_id = c.scope_id",
-                         touched.regions),
-        _stage_aggregate(Scope.DEPARTMENT, "cl.responsible_department_id",
-                         f"JOIN {CLUSTER} cl ON cl.id = c.scope_id", touched.departments),
-        _stage_aggregate(Scope.CITY, None, "", None),
-        (f"""
-            INSERT INTO {STAGE} (scope, scope_id, year, quarter, value, ytd_value, units, demo_units)
+            WITH figures AS (
+                SELECT f.cluster_id AS scope_id, f.year, f.quarter, SUM(f.output_value) AS value, COUNT(*) AS units,
+                       SUM(CASE WHEN f.source = %s THEN 1 ELSE 0 END) AS demo_units
+                FROM {FIG} f
+                WHERE f.status = %s AND {f_years_sql} AND {clusters_sql}
+                GROUP BY f.cluster_id, f.year, f.quarter
+            ), cluster_quarters AS (
+                SELECT scope_id, year, quarter, value, units, demo_units FROM figures
+                UNION ALL
+                SELECT scope_id, year, quarter, value, units, demo_units FROM {P}
+                WHERE scope = %s AND quarter > 0 AND {p_years_sql} AND {others_sql}
+            ), quarters AS (
+                SELECT CAST(%s AS VARCHAR(12)) AS scope, scope_id, year, quarter, value, units, demo_units
+                FROM figures
+                {" ".join(f"UNION ALL {sql}" for sql, _ in aggregates)}
+            )
+            SELECT scope, scope_id, year, quarter, value,
+                   SUM(value) OVER (PARTITION BY scope, scope_id, year ORDER BY quarter) AS ytd_value, units,
+                   demo_units
+            FROM quarters
+            UNION ALL
             SELECT scope, scope_id, year, 0, SUM(value), SUM(value), COUNT(*), SUM(demo_units)
-            FROM {STAGE} WHERE quarter > 0
-            GROUP BY scope, scope_id, year
-        """, []),
+            FROM quarters GROUP BY scope, scope_id, year
+        """, [FigureSource.DEMO.value, FigureStatus.APPROVED.value, *years_params, *clusters_params,
+              Scope.CLUSTER.value, *years_params, *others_params, Scope.CLUSTER.value,
+              *(param for _, params in aggregates for param in params)]),
     ])
     return version
 
