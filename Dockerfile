@@ -12,4 +12,5 @@ RUN pip install --no-cache-dir -e . \
  && useradd --create-home jinzhou
 USER jinzhou
 EXPOSE 8000
-CMD ["gunicorn", "jinzhou.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: jinzhou/gunicorn_conf.py (WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT override them).
+CMD ["gunicorn", "--config", "jinzhou/gunicorn_conf.py", "jinzhou.wsgi:application", "--bind", "0.0.0.0:8000"]

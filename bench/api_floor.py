@@ -1,5 +1,5 @@
 """The floor of the API benchmark: bare Django views returning the same JSON as the API's first page
-of clusters/, progress/ and goals/ (city-wide caller), from the same roll-up tables and selectors,
+of clusters/, progress/, goals/ and figures/ (city-wide caller), from the same tables and selectors,
 with no REST framework: no authentication, permission, throttling, filtering, negotiation or
 serializers. Mounted only by bench/api_settings.py (ROOT_URLCONF), never by the app.
 """
@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils import timezone
 
-from clusters.models import Cluster, StageGoal
+from clusters.choices import FigureSource
+from clusters.models import Cluster, QuarterlyFigure, StageGoal
 from plan.data import PLAN_YEAR
 from progress.goals import evaluate_goals
 from progress.models import Progress, Scope
@@ -26,7 +27,9 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def _dt(value: datetime) -> str:
+def _dt(value: datetime | None) -> str | None:
+    if value is None:
+        return None
     text = timezone.localtime(value).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -97,9 +100,30 @@ def goals(request: HttpRequest) -> HttpResponse:
     return _page(request, count, results)
 
 
+def figures(request: HttpRequest) -> HttpResponse:
+    queryset = QuarterlyFigure.objects.all()
+    count = queryset.count()
+    results = []
+    for r in queryset.values("id", "cluster_id", "enterprise_id", "year", "quarter", "output_value", "revenue", "tax",
+                             "employees", "fixed_asset_investment", "status", "source", "version", "note",
+                             "entered_at", "approved_at", "updated_at")[:PAGE]:
+        demo = r["source"] == FigureSource.DEMO
+        results.append({
+            "id": r["id"], "cluster": r["cluster_id"], "enterprise": r["enterprise_id"], "year": r["year"],
+            "quarter": r["quarter"], "output_value": _dec(r["output_value"]), "revenue": _dec(r["revenue"]),
+            "tax": _dec(r["tax"]), "employees": r["employees"],
+            "fixed_asset_investment": _dec(r["fixed_asset_investment"]), "status": r["status"], "source": r["source"],
+            "version": r["version"], "note": r["note"], "is_demo": demo, "data_label": DEMO if demo else "",
+            "entered_at": _dt(r["entered_at"]), "approved_at": _dt(r["approved_at"]),
+            "updated_at": _dt(r["updated_at"]),
+        })
+    return _page(request, count, results)
+
+
 urlpatterns = [
     path("floor/clusters/", clusters),
     path("floor/progress/", progress),
     path("floor/goals/", goals),
+    path("floor/figures/", figures),
     path("", include("jinzhou.urls")),
 ]

@@ -1,23 +1,33 @@
-"""Roll-up benchmark: the set-based roll-up against a one-statement floor and a naive ORM loop.
+"""Roll-up benchmark: the full roll-up against the fastest one-statement floor, the incremental path and
+a naive ORM loop.
 
-Run by hand (`make bench`, or `.venv/bin/python bench/rollup.py [--scale city|province|both]`); never
-inside the test suite. Needs PostgreSQL; it creates and drops its own database `jinzhou_bench`.
+Run by hand (`make bench`, or `python bench/rollup.py [--scale city|province|both] [--repeat N] [--reuse]`);
+never inside the test suite. Needs PostgreSQL; it creates and drops its own throw-away database,
+`jinzhou_bench`, or the `jinzhou_bench*` database that BENCH_DATABASE_URL names (bench/common.py).
 
 Scales: city = 15 clusters × 300 enterprises × 20 quarters (90,000 figures);
         province = 200 clusters × 1,000 enterprises × 40 quarters (8,000,000 figures).
 Prints, for each scale: (a) full roll-up, (b) incremental roll-up after one figure changes,
-(c) the same aggregates as one hand-written statement (the floor), (d) a per-cluster ORM loop
-(the usual habit; skipped at province scale, where it would take many minutes), the ratios
-a/c, b/a, d/a, and the process's memory peak. Targets: a/c ≤ 1.5; b/a < 1 % at province scale.
+(c) the floor: the fastest single statement we know that returns the same rows as the roll-up (every
+cluster's, region's, department's and the city's quarter and year sums: summed per cluster first, then
+rolled up from those few thousand rows), checked equal to the roll-up's rows before anything is timed,
+(d) a per-cluster ORM loop (the usual habit; skipped at province scale, where it would take many
+minutes), the ratios a/c, b/a, d/a, the load average while timing and the process's memory peak.
+(a) and (c) alternate `--repeat` times (medians shown, every run listed): the machine is shared. The
+roll-up tables are vacuumed before each pair, as autovacuum would between two full runs
+(bench.common.vacuum_rollup_tables).
+Targets: a/c ≤ 1.5; b/a < 1 % at province scale.
 """
 import argparse
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database, peak_memory_mb, timed
+from bench.common import fresh_database, load_average, peak_memory_mb, timed, use_database, vacuum_rollup_tables
 
 SCALES = {"city": (15, 300, 20), "province": (200, 1000, 40)}
 
@@ -57,26 +67,49 @@ def generate(clusters: int, enterprises: int, quarters: int) -> int:
         return cursor.fetchone()[0]
 
 
+# Sum each cluster's figures once (the only pass over the figures), then roll those few thousand rows up
+# to regions, departments and the city; each GROUPING SETS adds the year rows (quarter 0).
 FLOOR_SQL = """
-    CREATE TEMP TABLE floor_rollup AS
-    SELECT c.responsible_department_id AS department_id, cr.region_id, f.cluster_id, f.year, f.quarter,
-           SUM(f.output_value) AS value
-    FROM clusters_quarterlyfigure f
-    JOIN clusters_cluster c ON c.id = f.cluster_id
-    JOIN clusters_cluster_regions cr ON cr.cluster_id = f.cluster_id
-    WHERE f.status = 'approved'
-    GROUP BY GROUPING SETS ((f.cluster_id, f.year, f.quarter), (cr.region_id, f.year, f.quarter),
-                            (c.responsible_department_id, f.year, f.quarter), (f.year, f.quarter))
+    WITH per_cluster AS MATERIALIZED (
+        SELECT cluster_id, year, quarter, SUM(output_value) AS value
+        FROM clusters_quarterlyfigure WHERE status = 'approved'
+        GROUP BY cluster_id, year, quarter
+    )
+    SELECT 'cluster', cluster_id, year, COALESCE(quarter, 0), SUM(value) FROM per_cluster
+    GROUP BY GROUPING SETS ((cluster_id, year, quarter), (cluster_id, year))
+    UNION ALL
+    SELECT 'region', cr.region_id, year, COALESCE(quarter, 0), SUM(value)
+    FROM per_cluster JOIN clusters_cluster_regions cr USING (cluster_id)
+    GROUP BY GROUPING SETS ((cr.region_id, year, quarter), (cr.region_id, year))
+    UNION ALL
+    SELECT 'department', c.responsible_department_id, year, COALESCE(quarter, 0), SUM(value)
+    FROM per_cluster JOIN clusters_cluster c ON c.id = per_cluster.cluster_id
+    GROUP BY GROUPING SETS ((c.responsible_department_id, year, quarter), (c.responsible_department_id, year))
+    UNION ALL
+    SELECT 'city', 0, year, COALESCE(quarter, 0), SUM(value) FROM per_cluster
+    GROUP BY GROUPING SETS ((year, quarter), (year))
 """
 
 
-def floor() -> None:
-    """One hand-written statement computing the same quarter sums per cluster, region, department, city."""
+def floor() -> list[tuple]:
+    """The floor: one statement returning every roll-up row's key and value."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS floor_rollup")
         cursor.execute(FLOOR_SQL)
+        return cursor.fetchall()
+
+
+def check_floor_equals_rollup() -> int:
+    """The floor's rows are the roll-up's (scope, scope_id, year, quarter, value); returns how many."""
+    from progress.models import Progress
+
+    stored = set(Progress.objects.values_list("scope", "scope_id", "year", "quarter", "value"))
+    computed = set(floor())
+    if stored != computed:
+        raise SystemExit(f"the floor differs from the roll-up: {len(computed - stored)} rows only in the floor, "
+                         f"{len(stored - computed)} only in the roll-up")
+    return len(stored)
 
 
 def naive_loop() -> None:
@@ -114,50 +147,109 @@ def incremental_after_one_change() -> tuple[int, int]:
     return figure.cluster_id, figure.year
 
 
-def run(scale: str, repeat: int) -> None:
+def swap_seconds() -> float:
+    """One more full run, adding up its statements from the year lock on: how long it holds the locks
+    (what an incremental roll-up may wait for; approvals wait for nothing). The commit is not counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from progress.services import rollup_full
+
+    with CaptureQueriesContext(connection) as queries:
+        rollup_full()
+    statements = queries.captured_queries
+    first = next(i for i, q in enumerate(statements) if "progress_rollupyear" in q["sql"] and "FOR UPDATE" in q["sql"])
+    return sum(float(q["time"]) for q in statements[first:])
+
+
+def prepare(scale: str, reuse: bool) -> int:
+    """The benchmark database holding this scale's figures; returns their number."""
+    from bench.common import BENCH_URL
+
+    clusters, enterprises, quarters = SCALES[scale]
+    expected = clusters * enterprises * quarters
+    if reuse:
+        use_database(BENCH_URL)
+        from django.core.management import call_command
+        from django.db import OperationalError
+
+        from clusters.models import QuarterlyFigure
+
+        try:
+            call_command("migrate", verbosity=0)
+            if QuarterlyFigure.objects.filter(cluster__code__startswith="bench-").count() == expected:
+                return expected
+        except OperationalError:  # no such database yet
+            pass
+        print(f"--reuse: {BENCH_URL} does not hold the {scale} data; generating it")
     fresh_database()
     from django.core.management import call_command
     from django.db import connection
 
     from plan.loader import plan_load
-    from progress.services import rollup_cluster_year, rollup_full
 
-    clusters, enterprises, quarters = SCALES[scale]
     connection.close()
     call_command("migrate", verbosity=0)
     plan_load()
+    started = time.perf_counter()
     count = generate(clusters, enterprises, quarters)
-    print(f"\n== {scale}: {clusters} clusters × {enterprises} enterprises × {quarters} quarters = {count:,} figures "
-          f"({os.cpu_count()} cores)")
+    print(f"generated {count:,} figures in {time.perf_counter() - started:.0f} s", flush=True)
+    return count
 
-    t_floor = timed(floor, repeat)
-    t_full = timed(rollup_full, repeat)
+
+def run(scale: str, repeat: int, reuse: bool) -> None:
+    count = prepare(scale, reuse)
+    from progress.services import rollup_cluster_year, rollup_full
+
+    clusters, enterprises, quarters = SCALES[scale]
+    print(f"\n== {scale}: {clusters} clusters × {enterprises} enterprises × {quarters} quarters = {count:,} figures "
+          f"({os.cpu_count()} cores)", flush=True)
+
+    rollup_full()
+    print(f"floor rows = roll-up rows: {check_floor_equals_rollup():,}", flush=True)
+    floors, fulls, loads = [], [], []
+    for _ in range(repeat):
+        vacuum_rollup_tables()
+        loads.append(load_average())
+        floors.append(timed(floor))
+        fulls.append(timed(rollup_full))
+    loads.append(load_average())
+    t_floor, t_full = statistics.median(floors), statistics.median(fulls)
+    vacuum_rollup_tables()
+    t_swap = swap_seconds()
+    vacuum_rollup_tables()
     cluster_id, year = incremental_after_one_change()
-    t_incremental = timed(lambda: rollup_cluster_year(cluster_id=cluster_id, year=year), repeat)
+    incrementals = [timed(lambda: rollup_cluster_year(cluster_id=cluster_id, year=year)) for _ in range(repeat)]
+    t_incremental = statistics.median(incrementals)
     t_naive = None if scale == "province" else timed(naive_loop, 1)
 
-    print(f"(a) full roll-up              {t_full:9.3f} s")
-    print(f"(b) incremental, one figure   {t_incremental:9.3f} s")
-    print(f"(c) one-statement floor       {t_floor:9.3f} s")
+    print(f"(a) full roll-up              {t_full:9.3f} s   runs: {', '.join(f'{t:.3f}' for t in fulls)}")
+    print(f"    of which under the year locks (the swap; one more run) {t_swap:.3f} s")
+    print(f"(b) incremental, one figure   {t_incremental:9.3f} s   runs: {', '.join(f'{t:.3f}' for t in incrementals)}")
+    print(f"(c) one-statement floor       {t_floor:9.3f} s   runs: {', '.join(f'{t:.3f}' for t in floors)}")
     if t_naive is None:
         print("(d) naive ORM loop            skipped at province scale (8M rows through Python: many minutes)")
     else:
         print(f"(d) naive ORM loop            {t_naive:9.3f} s")
-    print(f"a/c = {t_full / t_floor:.2f}   (target ≤ 1.5)")
+    print(f"a/c = {t_full / t_floor:.2f}   (target ≤ 1.5)   per pair: "
+          f"{', '.join(f'{a / c:.2f}' for a, c in zip(fulls, floors, strict=True))}")
     share = t_incremental / t_full
     print(f"b/a = {share:.4f} = {100 * share:.2f} %   (target < 1 % at province scale)")
     if t_naive is not None:
         print(f"d/a = {t_naive / t_full:.1f}")
-    print(f"memory peak of this process: {peak_memory_mb():.0f} MB")
+    print(f"load average (1 min) before each pair and after: {' '.join(loads)}")
+    print(f"memory peak of this process: {peak_memory_mb():.0f} MB", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["city", "province", "both"], default="both")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timing at city scale (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="floor / full-run pairs per scale (medians shown)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the benchmark database if it already holds the scale's figures")
     args = parser.parse_args()
     for scale in (["city", "province"] if args.scale == "both" else [args.scale]):
-        run(scale, args.repeat if scale == "city" else 1)
+        run(scale, args.repeat, args.reuse)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ exception still being handled, whether it came from a view, the REST framework o
 (`make run`) Django shows its debug page instead of calling handler500, so
 `DatabaseUnavailableMiddleware` answers the same 503 for a view's database error in every mode:
 on SQLite a write that waited out the busy timeout ("database is locked") is one.
+
+The same answer serves a query that PostgreSQL cancelled at the web process's statement timeout
+(`limit_statements`, DB_STATEMENT_TIMEOUT_MS): psycopg raises `QueryCanceled`, an OperationalError;
+the transaction is rolled back, the connection stays usable, and trying again later may well work.
 """
 import logging
 import sys
@@ -32,6 +36,20 @@ logger = logging.getLogger(__name__)
 
 def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
+
+
+def limit_statements(databases: dict[str, dict], milliseconds: int) -> None:
+    """Give every PostgreSQL connection opened from now on a statement timeout (0: none).
+
+    Called by the web process only (jinzhou/wsgi.py). Connections read their settings dict when they
+    connect, so changing its OPTIONS here reaches every thread's connection; it costs no query per request.
+    """
+    if milliseconds <= 0:
+        return
+    for database in databases.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c statement_timeout={milliseconds}".strip()
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,10 @@
 """Roll-up writes: marking what changed, enqueueing on commit, and running the roll-up.
 
-Every unit of work runs in one transaction that first locks the `RollupYear` rows of the years
-it rebuilds (in year order, so two roll-ups never deadlock), so concurrent roll-ups of one year
-cannot interleave their region, department and city sums. Running any of them twice leaves
-the same rows: they delete and rebuild from the approved figures.
+Every write of roll-up rows runs in one transaction that first locks the `RollupYear` rows of the
+years it rebuilds (in year order, so two roll-ups never deadlock), so concurrent roll-ups of one
+year cannot interleave their region, department and city sums. A full run computes before it takes
+the locks and holds them only for its swap. Running any of them twice leaves the same rows: they
+delete and rebuild from the approved figures.
 """
 import logging
 import time
@@ -76,29 +77,45 @@ def rollup_cluster_year(*, cluster_id: int, year: int) -> None:
         RollupMark.objects.filter(cluster_id=cluster_id, year=year, done_version__lt=mark).update(done_version=mark)
 
 
-@transaction.atomic
 def rollup_full(*, years: Sequence[int] | None = None) -> list[int]:
-    """Rebuild every roll-up row of `years` (default: every year with data). Returns the years."""
-    if years is None:
+    """Rebuild every roll-up row of `years` (default: every year with data). Returns the years.
+
+    Computed first, without locks, into a staging table (the long part: it reads every figure), then
+    swapped in under the year locks in one short transaction, so approvals and incremental roll-ups
+    wait for a short write at most. A change approved while the staging ran has bumped its mark since
+    the marks were read here: the swap recomputes that cluster-year from the figures as they are then.
+    """
+    every_year = years is None
+    if every_year:
         years = rollup.years_with_data()
     else:
         # The year after each one is rebuilt too: its growth rates compare against it.
         years = sorted({y for year in years for y in (year, year + 1)})
     if not years:
         return []
-    _lock_years(years)
-    # Marks are settled to the versions read now; a change committed after this read stays pending.
-    pending = list(
-        RollupMark.objects.filter(year__in=years, version__gt=F("done_version")).values_list("pk", "version")
-    )
+    # Read before the figures are: a change that commits later has a newer version than this.
+    seen = {(c, y): v for c, y, v in
+            RollupMark.objects.filter(year__in=years).values_list("cluster_id", "year", "version")}
     now = timezone.now()
-    rollup.recompute(years=years, touched=rollup.Touched.everything(), now=now)
-    rollup.recompute_inflows_and_indicators(years=years, now=now)
-    RollupYear.objects.filter(year__in=years).update(full_computed_at=now)
-    if pending:
-        RollupMark.objects.bulk_update(
-            [RollupMark(pk=pk, done_version=version) for pk, version in pending], ["done_version"], batch_size=1000
-        )
+    # Every year: the figures are read without a year condition (a few % of the run at province scale).
+    version = rollup.stage(years=None if every_year else years, touched=rollup.Touched.everything())
+    with transaction.atomic():
+        # The next years too: a cluster-year changed meanwhile is rebuilt with the year after it.
+        _lock_years([y for year in years for y in (year, year + 1)])
+        # Locked until the commit, so that no version read here moves before it is settled.
+        marks = list(RollupMark.objects.select_for_update().filter(year__in=years)
+                     .values_list("pk", "cluster_id", "year", "version", "done_version"))
+        rollup.replace(years=years, touched=rollup.Touched.everything(), version=version, now=now)
+        rollup.drop_stage()
+        changed = [(c, y) for _, c, y, v, _ in marks if seen.get((c, y)) != v]
+        if changed:
+            rollup.recompute(years=[y for _, year in changed for y in (year, year + 1)],
+                             touched=rollup.Touched.of_clusters(sorted({c for c, _ in changed})), now=now)
+        rollup.recompute_inflows_and_indicators(years=years, now=now)
+        RollupYear.objects.filter(year__in=years).update(full_computed_at=now)
+        pending = [pk for pk, _, _, v, done in marks if v > done]
+        if pending:
+            RollupMark.objects.filter(pk__in=pending).update(done_version=F("version"))
     return years
 
 

@@ -105,6 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
     })
+# Pages and the API only (jinzhou/wsgi.py, PostgreSQL): a statement running longer is cancelled and the
+# request answered 503 "请重试", instead of holding a web thread for minutes. 0 = no limit. Celery
+# workers (the roll-up) and management commands never load jinzhou/wsgi.py and are not limited.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=20000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

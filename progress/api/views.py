@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from clusters.filtersets import ClusterFilterSet, GoalFilterSet
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster, StageGoal
 from core.api.conditional import ConditionalListMixin
+from core.api.rows import Row, columns, rows
 from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from core.periods import PLAN_YEAR
 from investment.choices import ProjectStage
@@ -111,6 +112,9 @@ def _newest(*stamps):
     return max(present) if present else None
 
 
+_MANY_TO_MANY = ("regions", "supporting_departments")
+
+
 @extend_schema_view(
     list=extend_schema(summary="List clusters (产业集群) with their latest progress",
                        description="The clusters the caller may see, each with its latest rolled-up quarter."),
@@ -126,13 +130,14 @@ class ClusterViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["code", "level", "name_zh", "id"]
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._serialize(page))
+        # Rows, not instances: the same JSON without a related manager per cluster (core.api.rows).
+        page = self.paginate_queryset(columns(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self._serialize(rows(Cluster, page, _MANY_TO_MANY)))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(self._serialize([self.get_object()])[0])
 
-    def _serialize(self, clusters: Sequence[Cluster]) -> Sequence[dict]:
+    def _serialize(self, clusters: Sequence[Cluster | Row]) -> Sequence[dict]:
         ids = [cluster.pk for cluster in clusters]
         latest = latest_cluster_quarters(ids)
         latest_data = LatestProgressSerializer(list(latest.values()), many=True).data
@@ -165,7 +170,9 @@ class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Gene
         return (n, last_id, *marks), _newest(newest, marks[2]), n
 
     def list_response(self, request: Request, queryset) -> Response:
-        return super().list_response(request, with_pending(queryset))
+        # Rows, not instances (core.api.rows): the same JSON for less work per row.
+        page = self.paginate_queryset(columns(with_pending(queryset)))
+        return self.get_paginated_response(self.get_serializer(rows(Progress, page), many=True).data)
 
 
 class GoalQuerySerializer(serializers.Serializer):
