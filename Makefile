@@ -49,7 +49,8 @@ messages: install
 clean-db:
 	rm -f db.sqlite3
 
-# Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench.
+# Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench (or the
+# jinzhou_bench* database BENCH_DATABASE_URL names, to keep out of someone else's way).
 bench: install
 	$(PY) bench/rollup.py
 	# The API under load (needs wrk: apt-get install -y wrk); reuses the province data just rolled up.
