@@ -240,6 +240,24 @@ def test_other_parts_of_too_many_elements_are_refused(template):
         "xl/styles.xml": styles})))
 
 
+def test_a_sheet_that_does_not_state_its_size_before_its_rows_is_refused(template):
+    # openpyxl would read such a sheet to its end when opening the workbook, once for every reference to it.
+    sheet = template[DATA_SHEET]
+    start = sheet.index(b"<dimension ")
+    undimensioned = sheet[:start] + sheet[sheet.index(b"/>", start) + 2:]
+    assert "does not state its size before its rows" in refused(pack(dict(template, **{DATA_SHEET: undimensioned})))
+    moved = undimensioned.replace(b"</sheetData>", b'</sheetData><dimension ref="A1:M9"/>')
+    assert "does not state its size before its rows" in refused(pack(dict(template, **{DATA_SHEET: moved})))
+
+
+def test_a_workbook_naming_one_sheet_a_thousand_times_is_refused(editor_client, template):
+    namespace = b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    sheets = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId1"%s/>' % (n, n + 10, namespace) for n in range(1000))
+    workbook = template["xl/workbook.xml"].replace(b"</sheets>", sheets + b"</sheets>")
+    data = pack(dict(template, **{"xl/workbook.xml": workbook}))
+    assert_refused_page(editor_client, data, "The workbook lists more than 32 sheets and linked parts")
+
+
 # --- not a workbook, or damaged inside -------------------------------------------------------------------
 
 NOT_WORKBOOKS = {
