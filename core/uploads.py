@@ -17,7 +17,9 @@ it starts. `check_xlsx` unpacks every part once, as a stream, and stops at the f
     writes it (openpyxl reads a sheet to its end to find a dimension when it opens the workbook);
   - the shared-strings table: at most `shared_strings` strings and three elements a string on average;
   - every other part (styles, workbook, relationships, theme…): `OTHER_PART_ELEMENTS` elements together;
-  - all parts together: at most `elements` elements.
+  - all parts together: at most `elements` elements and twice as many attributes (counted as `=` signs in
+    the bytes before expat sees them: expat reads a whole tag before it reports it, and a tag of 700,000
+    attributes costs seconds).
 Parts that are not XML (an image) are counted in bytes only.
 
 The defaults (settings `ENTRY_UPLOAD_*`, docs/security.md) are sized to the quarterly template: a sheet of
@@ -50,6 +52,8 @@ OTHER_PART_ELEMENTS = 5_000
 ELEMENTS_PER_SHARED_STRING = 3
 # Rows above the data (title, instructions, headers) that the row limit does not count.
 HEADER_ROWS = 10
+# The largest template has under one attribute an element; an element has two at most on average.
+ATTRIBUTES_PER_ELEMENT = 2
 # Sheets and other parts the workbook part refers to (r:id): the template has two. openpyxl opens a part once
 # per reference, so a thousand references to one part would parse it a thousand times.
 WORKBOOK_REFERENCES = 32
@@ -167,6 +171,13 @@ class _ElementBudget:
         self.limits = limits
         self.total = 0
         self.other = 0
+        self.attributes = 0
+
+    def count_attributes(self, chunk: bytes) -> None:
+        """An upper bound of the attributes in `chunk` (every `=`), counted before it is parsed."""
+        self.attributes += chunk.count(b"=")
+        if self.attributes > self.limits.elements * ATTRIBUTES_PER_ELEMENT:
+            raise self._too_complex(self.limits.elements)
 
     def count(self, *, other: bool) -> None:
         self.total += 1
@@ -204,6 +215,7 @@ class _PartReader:
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
         if self.not_xml:
             return
+        self.counter.budget.count_attributes(chunk)
         try:
             self.parser.Parse(chunk, final)
         except expat.ExpatError as error:

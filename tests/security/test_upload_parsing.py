@@ -233,6 +233,12 @@ def test_a_sheet_of_too_many_elements_is_refused(template, settings):
     assert "too complex to read (more than 20000 XML elements)" in refused(pack(with_sheet_data(template, rows)))
 
 
+def test_a_tag_of_too_many_attributes_is_refused_before_it_is_parsed(template):
+    attributes = b" ".join(b'a%d=""' % n for n in range(700_000))
+    styles = template["xl/styles.xml"].replace(b"<styleSheet ", b"<styleSheet " + attributes + b" ", 1)
+    assert "too complex to read" in refused(pack(dict(template, **{"xl/styles.xml": styles})))
+
+
 def test_other_parts_of_too_many_elements_are_refused(template):
     styles = template["xl/styles.xml"].replace(b"</styleSheet>", b"<extLst>" + b"<ext/>" * 6_000 + b"</extLst>"
                                                b"</styleSheet>")
