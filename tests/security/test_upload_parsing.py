@@ -35,13 +35,6 @@ DATA_SHEET = "xl/worksheets/sheet1.xml"
 
 
 @pytest.fixture
-def editor_client(client, agri_editor, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(agri_editor)
-    return client
-
-
-@pytest.fixture
 def template(editor_client) -> dict[str, bytes]:
     """The real template's parts, by name."""
     response = editor_client.get(TEMPLATE, {"year": 2011, "quarter": 3})
