@@ -11,11 +11,15 @@ it starts. `check_xlsx` unpacks every part once, as a stream, and stops at the f
   (`ratio`); while unpacking, the bytes actually produced are counted against the same limits;
 - every part that is XML: parsed as it streams past, a DTD, an entity declaration or an external reference
   refusing the file (defusedxml's rules); its elements counted;
+  - the workbook part: at most `WORKBOOK_REFERENCES` references to sheets and other parts;
   - a worksheet: at most `rows` rows and `columns` columns, by the cells' references, by their number
-    and by the sheet's declared dimension (openpyxl would pad a sheet to its dimension);
+    and by the sheet's declared dimension, which must come before the data as every spreadsheet program
+    writes it (openpyxl reads a sheet to its end to find a dimension when it opens the workbook);
   - the shared-strings table: at most `shared_strings` strings and three elements a string on average;
   - every other part (styles, workbook, relationships, theme…): `OTHER_PART_ELEMENTS` elements together;
-  - all parts together: at most `elements` elements.
+  - all parts together: at most `elements` elements and twice as many attributes (counted as `=` signs in
+    the bytes before expat sees them: expat reads a whole tag before it reports it, and a tag of 700,000
+    attributes costs seconds).
 Parts that are not XML (an image) are counted in bytes only.
 
 The defaults (settings `ENTRY_UPLOAD_*`, docs/security.md) are sized to the quarterly template: a sheet of
@@ -48,6 +52,11 @@ OTHER_PART_ELEMENTS = 5_000
 ELEMENTS_PER_SHARED_STRING = 3
 # Rows above the data (title, instructions, headers) that the row limit does not count.
 HEADER_ROWS = 10
+# The largest template has under one attribute an element; an element has two at most on average.
+ATTRIBUTES_PER_ELEMENT = 2
+# Sheets and other parts the workbook part refers to (r:id): the template has two. openpyxl opens a part once
+# per reference, so a thousand references to one part would parse it a thousand times.
+WORKBOOK_REFERENCES = 32
 _CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
@@ -162,6 +171,13 @@ class _ElementBudget:
         self.limits = limits
         self.total = 0
         self.other = 0
+        self.attributes = 0
+
+    def count_attributes(self, chunk: bytes) -> None:
+        """An upper bound of the attributes in `chunk` (every `=`), counted before it is parsed."""
+        self.attributes += chunk.count(b"=")
+        if self.attributes > self.limits.elements * ATTRIBUTES_PER_ELEMENT:
+            raise self._too_complex(self.limits.elements)
 
     def count(self, *, other: bool) -> None:
         self.total += 1
@@ -199,6 +215,7 @@ class _PartReader:
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
         if self.not_xml:
             return
+        self.counter.budget.count_attributes(chunk)
         try:
             self.parser.Parse(chunk, final)
         except expat.ExpatError as error:
@@ -238,6 +255,8 @@ class _XmlCounter:
         self.rows = 0
         self.row_number = 0
         self.cells_in_row = 0
+        self.references = 0
+        self.dimension = False
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = tag.rpartition("}")[2]
@@ -249,6 +268,12 @@ class _XmlCounter:
             self._worksheet_element(name, attrib)
         elif self.root == "sst":
             self._shared_strings_element(name)
+        elif self.root == "workbook":
+            self.references += sum(key.endswith("}id") for key in attrib)
+            if self.references > WORKBOOK_REFERENCES:
+                raise UploadRefused(_("The workbook lists more than %(limit)s sheets and linked parts; a quarterly "
+                                      "template has two sheets. Nothing was imported.")
+                                    % {"limit": WORKBOOK_REFERENCES})
 
     def _worksheet_element(self, name: str, attrib: dict[str, str]) -> None:
         if name == "row":
@@ -265,7 +290,12 @@ class _XmlCounter:
             self._check_column(self.cells_in_row)
             if (reference := _CELL_REFERENCE.match(attrib.get("r", ""))) is not None:
                 self._check_column(_column_index(reference[1]))
+        elif name == "sheetData" and not self.dimension:
+            raise UploadRefused(_("A sheet of the workbook does not state its size before its rows, as Excel, WPS "
+                                  "and LibreOffice always do. Open the file in one of them, save it and upload it "
+                                  "again. Nothing was imported."))
         elif name == "dimension":
+            self.dimension = True
             last = attrib.get("ref", "").rpartition(":")[2]
             if (reference := _CELL_REFERENCE.match(last)) is not None:
                 self._check_row(int(reference[2]))

@@ -2,6 +2,7 @@
 import, and a clear answer (and nothing saved) for files that are not the template or not acceptable."""
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -197,7 +198,7 @@ def test_formulas_are_refused_and_nothing_is_imported(editor_client):
 
 
 def test_a_hundred_thousand_rows_are_refused_and_nothing_is_imported(editor_client, settings):
-    # Let it past the size and complexity checks: the row count answers.
+    # Let it past the size and complexity checks: the row count answers, counted as the sheet is read.
     settings.ENTRY_UPLOAD_MAX_BYTES = settings.ENTRY_UPLOAD_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
     settings.ENTRY_UPLOAD_MAX_PART_BYTES = 50 * 1024 * 1024
     settings.ENTRY_UPLOAD_MAX_RATIO = settings.ENTRY_UPLOAD_MAX_XML_ELEMENTS = 10**9
@@ -211,8 +212,31 @@ def test_a_hundred_thousand_rows_are_refused_and_nothing_is_imported(editor_clie
         sheet.append(row)
     meta = big.create_sheet("_meta")
     meta.append(next(template["_meta"].iter_rows(values_only=True)))
-    response = _upload(editor_client, big)
+    response = _upload(editor_client, _with_dimensions(big, "A1:F3"))
     assertContains(response, "The sheet has more than 2000 rows", status_code=400)
+    assert not QuarterlyFigure.objects.exists()
+
+
+def _with_dimensions(workbook, dimension: str) -> SimpleUploadedFile:
+    """`workbook` saved with `dimension` stated in each sheet, as Excel writes it (openpyxl's write-only mode
+    states none), here claiming far fewer rows than there are."""
+    packed = workbook_upload(workbook).read()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(packed)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                content = content.replace(b"<sheetData", f'<dimension ref="{dimension}"/><sheetData'.encode(), 1)
+            out.writestr(name, content)
+    return SimpleUploadedFile("figures.xlsx", buffer.getvalue())
+
+
+def test_a_sheet_a_few_rows_over_the_limit_is_refused_as_it_is_read(editor_client, settings):
+    template = _template(editor_client)
+    sheet = template.worksheets[0]
+    for _ in range(settings.ENTRY_IMPORT_MAX_ROWS + 5 - (sheet.max_row - FIRST_ROW + 1)):
+        sheet.append([key("heishan-main"), "黑山", "", None, 1, ""])
+    assertContains(_upload(editor_client, template), "The sheet has more than 2000 rows", status_code=400)
     assert not QuarterlyFigure.objects.exists()
 
 

@@ -144,6 +144,14 @@ def world(db) -> World:
     return world
 
 
+@pytest.fixture
+def editor_client(client, agri_editor, settings):
+    """A 市农领办 editor, signed in, reading English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(agri_editor)
+    return client
+
+
 def body_text(response) -> str:
     """What a person would read in the response: HTML/JSON/CSV as text, an .xlsx workbook's cells."""
     content = b"".join(response.streaming_content) if response.streaming else response.content

@@ -35,13 +35,6 @@ DATA_SHEET = "xl/worksheets/sheet1.xml"
 
 
 @pytest.fixture
-def editor_client(client, agri_editor, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(agri_editor)
-    return client
-
-
-@pytest.fixture
 def template(editor_client) -> dict[str, bytes]:
     """The real template's parts, by name."""
     response = editor_client.get(TEMPLATE, {"year": 2011, "quarter": 3})
@@ -233,11 +226,35 @@ def test_a_sheet_of_too_many_elements_is_refused(template, settings):
     assert "too complex to read (more than 20000 XML elements)" in refused(pack(with_sheet_data(template, rows)))
 
 
+def test_a_tag_of_too_many_attributes_is_refused_before_it_is_parsed(template):
+    attributes = b" ".join(b'a%d=""' % n for n in range(700_000))
+    styles = template["xl/styles.xml"].replace(b"<styleSheet ", b"<styleSheet " + attributes + b" ", 1)
+    assert "too complex to read" in refused(pack(dict(template, **{"xl/styles.xml": styles})))
+
+
 def test_other_parts_of_too_many_elements_are_refused(template):
     styles = template["xl/styles.xml"].replace(b"</styleSheet>", b"<extLst>" + b"<ext/>" * 6_000 + b"</extLst>"
                                                b"</styleSheet>")
     assert "too complex to read (more than 5000 XML elements)" in refused(pack(dict(template, **{
         "xl/styles.xml": styles})))
+
+
+def test_a_sheet_that_does_not_state_its_size_before_its_rows_is_refused(template):
+    # openpyxl would read such a sheet to its end when opening the workbook, once for every reference to it.
+    sheet = template[DATA_SHEET]
+    start = sheet.index(b"<dimension ")
+    undimensioned = sheet[:start] + sheet[sheet.index(b"/>", start) + 2:]
+    assert "does not state its size before its rows" in refused(pack(dict(template, **{DATA_SHEET: undimensioned})))
+    moved = undimensioned.replace(b"</sheetData>", b'</sheetData><dimension ref="A1:M9"/>')
+    assert "does not state its size before its rows" in refused(pack(dict(template, **{DATA_SHEET: moved})))
+
+
+def test_a_workbook_naming_one_sheet_a_thousand_times_is_refused(editor_client, template):
+    namespace = b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    sheets = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId1"%s/>' % (n, n + 10, namespace) for n in range(1000))
+    workbook = template["xl/workbook.xml"].replace(b"</sheets>", sheets + b"</sheets>")
+    data = pack(dict(template, **{"xl/workbook.xml": workbook}))
+    assert_refused_page(editor_client, data, "The workbook lists more than 32 sheets and linked parts")
 
 
 # --- not a workbook, or damaged inside -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 import io
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
@@ -11,13 +10,6 @@ from core.middleware import request_max_bytes
 
 IMPORT = reverse("figure-import")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def editor_client(client, agri_editor, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(agri_editor)
-    return client
 
 
 def _xlsx_bytes() -> bytes:
