@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entry.periods import Quarter
 
-from .models import FIRST_YEAR
+from .models import FIRST_FIGURE_YEAR
 from .services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
 
 
@@ -35,7 +35,7 @@ def _quarters() -> list[tuple[int, str]]:
 
 
 def _years() -> list[tuple[int, int]]:
-    return [(y, y) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+    return [(y, y) for y in range(timezone.localdate().year, FIRST_FIGURE_YEAR - 1, -1)]
 
 
 class QuarterForm(forms.Form):
