@@ -3,29 +3,28 @@
 Foreign keys are filtered by id as plain integers, never as model choices: a choice field would
 answer 400 for a cluster that exists but is hidden and 200 for a visible one, telling the two apart.
 """
-import django_filters
 
-from core.api.filters import id_filter, quarter_filter, year_filter
+from core.api.filters import BooleanFilter, FilterSet, id_filter, quarter_filter, text_filter, year_filter
 
 from .models import Cluster, QuarterlyFigure, StageGoal
 
 
-class ClusterFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(help_text="Cluster code, e.g. `pv` (集群代码).")
+class ClusterFilterSet(FilterSet):
+    code = text_filter("Cluster code, e.g. `pv` (集群代码).")
     region = id_filter("regions", "Id of a region the cluster lies in (所在区域).")
     responsible_department = id_filter("responsible_department_id", "Id of the responsible department (责任部门).")
-    is_placeholder = django_filters.BooleanFilter(help_text="Only clusters the plan does not name (待定).")
+    is_placeholder = BooleanFilter(help_text="Only clusters the plan does not name (待定).")
 
     class Meta:
         model = Cluster
         fields = ["code", "level", "region", "responsible_department", "is_placeholder"]
 
 
-class FigureFilterSet(django_filters.FilterSet):
+class FigureFilterSet(FilterSet):
     cluster = id_filter("cluster_id", "Id of the cluster (产业集群).")
-    cluster_code = django_filters.CharFilter(field_name="cluster__code", help_text="Code of the cluster, e.g. `pv`.")
+    cluster_code = text_filter("Code of the cluster, e.g. `pv`.", field_name="cluster__code")
     enterprise = id_filter("enterprise_id", "Id of the reporting enterprise (企业).")
-    by_enterprise = django_filters.BooleanFilter(
+    by_enterprise = BooleanFilter(
         field_name="enterprise", lookup_expr="isnull", exclude=True,
         help_text="true: only enterprises' figures; false: only figures of a cluster as a whole.")
     year = year_filter()
@@ -39,7 +38,7 @@ class FigureFilterSet(django_filters.FilterSet):
                   "quarter", "status", "source"]
 
 
-class GoalFilterSet(django_filters.FilterSet):
+class GoalFilterSet(FilterSet):
     cluster = id_filter("cluster_id", "Id of the goal's cluster (count goals have none).")
     deadline_year = year_filter("The year the goal is due (目标年份).", field_name="deadline_year")
 

@@ -16,6 +16,10 @@ from org.models import Department, Region
 from .choices import FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Quarterly figures start with the plan's base year: the plan (十二五) runs 2011–2015 (plan.data.PLAN_YEAR)
+# and 2011's growth is measured on 2010 (基期), so 2010 is entered too. An earlier year is a typing error,
+# refused by every path (entry page, import, API, admin) through the model's validator and constraint.
+FIRST_FIGURE_YEAR = 2010
 # 亿元 with four decimals keeps 万元 precision; 10^8 亿元 is far beyond any city's output.
 OUTPUT_DIGITS = {"max_digits": 12, "decimal_places": 4}
 
@@ -117,9 +121,10 @@ class QuarterlyFigure(TimeStampedModel):
         related_name="figures",
         help_text=_("Empty: the cluster reports as a whole."),
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[
+        MinValueValidator(FIRST_FIGURE_YEAR, message=_("Figures start with the plan's base year, %(limit_value)s.")),
+        MaxValueValidator(LAST_YEAR),
+    ])
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     output_value = models.DecimalField(
         _("output value (100 million yuan)"), **OUTPUT_DIGITS, validators=[MinValueValidator(Decimal(0))]
@@ -183,12 +188,14 @@ class QuarterlyFigure(TimeStampedModel):
                 condition=Q(enterprise__isnull=True),
                 name="figure_unique_cluster_quarter",
                 violation_error_message=_("This cluster already has a figure for that quarter."),
+                violation_error_code="already_reported",
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "year", "quarter"],
                 condition=Q(enterprise__isnull=False),
                 name="figure_unique_enterprise_quarter",
                 violation_error_message=_("This enterprise already has a figure for that quarter."),
+                violation_error_code="already_reported",
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4),
@@ -196,7 +203,7 @@ class QuarterlyFigure(TimeStampedModel):
                 violation_error_message=_("The quarter must be 1, 2, 3 or 4."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                condition=Q(year__gte=FIRST_FIGURE_YEAR, year__lte=LAST_YEAR),
                 name="figure_year_in_range",
                 violation_error_message=_("The year is out of range."),
             ),
@@ -221,7 +228,8 @@ class QuarterlyFigure(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         if self.enterprise_id and self.cluster_id and self.enterprise.cluster_id != self.cluster_id:
-            raise ValidationError({"enterprise": _("This enterprise does not belong to the chosen cluster.")})
+            raise ValidationError({"enterprise": ValidationError(
+                _("This enterprise does not belong to the chosen cluster."), code="not_in_cluster")})
         if self.cluster_id and self.year and self.quarter:
             self._check_one_reporting_mode()
 
@@ -230,15 +238,13 @@ class QuarterlyFigure(TimeStampedModel):
         if self.pk:
             others = others.exclude(pk=self.pk)
         if self.enterprise_id is None and others.filter(enterprise__isnull=False).exists():
-            raise ValidationError(
-                {"enterprise": _("This cluster reports by enterprise for that quarter; "
-                                 "enter the enterprises' figures.")}
-            )
+            raise ValidationError({"enterprise": ValidationError(
+                _("This cluster reports by enterprise for that quarter; enter the enterprises' figures."),
+                code="reporting_mode")})
         if self.enterprise_id is not None and others.filter(enterprise__isnull=True).exists():
-            raise ValidationError(
-                {"enterprise": _("This cluster reports as a whole for that quarter; "
-                                 "it cannot also have enterprise figures.")}
-            )
+            raise ValidationError({"enterprise": ValidationError(
+                _("This cluster reports as a whole for that quarter; it cannot also have enterprise figures."),
+                code="reporting_mode")})
 
 
 class StageGoal(TimeStampedModel):

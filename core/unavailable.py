@@ -9,7 +9,9 @@ kept connection before reusing it, so the next request reconnects.
 
 Installed as `handler500` (jinzhou/urls.py): Django calls it for any uncaught exception with the
 exception still being handled, whether it came from a view, the REST framework or a middleware
-(the session saved on the way out). Any other exception gets Django's plain 500. With DEBUG on
+(the session saved on the way out). Any other exception is a 500: the API's error shape under
+`/api/` (a client parsing JSON never meets an HTML page), the site's 500 page elsewhere. Django has
+logged the exception by then (django.request), so the answer says nothing about it. With DEBUG on
 (`make run`) Django shows its debug page instead of calling handler500, so
 `DatabaseUnavailableMiddleware` answers the same 503 for a view's database error in every mode:
 on SQLite a write that waited out the busy timeout ("database is locked") is one.
@@ -31,6 +33,8 @@ RETRY_AFTER_SECONDS = 5
 API_PREFIX = "/api/"
 DETAIL = ("数据库暂时不可用，本次请求没有完成，请重试。"
           "The database is briefly unavailable; the request was not completed, please try again.")
+SERVER_ERROR_DETAIL = ("服务器内部错误，本次请求没有完成；错误已记录。"
+                       "Internal server error; the request was not completed and the error has been logged.")
 logger = logging.getLogger(__name__)
 
 
@@ -81,9 +85,13 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
-    """handler500: 503 "please try again" for a lost database connection, Django's 500 otherwise."""
+    """handler500: 503 "please try again" for a lost database connection, else a 500 (JSON under /api/)."""
     exc = sys.exc_info()[1]
     if database_unavailable(exc):
         logger.warning("database unavailable, answered 503: %s %s: %s", request.method, request.path, exc)
         return unavailable_response(request)
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"detail": SERVER_ERROR_DETAIL, "code": "server_error", "errors": {}}, status=500)
+        response["Cache-Control"] = "no-store"
+        return response
     return django_server_error(request, template_name)

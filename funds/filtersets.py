@@ -1,13 +1,12 @@
 """Query-string filters of the funds endpoints (funds, disbursements)."""
-import django_filters
 
-from core.api.filters import id_filter, year_filter
+from core.api.filters import DateFilter, FilterSet, id_filter, text_filter, year_filter
 
 from .models import Disbursement, Fund
 
 
-class FundFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(help_text="Fund code (资金代码).")
+class FundFilterSet(FilterSet):
+    code = text_filter("Fund code (资金代码).")
     year = year_filter()
     managing_department = id_filter("managing_department_id", "Id of the managing department (管理部门).")
 
@@ -16,13 +15,13 @@ class FundFilterSet(django_filters.FilterSet):
         fields = ["code", "year", "managing_department", "requires_matching_fund"]
 
 
-class DisbursementFilterSet(django_filters.FilterSet):
+class DisbursementFilterSet(FilterSet):
     fund = id_filter("fund_id", "Id of the fund paid from (资金).")
     region = id_filter("region_id", "Id of the recipient region (受益区域).")
     park = id_filter("park_id", "Id of the park (园区).")
     cluster = id_filter("cluster_id", "Id of the cluster (产业集群).")
-    paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte", help_text="Paid on or after.")
-    paid_to = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte", help_text="Paid on or before.")
+    paid_from = DateFilter(field_name="paid_on", lookup_expr="gte", help_text="Paid on or after.")
+    paid_to = DateFilter(field_name="paid_on", lookup_expr="lte", help_text="Paid on or before.")
 
     class Meta:
         model = Disbursement

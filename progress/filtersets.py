@@ -1,12 +1,12 @@
 """Query-string filters of the progress endpoint (roll-up rows)."""
 import django_filters
 
-from core.api.filters import integer_filter, year_filter
+from core.api.filters import FilterSet, integer_filter, year_filter
 
 from .models import Progress, Scope
 
 
-class ProgressFilterSet(django_filters.FilterSet):
+class ProgressFilterSet(FilterSet):
     scope = django_filters.ChoiceFilter(choices=Scope.choices, help_text=(
         "cluster (产业集群), region (区域), department (责任部门) or city (全市)."))
     scope_id = integer_filter("scope_id", "Id of the cluster, region or department; 0 for the city.", minimum=0)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import FIRST_YEAR
+from clusters.models import FIRST_FIGURE_YEAR
 from clusters.services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
 from core.periods import Quarter
 
@@ -34,7 +34,7 @@ def _quarters() -> list[tuple[int, str]]:
 
 
 def _years() -> list[tuple[int, int]]:
-    return [(y, y) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+    return [(y, y) for y in range(timezone.localdate().year, FIRST_FIGURE_YEAR - 1, -1)]
 
 
 class QuarterForm(forms.Form):

@@ -6,13 +6,15 @@ one reporting mode per quarter, locked statuses, versions) are the services' (cl
 """
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clusters.choices import FigureSource
-from clusters.models import FIRST_YEAR, LAST_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
+from clusters.models import FIRST_FIGURE_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from core import access
 from core.api.filters import MAX_ID
+from core.api.inputs import AmountField, InputSerializer, IntegerField
 from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
 
 YI = "亿元 (100 million yuan)"
@@ -91,23 +93,34 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return access.visible_to(super().get_queryset(), self.context["request"].user)
 
+    default_error_messages = {"out_of_range": _("An id is a whole number from 1 to %(max)s.")}
+
     def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and not 1 <= data <= MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.strip().isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        # A JSON integer, as the schema says. Out of range is malformed (400); a well-formed id that does
+        # not exist or is hidden is "does_not_exist", which the API answers 404 (core.api.exceptions).
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= MAX_ID:
+            self.fail("out_of_range", max=MAX_ID)
         return super().to_internal_value(data)
 
 
-def _amount(help_text: str, *, required: bool = False, nullable: bool = True) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        **OUTPUT_DIGITS, min_value=Decimal(0), required=required, allow_null=nullable and not required,
-        help_text=f"{help_text}, {YI}; a decimal string, at most 8 digits before and 4 after the point.",
+def _amount(help_text: str, *, required: bool = False, nullable: bool = True,
+            maximum: Decimal | None = None) -> AmountField:
+    bound = (f"from 0 to {maximum} (more in one quarter is a unit error)" if maximum is not None
+             else "at most 8 digits before the point")
+    return AmountField(
+        **OUTPUT_DIGITS, maximum=maximum, required=required, allow_null=nullable and not required,
+        help_text=f"{help_text}, {YI}; a decimal string with at most 4 decimals, {bound}.",
     )
 
 
+def _output_value(*, required: bool) -> AmountField:
+    return _amount("Output value (产值)", required=required, nullable=False, maximum=settings.ENTRY_MAX_OUTPUT)
+
+
 def _employees() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
+    return IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
                                     help_text="Employees (从业人员).")
 
 
@@ -116,18 +129,21 @@ def _note() -> serializers.CharField:
 
 
 def _version(help_text: str = "The `version` you read; a stale one gets 409 and changes nothing.") -> serializers.Field:
-    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, help_text=help_text)
+    return IntegerField(min_value=1, max_value=MAX_VERSION, help_text=help_text)
 
 
-class FigureCreateSerializer(serializers.Serializer):
+class FigureCreateSerializer(InputSerializer):
     """A new draft figure (草稿) for a cluster, or one of its enterprises, that the caller may edit."""
 
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), help_text="Id of the cluster.")
     enterprise = VisibleRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True,
                                      help_text="Id of one of the cluster's enterprises; omit for the whole cluster.")
-    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
-    quarter = serializers.IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
-    output_value = _amount("Output value (产值)", required=True)
+    # The model's own validators: the same rule and message as the entry page and the import.
+    year = IntegerField(validators=QuarterlyFigure._meta.get_field("year").validators, help_text=(
+        f"Calendar year, from the plan's base year ({FIRST_FIGURE_YEAR}). A quarter that is not over yet is "
+        "refused with 409 `quarter_not_over`."))
+    quarter = IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
+    output_value = _output_value(required=True)
     revenue = _amount("Main business revenue (主营业务收入)")
     tax = _amount("Taxes paid (税收)")
     employees = _employees()
@@ -135,11 +151,13 @@ class FigureCreateSerializer(serializers.Serializer):
     note = _note()
 
 
-class FigureUpdateSerializer(serializers.Serializer):
-    """New values for a draft or returned figure; only the fields sent change."""
+class FigureUpdateSerializer(InputSerializer):
+    """New values for a draft or returned figure: the version read and at least one value; only the fields
+    sent change."""
 
+    schema_extra = {"minProperties": 2}
     version = _version()
-    output_value = _amount("Output value (产值)", nullable=False)
+    output_value = _output_value(required=False)
     revenue = _amount("Main business revenue (主营业务收入)")
     tax = _amount("Taxes paid (税收)")
     employees = _employees()
@@ -152,13 +170,13 @@ class FigureUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class FigureTransitionSerializer(serializers.Serializer):
+class FigureTransitionSerializer(InputSerializer):
     """Submit or approve: the version the client read."""
 
     version = _version()
 
 
-class FigureReturnSerializer(serializers.Serializer):
+class FigureReturnSerializer(InputSerializer):
     """Return (退回) a submitted figure, or reopen (重新打开) an approved one, with a reason."""
 
     version = _version()

@@ -36,12 +36,16 @@ _JSON_ONLY = [JSONRenderer]
         summary="Enter a figure (录入, editors in scope)", request=FigureCreateSerializer,
         responses={201: FigureSerializer},
         description="Creates a draft for a cluster (or one of its enterprises) the caller may edit. "
-                    "400 for invalid values or a quarter already reported; 403 outside the caller's scope."),
+                    "400 for invalid values; 404 (naming the field) for a cluster or enterprise that does not "
+                    "exist or is hidden; 403 outside the caller's scope; 409 for a quarter already reported "
+                    "(`already_reported`), a cluster reporting the other way that quarter (`reporting_mode`) "
+                    "or a quarter not over yet (`quarter_not_over`)."),
     partial_update=extend_schema(
         summary="Change a draft or returned figure (修改)", request=FigureUpdateSerializer,
         responses={200: FigureSerializer},
-        description="Send the `version` you read and the values to change. 409 if someone saved it meanwhile "
-                    "(the body names `current_version`); 400 if it is submitted or approved (locked)."),
+        description="Send the `version` you read and at least one value to change. 409 if someone saved it "
+                    "meanwhile (`version_conflict`, the body names `current_version`) or if it is submitted or "
+                    "approved (`locked`)."),
 )
 class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Quarterly figures. No PUT (send only what changes, with PATCH) and no DELETE: a figure entered in
@@ -82,32 +86,41 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         figure = service(user=request.user, figure_id=figure.pk, expected_version=data.pop("version"), **data)
         return Response(FigureSerializer(figure).data)
 
-    @extend_schema(summary="Submit for review (报送, editors in scope)", request=FigureTransitionSerializer,
+    @extend_schema(summary="Submit for review (报送, editors in scope)", operation_id="figures_submit",
+                   request=FigureTransitionSerializer,
                    responses={200: FigureSerializer},
-                   description="A draft or returned figure becomes submitted. 409 on a stale `version`.")
+                   description="A draft or returned figure becomes submitted. 409 on a stale `version`, on any "
+                               "other status (`status`), or for an outlier against the same quarter last year "
+                               "whose note does not explain it (`explanation_needed`).")
     @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureTransitionSerializer, services.figure_submit)
 
-    @extend_schema(summary="Approve (审核通过, planners)", request=FigureTransitionSerializer,
+    @extend_schema(summary="Approve (审核通过, planners)", operation_id="figures_approve",
+                   request=FigureTransitionSerializer,
                    responses={200: FigureSerializer},
-                   description="A submitted figure becomes approved and counts in the roll-up. 403 unless planner.")
+                   description="A submitted figure becomes approved and counts in the roll-up. 403 unless planner; "
+                               "409 on a stale `version` or a figure that is not submitted (`status`).")
     @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureTransitionSerializer, services.figure_approve)
 
-    @extend_schema(summary="Return (退回, planners)", request=FigureReturnSerializer,
+    @extend_schema(summary="Return (退回, planners)", operation_id="figures_return",
+                   request=FigureReturnSerializer,
                    responses={200: FigureSerializer},
                    description="A submitted figure is sent back to its editor with a reason. An approved figure "
-                               "is reopened instead (`reopen`).")
+                               "is reopened instead (`reopen`). 403 unless planner; 409 on a stale `version` or "
+                               "another status (`status`).")
     @action(detail=True, methods=["post"], url_path="return", url_name="return", renderer_classes=_JSON_ONLY)
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureReturnSerializer, services.figure_return)
 
-    @extend_schema(summary="Reopen an approved figure (重新打开, planners)", request=FigureReturnSerializer,
+    @extend_schema(summary="Reopen an approved figure (重新打开, planners)", operation_id="figures_reopen",
+                   request=FigureReturnSerializer,
                    responses={200: FigureSerializer},
                    description="An approved figure leaves the official numbers and goes back to its editor for "
-                               "correction, with a reason; the roll-up is redone.")
+                               "correction, with a reason; the roll-up is redone. 403 unless planner; 409 on a "
+                               "stale `version` or a figure that is not approved (`status`).")
     @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureReturnSerializer, services.figure_reopen)

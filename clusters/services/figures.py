@@ -36,8 +36,9 @@ def check_entry_rules(figure: QuarterlyFigure) -> None:
     if figure.year and figure.quarter in (1, 2, 3, 4):
         quarter = Quarter(figure.year, figure.quarter)
         if not quarter.is_over():
-            errors["quarter"] = _("%(quarter)s is not over yet (it ends on %(end)s); its figures can be entered "
-                                  "after that.") % {"quarter": quarter.label, "end": quarter.last_day.isoformat()}
+            errors["quarter"] = ValidationError(
+                _("%(quarter)s is not over yet (it ends on %(end)s); its figures can be entered after that.")
+                % {"quarter": quarter.label, "end": quarter.last_day.isoformat()}, code="quarter_not_over")
     if figure.output_value is not None and figure.output_value > settings.ENTRY_MAX_OUTPUT:
         errors["output_value"] = _("%(value)s 亿元 in one quarter is implausibly large (the limit is %(limit)s 亿元); "
                                    "check the unit: figures are in 亿元, not 万元 or 元.") % {
@@ -113,7 +114,7 @@ def figure_update(
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
     if figure.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This figure is %(status)s and locked; it cannot be changed.")
-                              % {"status": figure.get_status_display()})
+                              % {"status": figure.get_status_display()}, code="locked")
     for name, value in changes.items():
         setattr(figure, name, value)
     if source:
@@ -129,7 +130,7 @@ def _transition(figure: QuarterlyFigure, *, to: str, allowed_from: tuple[str, ..
     if figure.status not in allowed_from:
         raise ValidationError(
             _("A %(status)s figure cannot be %(action)s.")
-            % {"status": figure.get_status_display(), "action": FigureStatus(to).label}
+            % {"status": figure.get_status_display(), "action": FigureStatus(to).label}, code="status",
         )
     figure.status = to
     figure.version += 1
@@ -182,7 +183,8 @@ def figure_submit(
     if not figure.note.strip():
         last = same_quarter_last_year(figure)
         if last is not None and is_outlier(figure.output_value, last.output_value):
-            raise ValidationError({"note": outlier_message(figure.output_value, last.output_value)})
+            raise ValidationError({"note": ValidationError(outlier_message(figure.output_value, last.output_value),
+                                                           code="explanation_needed")})
     figure.submitted_by = user
     return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
 

@@ -8,6 +8,11 @@ language (Chinese by default, English with `Accept-Language: en`).
 
 Domain exceptions raised by services are translated here, so views stay thin:
 - django ValidationError (full_clean, service rules) → 400 with the fields named;
+- a validation error whose every code is in core.exceptions.STATE_CODES (a locked figure, a quarter
+  already reported, ...) → 409 with that code: the request was well-formed, the data's current
+  state refuses it;
+- a validation error whose every code is MISSING_CODES (an id in the body that does not exist, is
+  hidden, or an enterprise of another cluster) → 404 naming the field, like an id in the path;
 - core.exceptions.VersionConflict → 409 with the version now stored;
 - ProtectedError (a delete of a row others still reference) and IntegrityError → 409;
 - Http404 and ObjectDoesNotExist → 404 (with no hint whether the object exists but is hidden);
@@ -23,13 +28,15 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from core.exceptions import VersionConflict
+from core.exceptions import STATE_CODES, VersionConflict
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+MISSING_CODES = frozenset({"does_not_exist", "not_in_cluster"})
 
 
 class Conflict(exceptions.APIException):
@@ -43,11 +50,11 @@ class Conflict(exceptions.APIException):
 
 
 def _from_django_validation(error: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        detail = {(NON_FIELD if field == "__all__" else field): messages
-                  for field, messages in error.message_dict.items()}
+    detail = get_error_detail(error)  # the messages, with their codes
+    if isinstance(detail, dict):
+        detail = {(NON_FIELD if field == "__all__" else field): messages for field, messages in detail.items()}
     else:
-        detail = {NON_FIELD: list(error.messages)}
+        detail = {NON_FIELD: detail}
     return exceptions.ValidationError(detail)
 
 
@@ -92,6 +99,24 @@ def _code(exc: exceptions.APIException) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
+def _all_codes(codes: Any) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*(_all_codes(value) for value in codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*(_all_codes(value) for value in codes)) if codes else set()
+    return {str(codes)}
+
+
+def _refusal(exc: exceptions.ValidationError) -> tuple[int, str]:
+    """Status and code of a validation error: 409 for the data's state, 404 for missing ids, else 400."""
+    codes = _all_codes(exc.get_codes())
+    if codes and codes <= STATE_CODES:
+        return status.HTTP_409_CONFLICT, codes.pop() if len(codes) == 1 else "conflict"
+    if codes and codes <= MISSING_CODES:
+        return status.HTTP_404_NOT_FOUND, "not_found"
+    return status.HTTP_400_BAD_REQUEST, "invalid"
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Any:
     exc = _translate(exc)
     response = exception_handler(exc, context)
@@ -103,12 +128,14 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
         # A spreadsheet of an error helps nobody: errors are always JSON.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, exceptions.ValidationError):
+        response.status_code, code = _refusal(exc)
         errors = _flatten(exc.detail)
-        if list(errors) == [NON_FIELD] and len(errors[NON_FIELD]) == 1:
-            detail = errors[NON_FIELD][0]
+        messages = [message for field_messages in errors.values() for message in field_messages]
+        if len(messages) == 1 and (list(errors) == [NON_FIELD] or code != "invalid"):
+            detail = messages[0]
         else:
             detail = str(exceptions.ValidationError.default_detail)
-        body: dict[str, Any] = {"detail": detail, "code": "invalid", "errors": errors}
+        body: dict[str, Any] = {"detail": detail, "code": code, "errors": errors}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         body = {"detail": str(detail), "code": _code(exc) if isinstance(exc, exceptions.APIException) else "error",

@@ -1,17 +1,78 @@
 """Filter building blocks for the apps' `filtersets.py`: integers with bounds, so that garbage or an
-out-of-range number in a query string is a 400 naming the parameter, never a database error."""
+out-of-range number in a query string is a 400 naming the parameter, never a database error; and
+booleans and dates that accept exactly what the schema says (`true`/`false`, `YYYY-MM-DD`) instead
+of django-filter's habit of ignoring a value it cannot read. An empty value means "not given"."""
+import re
+
 import django_filters
 from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
+
+from .inputs import NO_NUL, is_whole_number
 
 MAX_ID = 2**63 - 1  # bigint: an id beyond this cannot exist, and must not reach the database
 YEARS = (2000, 2100)
 
 
+class WholeNumberField(forms.IntegerField):
+    """ASCII digits only: Django's IntegerField would read `3.0` as 3, which the schema calls invalid."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not is_whole_number(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (any case); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value: str | None) -> bool | None:
+        if value in (None, ""):
+            return None
+        spelled = str(value).strip().lower()
+        if spelled not in ("true", "false"):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return spelled == "true"
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IsoDateField(forms.DateField):
+    """A date written `YYYY-MM-DD` (RFC 3339 full-date, as the schema says), nothing looser."""
+
+    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD.")}
+    _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not self._ISO.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
+class FilterSet(django_filters.FilterSet):
+    """The apps' filtersets: filters generated from model fields are the strict ones above too."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": BooleanFilter},
+        models.DateField: {"filter_class": DateFilter},
+    }
 
 
 def integer_filter(field_name: str, description: str, *, minimum: int = 1, maximum: int = MAX_ID,
@@ -21,6 +82,12 @@ def integer_filter(field_name: str, description: str, *, minimum: int = 1, maxim
     return extend_schema_field(schema)(IntegerFilter(
         field_name=field_name, lookup_expr=lookup_expr, min_value=minimum, max_value=maximum, help_text=description,
     ))
+
+
+def text_filter(description: str, field_name: str | None = None) -> django_filters.CharFilter:
+    """A text query parameter (a code): any text but NUL, which Django's forms refuse (400)."""
+    schema = {"type": "string", "pattern": NO_NUL, "description": description}
+    return extend_schema_field(schema)(django_filters.CharFilter(field_name=field_name, help_text=description))
 
 
 def id_filter(field_name: str, description: str) -> IntegerFilter:

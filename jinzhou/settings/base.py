@@ -183,13 +183,14 @@ REST_FRAMEWORK = {
         "core.api.renderers.CSVRenderer",
         "core.api.renderers.XLSXRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    # JSON only (docs/api.md): no form-encoded bodies, duplicate keys refused (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "core.api.filters.FilterBackend",
         "core.api.filters.Ordering",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.api.throttles.FailOpenAnonRateThrottle",
@@ -208,9 +209,11 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Jinzhou industrial-cluster plan API (锦州产业集群规划与进度 API)",
+    # ASCII: client generators name the package after it (core/api/schema.py); the Chinese name is below.
+    "TITLE": "Jinzhou Cluster Plan API",
     "DESCRIPTION": (
-        "Read progress of Jinzhou's industrial-cluster plan, and enter and review quarterly figures. "
+        "锦州产业集群规划与进度 API. Read progress of Jinzhou's industrial-cluster plan, and enter and review "
+        "quarterly figures. "
         "Every response is scoped by the caller's department (按部门范围返回数据). Amounts are decimal "
         "strings; each field states its unit (亿元 = 100 million yuan, 万元 = 10,000 yuan). Errors share "
         "one shape: `{detail, code, errors}`. See docs/api.md."
@@ -221,6 +224,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies keep their `required` (the version): "send only what changes" is what they say anyway.
+    "COMPONENT_SPLIT_PATCH": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -242,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.add_error_responses",
+        "clusters.api.schema.add_figure_links",
     ],
 }
 

@@ -12,9 +12,7 @@ from django.db import connection
 from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +20,7 @@ from rest_framework.response import Response
 from clusters.filtersets import ClusterFilterSet, GoalFilterSet
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster, StageGoal
 from core.api.conditional import ConditionalListMixin
+from core.api.inputs import QueryIntegerField
 from core.api.rows import Row, columns, rows
 from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from core.periods import PLAN_YEAR
@@ -176,11 +175,10 @@ class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Gene
 
 
 class GoalQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    """The query parameters of goals/ besides the filters (documented from this serializer)."""
 
-
-_YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
-    "Year to evaluate (评估年份), 2000–2100; default: the latest year with rolled-up data."))
+    year = QueryIntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text=(
+        f"Year to evaluate (评估年份), {FIRST_YEAR}–{LAST_YEAR}; default: the latest year with rolled-up data."))
 
 
 @extend_schema_view(
@@ -188,8 +186,8 @@ _YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
         summary="Stage goals (阶段目标) with their evaluation for a year",
         description="Every goal the caller may see (city-wide count goals for everybody; a cluster's goals with the "
                     "cluster), with its current value, attainment, status and projection. Answers conditional GETs.",
-        parameters=[_YEAR], responses={200: GoalEvaluationSerializer(many=True), 304: NOT_MODIFIED}),
-    retrieve=extend_schema(summary="One stage goal with its evaluation", parameters=[_YEAR],
+        parameters=[GoalQuerySerializer], responses={200: GoalEvaluationSerializer(many=True), 304: NOT_MODIFIED}),
+    retrieve=extend_schema(summary="One stage goal with its evaluation", parameters=[GoalQuerySerializer],
                            responses={200: GoalEvaluationSerializer}),
 )
 class GoalViewSet(ConditionalListMixin, ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -227,14 +225,26 @@ class GoalViewSet(ConditionalListMixin, ScopedQuerysetMixin, mixins.ListModelMix
 
 
 class RankingQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    """The query parameters of ranking/ (documented from this serializer)."""
 
-    def validate(self, attrs: dict) -> dict:
-        if ("year" in attrs) != ("quarter" in attrs):
-            raise serializers.ValidationError(
-                _("Give both year and quarter, or neither (the latest rolled-up quarter)."))
-        return attrs
+    year = QueryIntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text=(
+        f"Year, {FIRST_YEAR}–{LAST_YEAR}. Alone: that year's latest rolled-up quarter (its 4th without data)."))
+    quarter = QueryIntegerField(required=False, min_value=1, max_value=4, help_text=(
+        "Quarter 1–4. Alone: the latest year with that quarter rolled up. Neither: the latest rolled-up quarter."))
+
+
+def _latest_rolled_up_quarter(*, year: int | None, quarter: int | None) -> tuple[int, int]:
+    """The latest (year, quarter) with roll-up rows, within the year and/or of the quarter given."""
+    rows = Progress.objects.filter(quarter__gt=0)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if quarter is not None:
+        rows = rows.filter(quarter=quarter)
+    latest = rows.annotate(period=F("year") * 4 + F("quarter") - 1).aggregate(latest=Max("period"))["latest"]
+    if latest is None:
+        return year or PLAN_YEAR, quarter or (4 if year else 1)
+    found_year, found_quarter = divmod(latest, 4)
+    return found_year, found_quarter + 1
 
 
 @extend_schema(
@@ -242,11 +252,7 @@ class RankingQuerySerializer(serializers.Serializer):
     description="Regions and departments ranked by weighted completion (weights set by planners): cluster output "
                 "against target, 七通一平, park area and standard factories, as recorded at the quarter's end. "
                 "The ranking is the city's published comparison: every signed-in user sees all of it.",
-    parameters=[
-        OpenApiParameter("year", OpenApiTypes.INT, description="Year, 2000–2100 (with quarter)."),
-        OpenApiParameter("quarter", OpenApiTypes.INT, description="Quarter 1–4 (with year). Default for both: "
-                                                                  "the latest quarter with rolled-up data."),
-    ],
+    parameters=[RankingQuerySerializer],
 )
 class RankingView(generics.ListAPIView):
     serializer_class = RankingRowSerializer
@@ -257,11 +263,8 @@ class RankingView(generics.ListAPIView):
         params = RankingQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         year, quarter = params.validated_data.get("year"), params.validated_data.get("quarter")
-        if year is None:
-            latest = (Progress.objects.filter(quarter__gt=0).annotate(period=F("year") * 4 + F("quarter") - 1)
-                      .aggregate(latest=Max("period"))["latest"])
-            year, quarter = divmod(latest, 4) if latest is not None else (PLAN_YEAR, 0)
-            quarter += 1
+        if year is None or quarter is None:
+            year, quarter = _latest_rolled_up_quarter(year=year, quarter=quarter)
         ranked = assessment_ranking(year=year, quarter=quarter)
         rows = [{"kind": unit.kind, "unit": unit.unit, "year": year, "quarter": quarter, "rank": unit.rank,
                  "score": unit.score, **unit.components}

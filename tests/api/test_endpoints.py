@@ -69,10 +69,13 @@ def test_ranking_defaults_to_the_latest_quarter_and_ranks_regions_and_department
     assert ranks == list(range(1, len(ranks) + 1))
 
 
-def test_ranking_needs_both_year_and_quarter(api, roles):
-    response = api.as_(roles.planner).get("/api/v1/ranking/", {"year": 2011})
-    assert (response.status_code, list(response.json()["errors"])) == (400, ["non_field_errors"])
-    assert api.as_(roles.planner).get("/api/v1/ranking/", {"year": 2011, "quarter": 2}).status_code == 200
+@pytest.mark.parametrize(("params", "period"), [
+    ({"year": 2011, "quarter": 2}, (2011, 2)), ({"year": 2013}, (2013, 4)), ({"quarter": 1}, (2015, 1)),
+    ({"year": 2030}, (2030, 4)),
+])
+def test_ranking_fills_a_missing_year_or_quarter_with_the_latest_rolled_up(api, roles, demo, params, period):
+    rows = api.as_(roles.planner).get("/api/v1/ranking/", params).json()["results"]
+    assert {(row["year"], row["quarter"]) for row in rows} == {period}
 
 
 def test_parks_carry_their_eight_readiness_items(api, roles):
@@ -97,12 +100,23 @@ def test_demo_rows_are_labelled_everywhere(api, roles, demo):
         assert all(row["data_label"] == ("演示数据" if row["is_demo"] else "") for row in rows), endpoint
 
 
-def test_pages_default_to_100_and_stop_at_1000(api, roles, demo):
+def test_pages_default_to_100_and_go_up_to_1000(api, roles, demo):
     client = api.as_(roles.planner)
     assert len(client.get("/api/v1/figures/").json()["results"]) == 100
-    body = client.get("/api/v1/figures/", {"page_size": 5000}).json()
+    assert len(client.get("/api/v1/figures/", {"page_size": ""}).json()["results"]) == 100  # empty: not given
+    body = client.get("/api/v1/figures/", {"page_size": 1000}).json()
     assert len(body["results"]) == min(1000, body["count"])
     assert client.get("/api/v1/figures/", {"page": 10**6}).status_code == 404
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("page_size", "-1"), ("page_size", "0"), ("page_size", "1001"), ("page_size", str(10**30)), ("page_size", "abc"),
+    ("page_size", "null"), ("page_size", "1.5"), ("page", "0"), ("page", "-3"), ("page", "last"), ("page", "x"),
+])
+def test_a_page_or_page_size_outside_the_documented_range_is_400_naming_it(api, roles, param, value):
+    response = api.as_(roles.planner).get("/api/v1/regions/", {param: value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [param]
 
 
 def test_ordering_by_a_documented_field_and_ignoring_others(api, roles, demo):
@@ -140,7 +154,7 @@ def test_csv_cells_cannot_smuggle_formulas(api, roles):
 def test_xlsx_rendering_of_a_list(api, roles, demo):
     response = api.as_(roles.planner).get("/api/v1/parks/", {"format": "xlsx"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert 'filename="park.xlsx"' in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="parks.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["id", "code", "name"]

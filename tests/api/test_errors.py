@@ -138,3 +138,43 @@ def test_the_api_s_own_messages_are_translated(api, roles):
     zh = client.post("/api/v1/figures/", {}, format="json").json()["detail"]
     en = client.post("/api/v1/figures/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert (zh, en) == ("您的角色只能查看数据。", "Your role may only read.")
+
+
+# --- a bug under production settings ----------------------------------------------------------------------
+
+@pytest.fixture
+def production_like(settings, monkeypatch):
+    """DEBUG off and exceptions not propagated, as in production; a list view with a bug in it."""
+    from org.api.views import RegionViewSet
+
+    settings.DEBUG = False
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("a bug with a secret in its message")
+
+    monkeypatch.setattr(RegionViewSet, "list", broken)
+
+
+def test_an_api_500_under_production_settings_is_json_in_the_error_shape(roles, production_like):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(roles.planner)
+    response = client.get("/api/v1/regions/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert (set(body), body["code"], body["errors"]) == ({"detail", "code", "errors"}, "server_error", {})
+    assert "secret" not in response.content.decode()
+
+
+def test_outside_the_api_a_500_stays_django_s_html_page(rf):
+    from core.unavailable import server_error
+
+    try:
+        raise RuntimeError("bug")
+    except RuntimeError:
+        response = server_error(rf.get("/figures/"))
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")

@@ -54,13 +54,15 @@ def test_a_stale_version_on_approve_is_409(api, roles, heishan):
     assert (response.status_code, response.json()["current_version"]) == (409, 5)
 
 
-def test_a_second_figure_for_the_same_quarter_is_400_naming_the_rule(api, roles, heishan):
+def test_a_second_figure_for_the_same_quarter_is_409_naming_the_rule(api, roles, heishan):
     QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=1)
     response = api.as_(roles.editor_own).post(
         URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "1"}, format="json",
         HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"non_field_errors": ["This cluster already has a figure for that quarter."]}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "This cluster already has a figure for that quarter.", "code": "already_reported",
+        "errors": {"non_field_errors": ["This cluster already has a figure for that quarter."]}}
 
 
 def test_cluster_and_enterprise_figures_cannot_mix_in_one_quarter(api, roles, heishan):
@@ -69,16 +71,17 @@ def test_cluster_and_enterprise_figures_cannot_mix_in_one_quarter(api, roles, he
     response = api.as_(roles.editor_own).post(
         URL, {"cluster": heishan.pk, "enterprise": enterprise.pk, "year": 2011, "quarter": 1, "output_value": "1"},
         format="json")
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (409, "reporting_mode")
     assert list(response.json()["errors"]) == ["enterprise"]
 
 
-def test_an_enterprise_of_another_cluster_is_refused(api, roles, heishan):
+def test_an_enterprise_of_another_cluster_is_not_found_in_this_one(api, roles, heishan):
     other = EnterpriseFactory(cluster=Cluster.objects.get(code="beizhen-main"))
     response = api.as_(roles.editor_own).post(
         URL, {"cluster": heishan.pk, "enterprise": other.pk, "year": 2011, "quarter": 1, "output_value": "1"},
         format="json")
-    assert (response.status_code, list(response.json()["errors"])) == (400, ["enterprise"])
+    assert (response.status_code, response.json()["code"], list(response.json()["errors"])) == (
+        404, "not_found", ["enterprise"])
 
 
 def test_an_enterprise_the_editor_cannot_see_is_like_a_missing_one(api, roles):
@@ -87,16 +90,16 @@ def test_an_enterprise_the_editor_cannot_see_is_like_a_missing_one(api, roles):
     body = {"cluster": Cluster.objects.get(code="heishan-main").pk, "year": 2011, "quarter": 1, "output_value": "1"}
     as_hidden = client.post(URL, {**body, "enterprise": hidden.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     as_missing = client.post(URL, {**body, "enterprise": 10**9}, format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert as_hidden.status_code == as_missing.status_code == 400
+    assert as_hidden.status_code == as_missing.status_code == 404
     assert as_hidden.json()["errors"]["enterprise"] == [f'Invalid pk "{hidden.pk}" - object does not exist.']
     assert as_missing.json()["errors"]["enterprise"] == [f'Invalid pk "{10**9}" - object does not exist.']
 
 
-def test_an_approved_figure_is_locked(api, roles, heishan):
+def test_an_approved_figure_is_locked_409(api, roles, heishan):
     figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
     response = api.as_(roles.editor_own).patch(f"{URL}{figure.pk}/", {"version": 1, "output_value": "1"},
                                                format="json")
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (409, "locked")
     assert list(response.json()["errors"]) == ["non_field_errors"]
 
 
@@ -180,3 +183,86 @@ def test_figures_filter_by_cluster_enterprise_year_quarter_status(api, roles, he
     assert ids(cluster_code="heishan-main", year_min=2011, year_max=2011, ordering="-quarter") == [
         (heishan.pk, 2011, 2), (heishan.pk, 2011, 1)]
     assert Enterprise.objects.count() == 1
+
+
+# --- refusals by the data's state: 409 with a code (documented per operation in the schema) -------------
+
+def test_submitting_an_approved_figure_is_409_status(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
+    response = api.as_(roles.editor_own).post(f"{URL}{figure.pk}/submit/", {"version": 1}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "status")
+
+
+def test_approving_a_draft_is_409_status(api, roles, heishan):
+    figure = QuarterlyFigureFactory(cluster=heishan)
+    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/approve/", {"version": 1}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "status")
+
+
+def test_an_unexplained_outlier_is_409_explanation_needed_naming_the_note(api, roles, heishan):
+    QuarterlyFigureFactory(cluster=heishan, year=2011, quarter=1, output_value=10)
+    figure = QuarterlyFigureFactory(cluster=heishan, year=2012, quarter=1, output_value=30)
+    response = api.as_(roles.editor_own).post(f"{URL}{figure.pk}/submit/", {"version": 1}, format="json")
+    assert (response.status_code, response.json()["code"], list(response.json()["errors"])) == (
+        409, "explanation_needed", ["note"])
+
+
+def test_a_quarter_that_is_not_over_is_409_quarter_not_over(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2100, "quarter": 4, "output_value": "1"}, format="json")
+    assert (response.status_code, response.json()["code"], list(response.json()["errors"])) == (
+        409, "quarter_not_over", ["quarter"])
+
+
+# --- what the body may hold --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("year", [1999, 2000, 2009])
+def test_a_figure_before_the_plans_base_year_is_400_with_the_reason(api, roles, heishan, year):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": year, "quarter": 1, "output_value": "1"}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"year": ["Figures start with the plan's base year, 2010."]}
+
+
+def test_the_base_year_2010_is_accepted(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2010, "quarter": 4, "output_value": "1"}, format="json")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.0", "-0.0000", "0"])
+def test_minus_zero_is_stored_and_echoed_as_zero(api, roles, heishan, value):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2012, "quarter": 1, "output_value": "5", "tax": value}, format="json")
+    assert response.json()["tax"] == "0.0000"
+    assert str(QuarterlyFigure.objects.get(pk=response.json()["id"]).tax) == "0.0000"
+
+
+@pytest.mark.parametrize("value", [5, 5.5, 0])
+def test_an_amount_sent_as_a_json_number_is_400_asking_for_a_string(api, roles, heishan, value):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2012, "quarter": 1, "output_value": value}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "output_value": ['Send the amount as a decimal string, e.g. "12.5", not as a JSON number.']}
+
+
+def test_an_output_value_beyond_the_entry_limit_is_400_on_the_field(api, roles, heishan, settings):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2012, "quarter": 1, "output_value": "5000.0001"}, format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["output_value"])
+
+
+@pytest.mark.parametrize("body", [
+    {"version": 1, "output_value": "2", "ouput_value": "3"},
+    {"version": 1, "output_value": "2", "status": "approved"},
+])
+def test_a_key_the_request_does_not_take_is_400_naming_it(api, roles, heishan, body):
+    figure = QuarterlyFigureFactory(cluster=heishan)
+    response = api.as_(roles.editor_own).patch(f"{URL}{figure.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [key for key in body if key not in ("version", "output_value")]
+    figure.refresh_from_db()
+    assert figure.version == 1

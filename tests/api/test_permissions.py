@@ -176,7 +176,7 @@ def test_computed_endpoints_refuse_every_write(api, people, endpoint, role):
 
 FIGURE_WRITES = {
     #            planner  editor_own editor_other viewer_own api_own api_city anonymous
-    "create":   (201,     201,       400,         403,       403,    403,     401),
+    "create":   (201,     201,       404,         403,       403,    403,     401),
     "update":   (200,     200,       404,         403,       403,    403,     401),
     "submit":   (200,     200,       404,         403,       403,    403,     401),
     "approve":  (200,     403,       404,         403,       403,    403,     401),

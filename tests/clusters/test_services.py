@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from clusters import services
 from clusters.choices import FigureStatus
@@ -38,6 +40,22 @@ def test_bad_values_name_the_field_and_save_nothing(agri_editor, changes, field)
         _create(agri_editor, **changes)
     assert field in error.value.message_dict
     assert not QuarterlyFigure.objects.exists()
+
+
+@pytest.mark.parametrize("year", [2000, 2009])
+def test_a_year_before_the_plans_base_year_is_refused_with_the_reason(agri_editor, year):
+    with pytest.raises(ValidationError) as error:
+        _create(agri_editor, year=year)
+    with translation.override("en"):
+        assert error.value.message_dict == {"year": ["Figures start with the plan's base year, 2010."]}
+    assert not QuarterlyFigure.objects.exists()
+
+
+def test_the_database_refuses_a_figure_before_the_base_year_whatever_the_path():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuarterlyFigure.objects.create(cluster=Cluster.objects.get(code="pv"), year=2009, quarter=4, output_value=1)
+    assert QuarterlyFigure.objects.create(cluster=Cluster.objects.get(code="pv"), year=2010, quarter=4,
+                                          output_value=1).pk
 
 
 def test_duplicate_quarter_is_refused(agri_editor):

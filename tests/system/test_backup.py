@@ -28,7 +28,7 @@ def test_backup_restores_into_an_empty_database_with_the_same_rows_and_rollups(s
     procs.manage(stack.env | {"REDIS_URL": ""}, "rollup", "--full")
     editor = stack.seed["editors"][2]
     browser = Browser(stack.url).login(editor["username"])
-    figure = enter_and_submit(browser, api, unit=editor["unit"], cluster_id=editor["cluster_id"], year=2001,
+    figure = enter_and_submit(browser, api, unit=editor["unit"], cluster_id=editor["cluster_id"], year=2016,
                               quarter=1, value="3.5")
     assert api.approve(figure).status_code == 200
     wait_for(lambda: pending_marks(stack.database_url) == 0, 60, "the roll-up of the approval")
@@ -50,12 +50,12 @@ def test_backup_restores_into_an_empty_database_with_the_same_rows_and_rollups(s
         web, url = procs.gunicorn(stack.env | {"DATABASE_URL": restored}, stack.log_dir, workers=1,
                                   name="gunicorn-restored")
         try:
-            again = Api(url, stack.seed["token"]).progress_row("city", 0, 2001, 1)
+            again = Api(url, stack.seed["token"]).progress_row("city", 0, 2016, 1)
         finally:
             web.stop()
-        assert again["value"] == api.progress_row("city", 0, 2001, 1)["value"]
+        assert again["value"] == api.progress_row("city", 0, 2016, 1)["value"]
         proof("checked", f"{len(counts)} tables, {sum(counts.values())} rows, {len(progress)} progress rows identical "
-                         f"after restore; the restored site's API shows city 2001Q1 = {again['value']}")
+                         f"after restore; the restored site's API shows city 2016Q1 = {again['value']}")
         again_failed = procs.manage(stack.env | {"DATABASE_URL": restored}, "restore", str(backup_dir), check=False)
         assert "not empty" in again_failed, "a restore over existing data is refused"
     finally:

@@ -18,6 +18,7 @@ from decimal import Decimal
 import requests
 from celery import Celery
 
+from clusters.models import FIRST_FIGURE_YEAR
 from tests.celery_harness import wait_for
 from tests.system.db import check_rollups_equal_full_recompute, pending_marks, rollup_snapshot
 from tests.system.procs import QUICK_REDELIVERY
@@ -122,7 +123,7 @@ class Saver:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        periods = [(y, q) for y in range(2001, 2026) for q in range(1, 5)]
+        periods = [(y, q) for y in range(FIRST_FIGURE_YEAR, 2026) for q in range(1, 5)]
         for number, period in enumerate(periods, start=1):
             if self.stop.is_set():
                 return
@@ -138,7 +139,7 @@ class Saver:
                 self.api_answers.append((response.status_code, response.text))
             except requests.RequestException as error:
                 self.api_answers.append((f"connection error: {error}", ""))
-            # A person would not hammer a "try again" page; this also keeps the 100 quarters from running out.
+            # A person would not hammer a "try again" page; this also keeps the 64 quarters from running out.
             time.sleep(0.05 if self.attempts[-1].status == 302 else 0.25)
 
     def count(self, status: int) -> int:
@@ -151,7 +152,7 @@ def test_postgres_restart_answers_try_again_and_never_half_saves(private_stack, 
     stack.worker()
     api = Api(stack.url, stack.seed["token"])
     browser = Browser(stack.url).login(stack.seed["editors"][0]["username"])
-    units = sorted(browser.entry_versions(2001, 1))
+    units = sorted(browser.entry_versions(FIRST_FIGURE_YEAR, 1))
     saver = Saver(browser, api, units)
     thread = threading.Thread(target=saver.run, daemon=True)
     thread.start()
