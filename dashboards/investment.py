@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import access
 from core.periods import Quarter
 from core.sheets import Table
 from investment.choices import Currency, Origin, ProjectStage
@@ -98,7 +99,7 @@ def investment_charts(*, user, period: Period) -> tuple[list[Chart], dict]:
     city = {(row.origin, row.quarter): row for row in InflowProgress.objects.filter(year=period.year)}
     targets = dict(InvestmentTarget.objects.visible_to(user).filter(year=period.year).values_list("origin", "amount"))
     mine = None
-    if not user.sees_everything:
+    if not access.may(user, "view-all"):
         rows = (InvestmentInflow.objects.visible_to(user).filter(year=period.year).order_by()
                 .values("origin", "quarter").annotate(total=Sum("amount")))
         mine = {(r["origin"], r["quarter"]): r["total"] for r in rows}

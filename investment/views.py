@@ -52,7 +52,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_page(user=request.user, pk=pk)
     if project is None:
         raise Http404
-    form = StageMoveForm(initial={"expected_stage": project.stage, "to_stage": min(project.stage + 1, 5)})
+    form = StageMoveForm(initial={"version": project.version, "to_stage": min(project.stage + 1, 5)})
     status = 200
     if request.method == "POST":
         form = StageMoveForm(request.POST)
@@ -61,7 +61,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.project_advance_stage(user=request.user, project_id=project.pk,
-                                               expected_stage=data["expected_stage"], to_stage=data["to_stage"],
+                                               expected_version=data["version"], to_stage=data["to_stage"],
                                                moved_on=data["moved_on"], note=data["note"])
                 messages.success(request, _("%(project)s moved to: %(stage)s") % {
                     "project": project, "stage": ProjectStage(data["to_stage"]).label})
@@ -72,14 +72,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                        "saved. Check its stage and try again.")
                                % {"stage": conflict.current.get_stage_display()})
                 form.data = form.data.copy()
-                form.data["expected_stage"] = conflict.current.stage
+                form.data["version"] = conflict.current.version
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for message in errors:
                         form.add_error(field if field in form.fields else None, message)
             project = selectors.project_for_page(user=request.user, pk=pk)
     return render(request, "investment/project_detail.html", {
-        "project": project, "form": form, "may_edit": access.can_edit(request.user, project),
+        "project": project, "form": form, "may_edit": access.may(request.user, "edit", project),
         "stages": ProjectStage.choices, "history": object_history(project),
         "history_label": "investment.project", "history_pk": project.pk,
     }, status=status)

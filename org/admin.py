@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core import access
 from core.admin import ScopedAdmin
 
 from .models import Department, Region, SecurityEvent, User
@@ -31,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role and department"), {"fields": ("role", "department")}))
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.edits_everything
+        return access.may(request.user, "administer") and access.may(request.user, "manage-users")
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
@@ -58,7 +59,7 @@ class SecurityEventAdmin(admin.ModelAdmin):
     readonly_fields = ("at", "kind", "user", "username", "actor", "ip", "details")
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.edits_everything
+        return access.may(request.user, "administer") and access.may(request.user, "manage-users")
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

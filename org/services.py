@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from core import access
+
 from .models import Department, User
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def demo_users_ensure() -> list[User]:
 
 
 def _require_planner(by: User) -> None:
-    if not (by.is_active and by.edits_everything):
+    if not access.may(by, "manage-users"):
         raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
 
 

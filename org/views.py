@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import access
+
 from . import services
 from .forms import TokenActionForm
 from .models import User
@@ -14,7 +16,7 @@ from .models import User
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    if not request.user.edits_everything:
+    if not access.may(request.user, "manage-users"):
         raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
     if request.method == "POST":
         form = TokenActionForm(request.POST)

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clusters.choices import FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from core.writes import save_change
 from funds.models import Disbursement, Fund, MatchingFund
 from indicators.models import CityIndicator, IndicatorActual
 from investment.choices import CURRENCY_OF_ORIGIN, Channel, Origin, ProjectStage
@@ -204,13 +205,11 @@ def demo_clear() -> Counter[str]:
     # Saved one by one, so each reset is in the park's change history.
     for park in Park.objects.filter(is_demo=True):
         park.area_km2, park.factory_built_m2, park.is_demo = None, Decimal(0), False
-        park._change_reason = "load_demo --clear"
-        park.save()
+        save_change(park, user=None, reason="load_demo --clear")
         removed["parks.Park (progress)"] += 1
     for item in ParkReadinessItem.objects.filter(is_demo=True):
         item.status, item.completed_on, item.is_demo = ReadinessStatus.NOT_STARTED, None, False
-        item._change_reason = "load_demo --clear"
-        item.save()
+        save_change(item, user=None, reason="load_demo --clear")
         removed["parks.ParkReadinessItem (progress)"] += 1
     _mark_pending()
     return +removed

@@ -5,6 +5,7 @@
 "dirty mark": every approval, return or reopening bumps its cluster-year's `version` in the
 same transaction as the change; a roll-up sets `done_version` to the version it started from.
 A mark with version > done_version means the numbers shown for that cluster-year are pending.
+`SeriesMark` does the same for a year's city-wide inflows and indicators.
 """
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from core.access import AccessRule
+from core.models import Versioned
 from indicators.models import CityIndicator
 from investment.choices import Origin
 
@@ -136,6 +139,24 @@ class RollupMark(models.Model):
         return self.version > self.done_version
 
 
+class SeriesMark(models.Model):
+    """A year whose city-wide series changed (an investment inflow or target, an indicator's actual or
+    target): `InflowProgress` and `IndicatorProgress` of that year are pending until a roll-up catches up.
+    The same version / done_version bookkeeping as `RollupMark`."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    version = models.PositiveIntegerField(_("change count"), default=1)
+    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("city series roll-up mark")
+        verbose_name_plural = _("city series roll-up marks")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.done_version}/{self.version}"
+
+
 class RollupYear(models.Model):
     """One row per year: the lock that serialises roll-ups of that year, and its last full run."""
 
@@ -157,7 +178,7 @@ class Criterion(models.TextChoices):
     PARK_FACTORIES = "park_factories", _("standard factory space against target")
 
 
-class AssessmentWeight(models.Model):
+class AssessmentWeight(Versioned):
     """A planner's weight for one criterion of the assessment ranking (考核评比).
 
     The plan states no weights: `load_plan` creates equal weights of 1 as editable defaults.
@@ -166,6 +187,8 @@ class AssessmentWeight(models.Model):
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices, unique=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     history = HistoricalRecords()
+    # City-wide: every signed-in user reads the weights, only planners change them.
+    access = AccessRule(view=(), edit=(), public=Q(pk__isnull=False))
 
     class Meta:
         verbose_name = _("assessment weight")
