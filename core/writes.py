@@ -6,7 +6,10 @@ with its history.
 - `save_change` / `delete_change`: `full_clean`, the next `version`, who and why into the history
   (django-simple-history's `_history_user`, `_change_reason`), then save or delete;
 - `row_save` / `row_delete`: the service of rows whose only rules are the model's own (the plan's
-  clusters, goals, parks, departments … as planners edit them in the admin), built from the two above.
+  clusters, goals, parks, departments … as planners edit them in the admin), built from the two above;
+- `series_row_save` / `series_row_delete`: the same for rows that feed the city-wide series roll-up
+  (inflows, targets, indicators, actuals), marking the year before and after the change
+  (`core.hooks.rollup_mark_series`).
 
 Domain services (clusters.services, funds.services, parks.services, investment.services,
 indicators.services) call the helpers and add their own rules and roll-up marks. Nothing else sets
@@ -14,12 +17,14 @@ indicators.services) call the helpers and add their own rules and roll-up marks.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, hooks
 from .exceptions import PermissionDenied, VersionConflict
 
 if TYPE_CHECKING:
@@ -96,3 +101,20 @@ def row_delete(*, user: User, row: Row, expected_version: int | None = None) -> 
     before = locked_for_change(type(row), row.pk, user=user, action="delete", expected_version=expected_version)
     delete_change(before, user=user, reason="deleted")
     return before
+
+
+@transaction.atomic
+def series_row_save(*, user: User, row: Row, expected_version: int | None = None,
+                    year_of: Callable[[Row], int] = attrgetter("year")) -> Row:
+    """`row_save` for a row that feeds the city-wide series roll-up: the year it belonged to and the year
+    it belongs to now (`year_of`) are marked for the roll-up in the same transaction."""
+    before = row_save(user=user, row=row, expected_version=expected_version)
+    hooks.rollup_mark_series(years=(year_of(row), before and year_of(before)))
+    return row
+
+
+@transaction.atomic
+def series_row_delete(*, user: User, row: Row, expected_version: int | None = None,
+                      year_of: Callable[[Row], int] = attrgetter("year")) -> None:
+    """`row_delete` for a row that feeds the city-wide series roll-up; its year is marked."""
+    hooks.rollup_mark_series(years=(year_of(row_delete(user=user, row=row, expected_version=expected_version)),))

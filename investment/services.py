@@ -6,8 +6,9 @@ database check); the move is dated no later than today and no earlier than the p
 The project's `version` the user saw is passed back, so two people changing one project cannot both win.
 
 Inflows and targets feed the city-wide inflow roll-up (`progress.InflowProgress`): every change marks
-its year, before and after the change, through the kernel hook (`core.hooks.rollup_mark_series`), so
-the roll-up rows are rebuilt after commit instead of staying stale until the nightly run.
+its year, before and after the change (`core.writes.series_row_save`, through the kernel hook
+`core.hooks.rollup_mark_series`), so the roll-up rows are rebuilt after commit instead of staying stale
+until the nightly run. Each write is one transaction (the helpers are atomic).
 """
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import hooks
 from core.exceptions import ValidationError
-from core.writes import locked_for_change, row_delete, row_save, save_change
+from core.writes import locked_for_change, save_change, series_row_delete, series_row_save
 from org.models import User
 
 from .models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMove
@@ -57,29 +57,20 @@ def inflow_save(*, user: User, inflow: InvestmentInflow, expected_version: int |
     """Record a region's inflow for a quarter, or correct one (`inflow` carries the new values; a person's
     entry is real data). Refused outside the user's regions and over a newer save; marks the roll-up."""
     inflow.is_demo = False
-    before = row_save(user=user, row=inflow, expected_version=expected_version)
-    hooks.rollup_mark_series(years=(inflow.year, before and before.year))
-    return inflow
+    return series_row_save(user=user, row=inflow, expected_version=expected_version)
 
 
-@transaction.atomic
 def inflow_delete(*, user: User, inflow: InvestmentInflow, expected_version: int | None = None) -> None:
     """Delete an inflow entered by mistake; its history keeps it. Marks the roll-up of its year."""
-    deleted = row_delete(user=user, row=inflow, expected_version=expected_version)
-    hooks.rollup_mark_series(years=(deleted.year,))
+    series_row_delete(user=user, row=inflow, expected_version=expected_version)
 
 
-@transaction.atomic
 def target_save(*, user: User, target: InvestmentTarget, expected_version: int | None = None) -> InvestmentTarget:
     """Set a year's investment target (planners: no department reaches a city-wide target); marks the
     roll-up, whose rows carry the target beside the inflows."""
-    before = row_save(user=user, row=target, expected_version=expected_version)
-    hooks.rollup_mark_series(years=(target.year, before and before.year))
-    return target
+    return series_row_save(user=user, row=target, expected_version=expected_version)
 
 
-@transaction.atomic
 def target_delete(*, user: User, target: InvestmentTarget, expected_version: int | None = None) -> None:
     """Delete a year's target; the roll-up of its year is marked."""
-    deleted = row_delete(user=user, row=target, expected_version=expected_version)
-    hooks.rollup_mark_series(years=(deleted.year,))
+    series_row_delete(user=user, row=target, expected_version=expected_version)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
-from core.access import AccessRule
+from core.access import AccessRule, ScopedQuerySet
 from core.models import Versioned
 from indicators.models import CityIndicator
 from investment.choices import Origin
@@ -112,14 +112,27 @@ class IndicatorProgress(RollupStamped):
         return f"{self.indicator_id} {self.year}Q{self.quarter}"
 
 
-class RollupMark(models.Model):
+class PendingMark(models.Model):
+    """A change count (`version`, bumped in the changing transaction) and how far a roll-up has caught up
+    (`done_version`): pending while the first is ahead."""
+
+    version = models.PositiveIntegerField(_("change count"), default=1)
+    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.version > self.done_version
+
+
+class RollupMark(PendingMark):
     """A cluster-year whose approved figures changed: pending until a roll-up catches up."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="rollup_marks")
     year = models.PositiveSmallIntegerField(_("year"))
-    version = models.PositiveIntegerField(_("change count"), default=1)
-    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
-    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("roll-up mark")
@@ -134,20 +147,12 @@ class RollupMark(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.year}: {self.done_version}/{self.version}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.version > self.done_version
 
-
-class SeriesMark(models.Model):
+class SeriesMark(PendingMark):
     """A year whose city-wide series changed (an investment inflow or target, an indicator's actual or
-    target): `InflowProgress` and `IndicatorProgress` of that year are pending until a roll-up catches up.
-    The same version / done_version bookkeeping as `RollupMark`."""
+    target): `InflowProgress` and `IndicatorProgress` of that year are pending until a roll-up catches up."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    version = models.PositiveIntegerField(_("change count"), default=1)
-    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
-    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("city series roll-up mark")
@@ -187,6 +192,7 @@ class AssessmentWeight(Versioned):
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices, unique=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
     # City-wide: every signed-in user reads the weights, only planners change them.
     access = AccessRule(view=(), edit=(), public=Q(pk__isnull=False))
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from clusters.models import Cluster
 from core.writes import row_save
-from indicators.models import CityIndicator, IndicatorActual
+from indicators.models import IndicatorActual
 from investment.choices import Currency, Origin
 from investment.models import InvestmentInflow
 from org.models import User
