@@ -21,7 +21,17 @@ from org.models import Department, User
 
 from .choices import FigureStatus
 from .models import Cluster, Enterprise, QuarterlyFigure
-from .services import EDITABLE_STATUSES, EXTRA_FIELDS, EntryMode, ExtraField, UnitKey, change_on, is_outlier
+from .services import (
+    EDITABLE_STATUSES,
+    EXTRA_FIELDS,
+    EntryMode,
+    ExtraField,
+    UnitKey,
+    change_on,
+    is_outlier,
+    quarter_of_year_to_date,
+    year_to_date,
+)
 
 # --- reporting units of a quarter --------------------------------------------------------------------
 
@@ -126,6 +136,7 @@ class GridRow:
     extras: dict[str, Decimal | int | None] = field(default_factory=dict)  # EXTRA_FIELDS, in the screen's mode
     typed_extras: dict[str, str] = field(default_factory=dict)
     ytd: bool = False
+    earlier: list[Decimal | None] = field(default_factory=list)  # in YTD mode: the year's earlier quarters' output
 
     @property
     def key(self) -> str:
@@ -134,6 +145,12 @@ class GridRow:
     @property
     def editable(self) -> bool:
         return self.may_edit and (self.figure is None or self.figure.status in EDITABLE_STATUSES)
+
+    def own_value(self, typed: Decimal) -> Decimal:
+        """The quarter's own value of an output typed on this row: itself, or in YTD mode the typed year to date
+        less the year's earlier quarters (as typed, when one of them is missing: a save refuses it anyway)."""
+        own = quarter_of_year_to_date(typed, self.earlier)
+        return typed if own is None else own
 
     @property
     def value_text(self) -> str:
@@ -168,33 +185,26 @@ class Grid:
         return sum(row.editable for row in self.rows)
 
 
+def _values(figures: dict, unit: Unit, quarters: list[Quarter], name: str = "output_value") -> list:
+    """A unit's values of `name` in `quarters` (None where it has no figure or no value)."""
+    return [getattr(figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter)), name, None)
+            for q in quarters]
+
+
 def _ytd(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
-    values = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
-    if any(v is None for v in values):
-        return None
-    return sum((v.output_value for v in values), Decimal(0))
+    return year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter]))
 
 
 def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str, Decimal | int | None]:
     """The optional values of a unit's quarter in the screen's mode: the cumulative ones summed over
     the year in YTD mode (None unless every quarter so far has the value), the headcount as it is."""
-    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
-    own = figures.get((*key, quarter.quarter))
-    values: dict[str, Decimal | int | None] = {}
-    for spec in EXTRA_FIELDS:
-        if mode != EntryMode.YTD or not spec.cumulative:
-            values[spec.name] = getattr(own, spec.name) if own else None
-            continue
-        parts = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
-        parts = [getattr(f, spec.name) if f else None for f in parts]
-        values[spec.name] = None if any(v is None for v in parts) else sum(parts, Decimal(0))
-    return values
+    return {spec.name: year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter], spec.name))
+            if mode == EntryMode.YTD and spec.cumulative else _values(figures, unit, [quarter], spec.name)[0]
+            for spec in EXTRA_FIELDS}
 
 
 def _own(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
-    return figure.output_value if figure else None
+    return _values(figures, unit, [quarter])[0]
 
 
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
@@ -212,7 +222,8 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
                       shown=value(figures, unit, quarter), previous=value(figures, unit, quarter.previous),
                       last_year=value(figures, unit, quarter.a_year_earlier),
                       last_year_own=_own(figures, unit, quarter.a_year_earlier),
-                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD)
+                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD,
+                      earlier=_values(figures, unit, quarter.earlier_in_year()) if mode == EntryMode.YTD else [])
         row.change = change_on(row.shown, row.last_year)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)

@@ -12,7 +12,8 @@ that may view it and that may edit it, plus optionally the rows that every signe
 
 Who: the roles (see `org.models.User.Role`):
 - planner (市经信委 planning staff) and superusers: view and edit everything, review figures, manage
-  users and tokens, export change history;
+  department accounts and their tokens, export change history (superusers alone manage planners' and
+  superusers' accounts and what widens an account's rights);
 - department editor: view and edit rows reachable through the rule's paths from its department;
 - department viewer: view those rows only;
 - API client: read-only; its department's rows, or city-wide when it has no department.
@@ -127,6 +128,25 @@ def _is_own_department(department: models.Model, user: User) -> bool:
     return sees_city(user) or department.pk == user.department_id
 
 
+def _is_superuser(user: User | None) -> bool:
+    return _signed_in(user) and user.is_superuser
+
+
+# Accounts: superusers manage every account; a planner manages the department accounts (editors, viewers,
+# API clients that are not superusers): name, e-mail, a department role, department, active flag,
+# password, API token. Planners' and superusers' accounts, staff and superuser status, groups and model
+# permissions are superusers' ("manage-rights"), so nothing a planner sets gives anyone more than a
+# department account's rights (docs/security.md, "Managing accounts").
+def _manageable_accounts(queryset: models.QuerySet, user: User) -> models.QuerySet:
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(is_superuser=False).exclude(role="planner")
+
+
+def _manages_account(account: models.Model, user: User) -> bool:
+    return user.is_superuser or not (account.is_superuser or _role(account, "planner"))
+
+
 @dataclass(frozen=True)
 class Action:
     """Who may do it (`role`), and to which rows of a queryset (`rows`, called only when the role may).
@@ -165,8 +185,12 @@ ACTIONS: dict[str, Action] = {
     "see-department": Action(_signed_in, _own_department, row=_is_own_department),
     # Export an object's change history (it names every person who changed it).
     "export-history": Action(plans, _view_rows),
-    # Users, API tokens, the security audit.
-    "manage-users": Action(plans, _all_rows),
+    # Users and their API tokens (asked of an account: planners manage department accounts only), the
+    # security audit.
+    "manage-users": Action(plans, _manageable_accounts, row=_manages_account),
+    # What widens an account's rights beyond a department's: staff and superuser status, groups, model
+    # permissions, the planner role.
+    "manage-rights": Action(_is_superuser, _all_rows),
     # The planners' settings: assessment weights, the roll-up tables in the admin.
     "manage-plan": Action(plans, _all_rows),
     # Open the admin site at all (what each admin page shows is then asked of its model).
@@ -223,6 +247,15 @@ def can_view(user: User | None, obj: models.Model) -> bool:
 
 def can_edit(user: User | None, obj: models.Model) -> bool:
     return may(user, "edit", obj)
+
+
+def assignable_roles(user: User) -> list[tuple[str, str]]:
+    """The roles `user` may give an account: every role with `manage-rights`, the department roles otherwise."""
+    from org.models import User
+
+    if may(user, "manage-rights"):
+        return list(User.Role.choices)
+    return [(value, label) for value, label in User.Role.choices if value != User.Role.PLANNER]
 
 
 def planners(users: models.QuerySet) -> models.QuerySet:

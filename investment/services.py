@@ -1,4 +1,4 @@
-"""Writes to investment: moving a project along its five stages; inflows and targets.
+"""Writes to investment: moving a project along its five stages, placing it on the map; inflows and targets.
 
 A move is recorded as a `ProjectStageMove` (date, note, who) and the project's stage follows it, in
 one transaction under a lock on the project. Moving back to an earlier stage needs a reason (also a
@@ -13,12 +13,14 @@ until the nightly run. Each write is one transaction (the helpers are atomic).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationError
+from core.geography import place
 from core.writes import locked_for_change, save_change, series_row_delete, series_row_save
 from org.models import User
 
@@ -53,6 +55,15 @@ def project_advance_stage(*, user: User, project_id: int, expected_version: int,
 
 
 @transaction.atomic
+def project_locate(*, user: User, project_id: int, expected_version: int | None, longitude: Decimal | None,
+                   latitude: Decimal | None) -> Project:
+    """Where the project lies (both coordinates inside Jinzhou, or neither: then it is listed beside the map).
+    `expected_version`: the project as the user read it; a save over a newer change is refused."""
+    project = locked_for_change(Project, project_id, user=user, action="edit", expected_version=expected_version,
+                                refusal=_("You may not change this project."))
+    return place(project, user=user, longitude=longitude, latitude=latitude)
+
+
 def inflow_save(*, user: User, inflow: InvestmentInflow, expected_version: int | None = None) -> InvestmentInflow:
     """Record a region's inflow for a quarter, or correct one (`inflow` carries the new values; a person's
     entry is real data). Refused outside the user's regions and over a newer save; marks the roll-up."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationError
+from core.geography import place
 from core.writes import locked_for_change, save_change
 from org.models import User
 
@@ -52,3 +53,11 @@ def readiness_item_update(*, user: User, item_id: int, expected_version: int | N
     if status == ReadinessStatus.DONE and completed_on and completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     return _save_real(item, user=user, changes={"status": status, "completed_on": completed_on, "note": note.strip()})
+
+
+@transaction.atomic
+def park_locate(*, user: User, park_id: int, expected_version: int | None, longitude: Decimal | None,
+                latitude: Decimal | None) -> Park:
+    """Where the park lies (both coordinates inside Jinzhou, or neither: then it is listed beside the map)."""
+    park = _locked(Park, park_id, user=user, expected_version=expected_version)
+    return place(park, user=user, longitude=longitude, latitude=latitude)

@@ -35,6 +35,16 @@ ENTERPRISES_PER_CLUSTER = 4
 BASE_RANGE = {"pv": (150, 230), "petrochem": (300, 480), "auto": (80, 130), "finechem": (80, 130),
               "titanium": (70, 120), "agri": (80, 120)}
 CENT = Decimal("0.01")
+# Demo coordinates (演示数据) are drawn around each district's label point in the vendored boundaries
+# (static/vendor/jinzhou-map/jinzhou.json, "cp"), up to `spread` degrees away. The zones (开发区, 龙栖湾新区) and
+# 松山新区 are not districts of that map: their parks and projects get no demo coordinates and are listed beside it.
+DEMO_CENTRES = {  # region code → (longitude, latitude, spread)
+    "guta": (121.128279, 41.117245, 0.004), "linghe": (121.150877, 41.114989, 0.004),
+    "taihe": (121.103892, 41.109147, 0.01), "heishan": (122.126292, 41.653593, 0.05),
+    "beizhen": (121.777395, 41.58844, 0.05), "yixian": (121.23908, 41.533086, 0.05),
+    "linghai": (121.35549, 41.160567, 0.05),
+}
+COORDINATE = Decimal("0.000001")
 
 
 def _money(value: float) -> Decimal:
@@ -110,8 +120,8 @@ class _Generator:
         for park in Park.objects.filter(is_demo=False, area_km2__isnull=True, factory_built_m2=0):
             park.area_km2 = _money(self.rng.uniform(3.0, 11.0))
             park.factory_built_m2 = Decimal(self.rng.randrange(40_000, 220_000, 1_000))
-            park.is_demo = True
-            park.save(update_fields=["area_km2", "factory_built_m2", "is_demo", "updated_at"])
+            park.is_demo, park.version = True, park.version + 1  # a page open on the old values is now stale
+            park.save(update_fields=["area_km2", "factory_built_m2", "is_demo", "version", "updated_at"])
             self.created["parks.Park (progress)"] += 1
         for item in ParkReadinessItem.objects.filter(is_demo=False, status=ReadinessStatus.NOT_STARTED):
             roll = self.rng.random()
@@ -120,8 +130,8 @@ class _Generator:
                 item.completed_on = item.deadline - timedelta(days=self.rng.randrange(-40, 60))
             elif roll < 0.85:
                 item.status = ReadinessStatus.IN_PROGRESS
-            item.is_demo = True
-            item.save(update_fields=["status", "completed_on", "is_demo", "updated_at"])
+            item.is_demo, item.version = True, item.version + 1
+            item.save(update_fields=["status", "completed_on", "is_demo", "version", "updated_at"])
             self.created["parks.ParkReadinessItem (progress)"] += 1
 
     def projects(self) -> None:
@@ -146,6 +156,21 @@ class _Generator:
                                  moved_on=start + timedelta(days=120 * (s - 1)), note="演示数据", is_demo=True)
                 for s in range(ProjectStage.NEGOTIATION, stage + 1)
             ])
+
+    def locations(self) -> None:
+        """Demo coordinates for the parks and demo projects in a district of the map that have none."""
+        for model, rows in ((Park, Park.objects.filter(longitude__isnull=True)),
+                            (Project, Project.objects.filter(is_demo=True, longitude__isnull=True))):
+            for row in rows.select_related("region").order_by("pk"):
+                centre = DEMO_CENTRES.get(row.region.code) if row.region else None
+                if centre is None:
+                    continue
+                longitude, latitude, spread = centre
+                row.longitude = Decimal(str(longitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
+                row.latitude = Decimal(str(latitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
+                row.location_is_demo, row.version = True, row.version + 1
+                row.save(update_fields=["longitude", "latitude", "location_is_demo", "version", "updated_at"])
+                self.created[f"{model._meta.label} (demo coordinates)"] += 1
 
     def inflows(self) -> None:
         rows = []
@@ -207,6 +232,10 @@ def demo_clear() -> Counter[str]:
         park.area_km2, park.factory_built_m2, park.is_demo = None, Decimal(0), False
         save_change(park, user=None, reason="load_demo --clear")
         removed["parks.Park (progress)"] += 1
+    for park in Park.objects.filter(location_is_demo=True):
+        park.longitude, park.latitude, park.location_is_demo = None, None, False
+        save_change(park, user=None, reason="load_demo --clear")
+        removed["parks.Park (demo coordinates)"] += 1
     for item in ParkReadinessItem.objects.filter(is_demo=True):
         item.status, item.completed_on, item.is_demo = ReadinessStatus.NOT_STARTED, None, False
         save_change(item, user=None, reason="load_demo --clear")
@@ -231,5 +260,6 @@ def demo_load(*, seed: int = 2011) -> Counter[str]:
     generator.inflows()
     generator.indicators()
     generator.funds()
+    generator.locations()  # last: the seed's earlier numbers stay as they were before coordinates existed
     _mark_pending()
     return generator.created

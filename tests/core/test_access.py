@@ -278,6 +278,7 @@ ROLE_MATRIX = [
     ("see-department",   "Y  Y  Y  Y  Y  Y  Y  Y  Y  -  -  Y"),
     ("export-history",   "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-users",     "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-rights",    "-  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-plan",      "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("administer",       "-  -  -  -  -  -  -  -  -  -  -  -"),  # the staff flag decides, not the role
 ]
@@ -295,8 +296,14 @@ OBJECT_MATRIX = [
     ("see-department",  "department",       "nlb",     "fwy", "Y  Y  -  Y  -  Y  Y  -  -  -  -"),
     ("manage-funds",    "fund:managed",     "finance", "nlb", "Y  Y  -  -  -  -  -  -  -  -  -"),
     ("manage-funds",    "fund:manager-tbd", "finance", "nlb", "Y  -  -  -  -  -  -  -  -  -  -"),
-    ("manage-users",    "department",       "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("manage-users",    "account:editor",   "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("manage-users",    "account:planner",  "nlb",     "fwy", "-  -  -  -  -  -  -  -  -  -  -"),
 ]
+# Accounts are not scoped rows (no AccessRule): a planner manages department accounts only.
+ACCOUNTS = {
+    "account:editor": lambda: User.objects.create_user(username="managed-editor", role=User.Role.EDITOR),
+    "account:planner": lambda: User.objects.create_user(username="managed-planner", role=User.Role.PLANNER),
+}
 
 
 def _cells(cells: str, columns: tuple[str, ...]) -> dict[str, bool]:
@@ -328,10 +335,18 @@ def test_action_asked_of_the_role_follows_the_matrix(make_user, action, role, gr
 
 @pytest.mark.parametrize(("action", "obj", "owner", "other", "role", "granted"), OBJECT_CASES)
 def test_action_asked_of_an_object_follows_the_matrix(make_user, action, obj, owner, other, role, granted):
-    instance = BUILDERS[obj]()
+    instance = (BUILDERS | ACCOUNTS)[obj]()
     user = _user(make_user, role, owner, other)
     listed = restrict(type(instance).objects.all(), user, action).filter(pk=instance.pk).exists()
     assert (may(user, action, instance), listed) == (granted, granted)
+
+
+def test_a_superuser_manages_planners_accounts_and_rights(make_user):
+    superuser = make_user(User.Role.VIEWER, is_superuser=True)
+    planner = make_user(User.Role.PLANNER, "jxw")
+    assert may(superuser, "manage-users", planner)
+    assert may(superuser, "manage-rights")
+    assert not may(planner, "manage-rights")
 
 
 def test_every_action_is_in_the_matrix():
