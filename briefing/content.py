@@ -20,6 +20,7 @@ from django.utils import timezone
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, Standing, UnitStanding, completeness
+from core import access
 from core.periods import Quarter
 from investment.choices import Origin
 from investment.models import InvestmentTarget, ProjectStageMove
@@ -114,7 +115,7 @@ class Briefing:
 
 def _scope(user: User) -> tuple[str, int, Department | None, Q]:
     """(roll-up scope, scope id, department or None, which clusters) for the user's briefing."""
-    if user.sees_everything or not user.department_id:
+    if access.may(user, "view-all") or not user.department_id:
         return Scope.CITY, 0, None, Q()
     department = Department.objects.select_related("region").get(pk=user.department_id)
     if department.kind == Department.Kind.GOVERNMENT and department.region_id:

@@ -1,11 +1,6 @@
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.utils.translation import gettext as _
+from django.contrib import admin
 
-from core.admin import ChildInline, ScopedAdmin
-from core.exceptions import VersionConflict
+from core.admin import ChildInline, ScopedAdmin, VersionedForm, seen_version
 
 from . import services
 from .models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
@@ -50,24 +45,16 @@ class PublicServicePlatformAdmin(ScopedAdmin):
     list_filter = ("kind", "status")
 
 
-class QuarterlyFigureForm(forms.ModelForm):
-    """Carries the version the user saw, so a save over someone else's newer one is refused."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class QuarterlyFigureForm(VersionedForm):
     class Meta:
         model = QuarterlyFigure
         fields = ("cluster", "enterprise", "year", "quarter", *services.EDITABLE_FIELDS)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-
 
 @admin.register(QuarterlyFigure)
 class QuarterlyFigureAdmin(ScopedAdmin):
-    """Figures are written through `clusters.services`, like every other entry path."""
+    """Figures are written through `clusters.services`, like every other entry path; they are never deleted
+    (a figure entered in error is corrected or returned, so its history stays whole)."""
 
     form = QuarterlyFigureForm
     list_display = ("cluster", "enterprise", "year", "quarter", "output_value", "status", "source", "version")
@@ -86,13 +73,16 @@ class QuarterlyFigureAdmin(ScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         # Editors may add figures for their own clusters; the service checks which.
-        return request.user.is_active and request.user.is_staff and request.user.can_write
+        return self._may(request, "edit")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     def save_model(self, request, obj, form, change) -> None:
         values = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
         values["note"] = values["note"] or ""
         if change:
-            seen = form.cleaned_data.get("seen_version") or obj.version
+            seen = seen_version(form) or obj.version
             saved = services.figure_update(user=request.user, figure_id=obj.pk, expected_version=seen, **values)
         else:
             saved = services.figure_create(
@@ -100,13 +90,3 @@ class QuarterlyFigureAdmin(ScopedAdmin):
                 quarter=obj.quarter, **values,
             )
         obj.pk, obj.version = saved.pk, saved.version
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except VersionConflict:
-            messages.error(request, _("Someone else saved this figure while you were editing it. "
-                                      "Nothing was overwritten; review the current values and save again."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(request.path)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel
+from core.models import DemoFlagged, TimeStampedModel, Versioned
 from org.models import Department, Region
 
 from .choices import FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
@@ -24,7 +24,7 @@ FIRST_FIGURE_YEAR = 2010
 OUTPUT_DIGITS = {"max_digits": 12, "decimal_places": 4}
 
 
-class Cluster(TimeStampedModel):
+class Cluster(TimeStampedModel, Versioned):
     """An industrial cluster (产业集群). `is_placeholder` marks what the plan does not name."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -63,7 +63,7 @@ class Cluster(TimeStampedModel):
         return self.name_zh
 
 
-class Enterprise(TimeStampedModel, DemoFlagged):
+class Enterprise(TimeStampedModel, DemoFlagged, Versioned):
     """An enterprise in a cluster; where a cluster reports by enterprise, each one reports here."""
 
     cluster = models.ForeignKey(
@@ -101,7 +101,7 @@ def _non_negative(field: str) -> models.CheckConstraint:
     )
 
 
-class QuarterlyFigure(TimeStampedModel):
+class QuarterlyFigure(TimeStampedModel, Versioned):
     """One reporting unit's figures for one calendar quarter: the unit of reported data.
 
     The reporting unit is the cluster as a whole (`enterprise` empty) or one of its
@@ -166,7 +166,6 @@ class QuarterlyFigure(TimeStampedModel):
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_reason = models.CharField(_("reason for returning"), max_length=500, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -247,7 +246,7 @@ class QuarterlyFigure(TimeStampedModel):
                 code="reporting_mode")})
 
 
-class StageGoal(TimeStampedModel):
+class StageGoal(TimeStampedModel, Versioned):
     """A target of the plan's three stages, in one of its shapes (see `GoalKind`).
 
     - cluster_value: `cluster`'s annual output ≥ `threshold` 亿元 by `deadline_year`;
@@ -312,7 +311,7 @@ class StageGoal(TimeStampedModel):
         return self.description_zh
 
 
-class PublicServicePlatform(TimeStampedModel, DemoFlagged):
+class PublicServicePlatform(TimeStampedModel, DemoFlagged, Versioned):
     """A public-service platform (公共服务平台) of one of the seven kinds, serving a cluster."""
 
     cluster = models.ForeignKey(

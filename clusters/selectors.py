@@ -15,6 +15,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import access
 from core.periods import Quarter
 from org.models import Department, User
 
@@ -336,7 +337,7 @@ def editors_of(clusters: list[Cluster]) -> dict[int, list[User]]:
     through the permission layer. For the reminders, which run in the background."""
     ids = [c.pk for c in clusters]
     result: dict[int, list[User]] = defaultdict(list)
-    for editor in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="").order_by("pk"):
+    for editor in access.department_editors(User.objects.exclude(email="")).order_by("pk"):
         for cluster_id in Cluster.objects.editable_by(editor).filter(pk__in=ids).values_list("pk", flat=True):
             result[cluster_id].append(editor)
     return result

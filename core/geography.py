@@ -17,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import VersionConflict
+from .writes import save_change
 
 WEST, EAST = Decimal("120.71"), Decimal("122.61")
 SOUTH, NORTH = Decimal("40.79"), Decimal("42.13")
@@ -83,39 +84,35 @@ def place(obj: Located, *, user, longitude: Decimal | None, latitude: Decimal | 
     """Give `obj` (locked and checked by the caller's service) these coordinates, or none; a person's coordinates
     are never demo. Validated by the model (`full_clean`), saved with "located" in its history."""
     obj.longitude, obj.latitude, obj.location_is_demo = longitude, latitude, False
-    obj.full_clean()
-    obj._change_reason = "located" if longitude is not None else "location removed"
-    obj._history_user = user
-    obj.save()
-    return obj
+    return save_change(obj, user=user, reason="located" if longitude is not None else "location removed")
 
 
 class LocationForm(forms.Form):
-    """Longitude and latitude in decimal degrees (both empty: not on the map); `seen`: the `updated_at` read."""
+    """Longitude and latitude in decimal degrees (both empty: not on the map); `seen`: the `version` read."""
 
     longitude = forms.DecimalField(label=_("longitude (°E)"), required=False, **COORDINATE_DIGITS)
     latitude = forms.DecimalField(label=_("latitude (°N)"), required=False, **COORDINATE_DIGITS)
-    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     @classmethod
     def of(cls, obj: Located) -> LocationForm:
-        return cls(initial={"longitude": obj.longitude, "latitude": obj.latitude, "seen": obj.updated_at.isoformat()},
+        return cls(initial={"longitude": obj.longitude, "latitude": obj.latitude, "seen": obj.version},
                    prefix="location")
 
     def save_with(self, locate) -> int:
-        """Call `locate(expected_updated_at=…, longitude=…, latitude=…)` (the app's service); 0 when saved, else
+        """Call `locate(expected_version=…, longitude=…, latitude=…)` (the app's service); 0 when saved, else
         the status to answer with, the errors being on the form (400 invalid, 409 someone saved meanwhile)."""
         if not self.is_valid():
             return 400
         try:
-            locate(expected_updated_at=self.cleaned_data["seen"], longitude=self.cleaned_data["longitude"],
+            locate(expected_version=self.cleaned_data["seen"], longitude=self.cleaned_data["longitude"],
                    latitude=self.cleaned_data["latitude"])
         except VersionConflict as conflict:
             self.add_error(None, _("Someone else saved this meanwhile (now: %(longitude)s, %(latitude)s); nothing was "
                                    "overwritten.") % {"longitude": conflict.current.longitude or "—",
                                                       "latitude": conflict.current.latitude or "—"})
             self.data = self.data.copy()
-            self.data[self.add_prefix("seen")] = conflict.current.updated_at.isoformat()
+            self.data[self.add_prefix("seen")] = conflict.current.version
             return 409
         except ValidationError as error:
             for field, messages in error.message_dict.items():

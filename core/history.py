@@ -51,6 +51,7 @@ def reason_label(reason: str | None) -> str:
         "matching fund recorded": pgettext("change reason", "matching fund recorded"),
         "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
         "demo data loaded": pgettext("change reason", "demo data loaded"),
+        "deleted": pgettext("change reason", "deleted"),
     }
     action = labels.get(head, head)
     return _("%(action)s: %(reason)s") % {"action": action, "reason": tail} if sep else action

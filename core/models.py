@@ -20,3 +20,14 @@ class DemoFlagged(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Versioned(models.Model):
+    """Every row people edit carries a version: a writer passes the version it read, a stale write is refused
+    (`core.writes.locked_for_change` raises `VersionConflict`), and `core.writes.save_change` counts it up."""
+
+    # Never typed in: counted up by the write helper, carried by forms in a hidden field of their own.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

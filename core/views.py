@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from . import access
 from .history import history_model, history_table, object_history
 from .sheets import FORMATS, table_response
 
@@ -46,7 +47,7 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 @require_safe
 def history_export(request: HttpRequest, label: str, pk: int, fmt: str) -> HttpResponse:
     """The history as .xlsx or .csv: planners only (it names every person who changed the object)."""
-    if not request.user.edits_everything:
+    if not access.may(request.user, "export-history"):
         raise PermissionDenied(_("Only a planner may export change history."))
     if fmt not in FORMATS:
         raise Http404

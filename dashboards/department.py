@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, completeness
+from core import access
 from core.periods import Quarter
 from core.sheets import Table
 from investment.models import Project
@@ -34,12 +35,11 @@ from .period import Period
 
 def department_for(*, user: User, pk: int) -> Department:
     """The department whose dashboard `user` asks for: its own, or any for those who see the whole city."""
-    if not user.sees_everything and user.department_id != pk:
+    department = (access.restrict(Department.objects.all(), user, "see-department")
+                  .select_related("region").filter(pk=pk).first())
+    if department is None:
         raise Http404
-    try:
-        return Department.objects.select_related("region").get(pk=pk)
-    except Department.DoesNotExist:
-        raise Http404 from None
+    return department
 
 
 @dataclass(frozen=True)

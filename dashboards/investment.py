@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import access
 from core.formats import percent_value
 from core.periods import Quarter
 from core.sheets import Table
@@ -98,7 +99,7 @@ def investment_charts(*, user, period: Period) -> tuple[list[Chart], dict]:
     city = {(row.origin, row.quarter): row for row in InflowProgress.objects.filter(year=period.year)}
     targets = dict(InvestmentTarget.objects.visible_to(user).filter(year=period.year).values_list("origin", "amount"))
     mine = None
-    if not user.sees_everything:
+    if not access.may(user, "view-all"):
         mine = inflows_year_to_date(InvestmentInflow.objects.visible_to(user), year=period.year)
     charts = [_pipeline_chart(user)] + [_inflow_chart(origin, period, city, mine, targets.get(origin))
                                         for origin in (Origin.FOREIGN, Origin.DOMESTIC)]

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
+from core import access
 from core.sheets import Table
 from investment.choices import ProjectStage
 from investment.models import Project
@@ -104,7 +105,7 @@ def _approved(user: User, period: Period) -> tuple[dict, dict]:
 def _own_region_ids(user: User) -> set[int]:
     """A department's own regions: its territory (a government) and the regions of the clusters it is responsible
     for. Planners have none highlighted. One query."""
-    if user.sees_everything or not user.department_id:
+    if access.may(user, "view-all") or not user.department_id:
         return set()
     ids = set(Region.objects.filter(Q(departments=user.department_id)
                                     | Q(clusters__responsible_department=user.department_id))

@@ -48,7 +48,7 @@ from .selectors import ClusterRow, cluster_overview
 def home(request: HttpRequest) -> HttpResponse:
     """"/": the city overview for planners and city-wide users, a department's own dashboard otherwise."""
     user = request.user
-    if user.department_id and not user.sees_everything:
+    if user.department_id and not access.may(user, "view-all"):
         return department_dashboard(request, user.department_id)
     return city_dashboard(request)
 
@@ -130,13 +130,13 @@ def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_form(item: ParkReadinessItem) -> ReadinessItemForm:
     return ReadinessItemForm(initial={"status": item.status, "completed_on": item.completed_on, "note": item.note,
-                                      "seen": item.updated_at.isoformat()})
+                                      "seen": item.version})
 
 
 def _page(request, park, *, form=None, item_forms=None, location_form=None, status=200) -> HttpResponse:
     """The park page: progress form, 七通一平 items, charts for the period picked (dashboards.park), history.
     `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
-    may_edit = access.can_edit(request.user, park)
+    may_edit = access.may(request.user, "edit", park)
     item_forms = item_forms or {}
     items = [(item, item_forms.get(item.pk) or _item_form(item)) for item in park.readiness_items.all()]
     period, period_form = period_from(request.GET)
@@ -149,7 +149,7 @@ def _page(request, park, *, form=None, item_forms=None, location_form=None, stat
         "location_action": reverse("park-location-page", args=[park.pk]),
         "approved_only_note": _("Park values are recorded directly, without review: the page shows them as recorded."),
         "form": form or ParkProgressForm(initial={"area_km2": park.area_km2, "factory_built_m2": park.factory_built_m2,
-                                                  "seen": park.updated_at.isoformat()}),
+                                                  "seen": park.version}),
     })
     response.status_code = status if response.status_code == 200 else response.status_code
     return response
@@ -168,7 +168,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, park, form=form, status=400)
     try:
-        park_services.park_update(user=request.user, park_id=park.pk, expected_updated_at=form.cleaned_data["seen"],
+        park_services.park_update(user=request.user, park_id=park.pk, expected_version=form.cleaned_data["seen"],
                              area_km2=form.cleaned_data["area_km2"],
                              factory_built_m2=form.cleaned_data["factory_built_m2"])
     except VersionConflict as conflict:
@@ -177,7 +177,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
                        % {"area": conflict.current.area_km2, "space": conflict.current.factory_built_m2})
         park = park_selectors.park_for_page(user=request.user, pk=pk)
         form.data = form.data.copy()
-        form.data["seen"] = park.updated_at.isoformat()
+        form.data["seen"] = park.version
         return _page(request, park, form=form, status=409)
     except ValidationError as error:
         for field, errors in error.message_dict.items():
@@ -216,7 +216,7 @@ def readiness_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = park_services.readiness_item_update(
-                user=request.user, item_id=item.pk, expected_updated_at=form.cleaned_data["seen"],
+                user=request.user, item_id=item.pk, expected_version=form.cleaned_data["seen"],
                 status=form.cleaned_data["status"], completed_on=form.cleaned_data["completed_on"],
                 note=form.cleaned_data["note"])
             form = None
@@ -226,7 +226,7 @@ def readiness_item_update(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("Someone else saved this item meanwhile (now: %(status)s); nothing was "
                                    "overwritten.") % {"status": current.get_status_display()})
             form.data = form.data.copy()
-            form.data["seen"] = current.updated_at.isoformat()
+            form.data["seen"] = current.version
         except ValidationError as error:
             status = 400
             for field, errors in error.message_dict.items():

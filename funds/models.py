@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel
+from core.models import DemoFlagged, TimeStampedModel, Versioned
 from org.models import Department, Region
 from parks.models import Park
 
@@ -36,11 +36,10 @@ class CorrectableQuerySet(ScopedQuerySet):
         return self.filter(cancelled_at__isnull=True)
 
 
-class Correctable(models.Model):
+class Correctable(Versioned):
     """A row people correct after entry: `version` for optimistic locking (a writer passes the version it
     read; a stale write is refused), and a cancellation with its reason instead of a deletion."""
 
-    version = models.PositiveIntegerField(_("version"), default=1)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
@@ -52,7 +51,7 @@ class Correctable(models.Model):
         return self.cancelled_at is not None
 
 
-class Fund(TimeStampedModel):
+class Fund(TimeStampedModel, Versioned):
     """A dedicated fund of the plan. `amount_wan` empty means the plan states no amount (待定)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -6,11 +6,11 @@ lets a fund pay out more than its amount. The fund's row is locked first, so two
 both pass the total check.
 
 Corrections (`disbursement_update`, `matching_fund_update`) and cancellations (`disbursement_cancel`,
-`matching_fund_cancel`) lock the row, check `access.can_edit`, refuse a stale write (the caller passes the
-`version` it read; `VersionConflict` carries the current row and nothing is saved), re-check the rule and
-write the change with its reason into the row's history. A cancelled row is kept (with its history) and
-counts nowhere. A matching fund cannot be moved to another year or cancelled while payments in force from a
-fund that requires one rely on it.
+`matching_fund_cancel`) lock the row and check `access.may(user, "edit", row)` (`core.writes`), refuse a
+stale write (the caller passes the `version` it read; `VersionConflict` carries the current row and nothing
+is saved), re-check the rule and write the change with its reason into the row's history. A cancelled row
+is kept (with its history) and counts nowhere. A matching fund cannot be moved to another year or cancelled
+while payments in force from a fund that requires one rely on it.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from core import access
-from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from core.exceptions import PermissionDenied, ValidationError
+from core.writes import locked_for_change, save_change
 from org.models import Region, User
 from parks.models import Park
 
@@ -35,7 +36,7 @@ from .models import Disbursement, Fund, MatchingFund, matching_fund_rule_message
 def disbursement_create(*, user: User, fund: Fund, region: Region, amount_wan: Decimal, paid_on: date,
                         purpose: str, park: Park | None = None, cluster: Cluster | None = None) -> Disbursement:
     """Record a payment from a fund the user may manage (its managing department, or a planner)."""
-    if not access.can_edit(user, fund):
+    if not access.may(user, "manage-funds", fund):
         raise PermissionDenied(_("You may not record payments from this fund."))
     Fund.objects.select_for_update().filter(pk=fund.pk).first()
     _lock_region(region.pk)
@@ -43,25 +44,18 @@ def disbursement_create(*, user: User, fund: Fund, region: Region, amount_wan: D
         raise ValidationError({"park": _("This park is not in the recipient region.")})
     disbursement = Disbursement(fund=fund, region=region, park=park, cluster=cluster, amount_wan=amount_wan,
                                 paid_on=paid_on, purpose=purpose.strip())
-    disbursement.full_clean()
-    disbursement._change_reason = "disbursed"
-    disbursement._history_user = user
-    disbursement.save()
-    return disbursement
+    return save_change(disbursement, user=user, reason="disbursed")
 
 
 @transaction.atomic
 def matching_fund_record(*, user: User, region: Region, year: int, amount_wan: Decimal,
                          established_on: date) -> MatchingFund:
     """A county/district records its own matching fund for a year (its government, or a planner)."""
-    matching = MatchingFund(region=region, year=year, amount_wan=amount_wan, established_on=established_on)
-    matching.full_clean()
-    matching._change_reason = "matching fund recorded"
-    matching._history_user = user
-    matching.save()
+    matching = save_change(MatchingFund(region=region, year=year, amount_wan=amount_wan,
+                                        established_on=established_on), user=user, reason="matching fund recorded")
     # Asked of the saved row, so the permission layer decides for a new row as for an existing one;
     # raising here rolls the insert back.
-    if not access.can_edit(user, matching):
+    if not access.may(user, "edit", matching):
         raise PermissionDenied(_("You may not record a matching fund for this region."))
     return matching
 
@@ -73,24 +67,19 @@ def _lock_region(*region_ids: int) -> None:
 
 
 def _locked(model, *, user: User, pk: int, expected_version: int, refusal: str):
-    """The row, locked; refused unless the user may edit it and it is still the version the user read."""
-    obj = model.objects.select_for_update().get(pk=pk)
-    if not access.can_edit(user, obj):
-        raise PermissionDenied(refusal)
-    if obj.version != expected_version:
-        raise VersionConflict(obj)
+    """The row, locked; refused unless the user may edit it, it is still the version the user read and it
+    is in force."""
+    obj = locked_for_change(model, pk, user=user, action="edit", expected_version=expected_version, refusal=refusal)
     if obj.is_cancelled:
         raise ValidationError({NON_FIELD_ERRORS: _("This entry was cancelled; it can no longer be changed.")})
     return obj
 
 
 def _save_change(obj, *, reason: str, user: User) -> None:
-    """Save `obj` as a person's change: real data now, the next version, the reason in its history."""
+    """Save `obj` as a person's change: real data now, checked again, the next version, the reason in its
+    history."""
     obj.is_demo = False
-    obj.version += 1
-    obj._change_reason = reason
-    obj._history_user = user
-    obj.save()
+    save_change(obj, user=user, reason=reason)
 
 
 def _reason(reason: str) -> str:
@@ -107,7 +96,6 @@ def _correct(row, *, user: User, changes: dict) -> None:
         return
     for name, value in changes.items():
         setattr(row, name, value)
-    row.full_clean()
     _save_change(row, reason="corrected", user=user)
 
 
@@ -137,7 +125,6 @@ def disbursement_cancel(*, user: User, disbursement_id: int, expected_version: i
                            refusal=_("You may not change payments from this fund."))
     disbursement.cancelled_at = timezone.now()
     disbursement.cancel_reason = reason
-    disbursement.full_clean()
     _save_change(disbursement, reason=f"cancelled: {reason}", user=user)
     return disbursement
 
@@ -178,6 +165,5 @@ def matching_fund_cancel(*, user: User, matching_fund_id: int, expected_version:
     _check_no_payment_relies_on(matching)
     matching.cancelled_at = timezone.now()
     matching.cancel_reason = reason
-    matching.full_clean()
     _save_change(matching, reason=f"cancelled: {reason}", user=user)
     return matching

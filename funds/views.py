@@ -90,7 +90,7 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
         return table_response(_disbursement_table(rows), fmt)
     return render(request, "funds/disbursement_list.html", {
         "rows": rows, "funds": Fund.objects.visible_to(request.user).order_by("code"), "fund_id": fund_id,
-        "may_disburse": Fund.objects.editable_by(request.user).exists(),
+        "may_disburse": access.may(request.user, "manage-funds", Fund),
         "export_query": f"fund={fund_id}" if fund_id else "",
     })
 
@@ -99,7 +99,7 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def disbursement_create(request: HttpRequest) -> HttpResponse:
     """Record a payment; the matching-fund rule and the fund's total are checked, with a clear message."""
-    if not Fund.objects.editable_by(request.user).exists():
+    if not access.may(request.user, "manage-funds", Fund):
         raise PermissionDenied(_("You manage no fund."))
     form = DisbursementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def _editable(request: HttpRequest, model, pk: int, select: tuple[str, ...]):
     obj = model.objects.visible_to(request.user).select_related(*select).filter(pk=pk).first()
     if obj is None:
         raise Http404
-    if not access.can_edit(request.user, obj):
+    if not access.may(request.user, "edit", obj):
         raise PermissionDenied(_("You may not change this entry."))
     return obj
 

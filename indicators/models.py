@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel
+from core.models import DemoFlagged, TimeStampedModel, Versioned
 
 PERCENT_DIGITS = {"max_digits": 5, "decimal_places": 2}
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -20,7 +20,7 @@ class Comparison(models.TextChoices):
     AT_LEAST = "gte", "≥"
 
 
-class CityIndicator(TimeStampedModel):
+class CityIndicator(TimeStampedModel, Versioned):
     """A city-wide indicator with its target percentage for a year."""
 
     code = models.SlugField(_("code"), max_length=40)
@@ -56,7 +56,7 @@ class CityIndicator(TimeStampedModel):
         return f"{self.name_zh} {self.year}"
 
 
-class IndicatorActual(TimeStampedModel, DemoFlagged):
+class IndicatorActual(TimeStampedModel, DemoFlagged, Versioned):
     """An indicator's actual value for a quarter (year to date, as statistics report it)."""
 
     indicator = models.ForeignKey(CityIndicator, verbose_name=_("indicator"), on_delete=models.CASCADE,

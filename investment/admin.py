@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin import ChildInline, ScopedAdmin
 
+from . import services
 from .models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMove
 
 
@@ -44,10 +45,28 @@ class ProjectStageMoveAdmin(ScopedAdmin):
 
 @admin.register(InvestmentTarget)
 class InvestmentTargetAdmin(ScopedAdmin):
+    """Targets feed the inflow roll-up: saved through `services.target_save`, which marks it."""
+
     list_display = ("year", "origin", "amount", "currency")
+
+    def save_row(self, request, row, expected_version) -> None:
+        services.target_save(user=request.user, target=row, expected_version=expected_version)
+
+    def delete_row(self, request, row, expected_version=None) -> None:
+        services.target_delete(user=request.user, target=row, expected_version=expected_version)
 
 
 @admin.register(InvestmentInflow)
 class InvestmentInflowAdmin(ScopedAdmin):
+    """Inflows feed the inflow roll-up: saved through `services.inflow_save`, which marks it (and makes a
+    person's entry real data, so the demo flag is shown, not edited)."""
+
     list_display = ("year", "quarter", "region", "origin", "amount", "currency", "is_demo")
     list_filter = ("year", "quarter", "origin", "region")
+    readonly_fields = ("is_demo",)
+
+    def save_row(self, request, row, expected_version) -> None:
+        services.inflow_save(user=request.user, inflow=row, expected_version=expected_version)
+
+    def delete_row(self, request, row, expected_version=None) -> None:
+        services.inflow_delete(user=request.user, inflow=row, expected_version=expected_version)

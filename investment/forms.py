@@ -11,7 +11,7 @@ from .choices import ProjectStage
 class StageMoveForm(forms.Form):
     """Move a project to a stage on a date, with a note (a reason, when moving back)."""
 
-    expected_stage = forms.TypedChoiceField(coerce=int, choices=ProjectStage.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # the project's version the user read
     to_stage = forms.TypedChoiceField(label=_("move to stage"), coerce=int, choices=ProjectStage.choices)
     moved_on = ISODateField(label=_("date"), initial=timezone.localdate)
     note = forms.CharField(label=_("note (required when moving back)"), required=False, max_length=2000,

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster
 from core.access import AccessRule, ScopedQuerySet
 from core.geography import Located, location_constraints
-from core.models import DemoFlagged, TimeStampedModel
+from core.models import DemoFlagged, TimeStampedModel, Versioned
 from org.models import Department, Region
 from parks.models import Park
 
@@ -25,7 +25,7 @@ CURRENCY_MATCHES_ORIGIN = Q(origin=Origin.DOMESTIC, currency=Currency.CNY) | Q(
 )
 
 
-class Project(TimeStampedModel, DemoFlagged, Located):
+class Project(TimeStampedModel, DemoFlagged, Located, Versioned):
     """An investment project, the stage it has reached among the five, and where it lies."""
 
     name = models.CharField(_("name"), max_length=160, unique=True)
@@ -147,7 +147,7 @@ class ProjectStageMove(TimeStampedModel, DemoFlagged):
         return f"{self.project} → {self.get_to_stage_display()}"
 
 
-class InvestmentTarget(TimeStampedModel):
+class InvestmentTarget(TimeStampedModel, Versioned):
     """The year's target for actually utilised foreign investment or for domestic capital."""
 
     year = models.PositiveSmallIntegerField(
@@ -186,7 +186,7 @@ class InvestmentTarget(TimeStampedModel):
         return f"{self.year} {self.get_origin_display()}"
 
 
-class InvestmentInflow(TimeStampedModel, DemoFlagged):
+class InvestmentInflow(TimeStampedModel, DemoFlagged, Versioned):
     """Investment actually received in one quarter (foreign in USD, domestic in CNY), per region."""
 
     year = models.PositiveSmallIntegerField(

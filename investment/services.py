@@ -1,36 +1,38 @@
-"""Writes to investment projects: moving a project along its five stages, placing it on the map.
+"""Writes to investment: moving a project along its five stages, placing it on the map; inflows and targets.
 
 A move is recorded as a `ProjectStageMove` (date, note, who) and the project's stage follows it, in
 one transaction under a lock on the project. Moving back to an earlier stage needs a reason (also a
 database check); the move is dated no later than today and no earlier than the project's last move.
-The stage the user saw is passed back, so two people moving one project cannot both win.
+The project's `version` the user saw is passed back, so two people changing one project cannot both win.
+
+Inflows and targets feed the city-wide inflow roll-up (`progress.InflowProgress`): every change marks
+its year, before and after the change (`core.writes.series_row_save`, through the kernel hook
+`core.hooks.rollup_mark_series`), so the roll-up rows are rebuilt after commit instead of staying stale
+until the nightly run. Each write is one transaction (the helpers are atomic).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access
-from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from core.exceptions import ValidationError
 from core.geography import place
+from core.writes import locked_for_change, save_change, series_row_delete, series_row_save
 from org.models import User
 
-from .models import Project, ProjectStageMove
+from .models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMove
 
 
 @transaction.atomic
-def project_advance_stage(*, user: User, project_id: int, expected_stage: int, to_stage: int, moved_on: date,
+def project_advance_stage(*, user: User, project_id: int, expected_version: int, to_stage: int, moved_on: date,
                           note: str = "") -> ProjectStageMove:
     """Move a project the user may edit to `to_stage` on `moved_on`; backwards only with a reason in `note`."""
-    project = Project.objects.select_for_update().get(pk=project_id)
-    if not access.can_edit(user, project):
-        raise PermissionDenied(_("You may not change this project."))
-    if project.stage != expected_stage:
-        raise VersionConflict(project)
+    project = locked_for_change(Project, project_id, user=user, action="edit", expected_version=expected_version,
+                                refusal=_("You may not change this project."))
     note = note.strip()
     errors = {}
     if to_stage == project.stage:
@@ -45,28 +47,41 @@ def project_advance_stage(*, user: User, project_id: int, expected_stage: int, t
             "date": last.moved_on.isoformat()}
     if errors:
         raise ValidationError(errors)
-    move = ProjectStageMove(project=project, from_stage=project.stage, to_stage=to_stage, moved_on=moved_on,
-                            note=note, moved_by=user)
-    move.full_clean()
-    move._change_reason = "stage moved"
-    move._history_user = user
-    move.save()
+    move = save_change(ProjectStageMove(project=project, from_stage=project.stage, to_stage=to_stage,
+                                        moved_on=moved_on, note=note, moved_by=user), user=user, reason="stage moved")
     project.stage, project.stage_since, project.is_demo = to_stage, moved_on, False
-    project.full_clean()
-    project._change_reason = f"stage moved: {note}" if note else "stage moved"
-    project._history_user = user
-    project.save()
+    save_change(project, user=user, reason=f"stage moved: {note}" if note else "stage moved")
     return move
 
 
 @transaction.atomic
-def project_locate(*, user: User, project_id: int, expected_updated_at: datetime | None, longitude: Decimal | None,
+def project_locate(*, user: User, project_id: int, expected_version: int | None, longitude: Decimal | None,
                    latitude: Decimal | None) -> Project:
     """Where the project lies (both coordinates inside Jinzhou, or neither: then it is listed beside the map).
-    `expected_updated_at`: the project as the user read it; a save over a newer change is refused."""
-    project = Project.objects.select_for_update().get(pk=project_id)
-    if not access.can_edit(user, project):
-        raise PermissionDenied(_("You may not change this project."))
-    if expected_updated_at is not None and project.updated_at != expected_updated_at:
-        raise VersionConflict(project)
+    `expected_version`: the project as the user read it; a save over a newer change is refused."""
+    project = locked_for_change(Project, project_id, user=user, action="edit", expected_version=expected_version,
+                                refusal=_("You may not change this project."))
     return place(project, user=user, longitude=longitude, latitude=latitude)
+
+
+def inflow_save(*, user: User, inflow: InvestmentInflow, expected_version: int | None = None) -> InvestmentInflow:
+    """Record a region's inflow for a quarter, or correct one (`inflow` carries the new values; a person's
+    entry is real data). Refused outside the user's regions and over a newer save; marks the roll-up."""
+    inflow.is_demo = False
+    return series_row_save(user=user, row=inflow, expected_version=expected_version)
+
+
+def inflow_delete(*, user: User, inflow: InvestmentInflow, expected_version: int | None = None) -> None:
+    """Delete an inflow entered by mistake; its history keeps it. Marks the roll-up of its year."""
+    series_row_delete(user=user, row=inflow, expected_version=expected_version)
+
+
+def target_save(*, user: User, target: InvestmentTarget, expected_version: int | None = None) -> InvestmentTarget:
+    """Set a year's investment target (planners: no department reaches a city-wide target); marks the
+    roll-up, whose rows carry the target beside the inflows."""
+    return series_row_save(user=user, row=target, expected_version=expected_version)
+
+
+def target_delete(*, user: User, target: InvestmentTarget, expected_version: int | None = None) -> None:
+    """Delete a year's target; the roll-up of its year is marked."""
+    series_row_delete(user=user, row=target, expected_version=expected_version)

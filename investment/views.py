@@ -53,7 +53,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_page(user=request.user, pk=pk)
     if project is None:
         raise Http404
-    form = StageMoveForm(initial={"expected_stage": project.stage, "to_stage": min(project.stage + 1, 5)})
+    form = _stage_form(project)
     status = 200
     if request.method == "POST":
         form = StageMoveForm(request.POST)
@@ -62,7 +62,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.project_advance_stage(user=request.user, project_id=project.pk,
-                                               expected_stage=data["expected_stage"], to_stage=data["to_stage"],
+                                               expected_version=data["version"], to_stage=data["to_stage"],
                                                moved_on=data["moved_on"], note=data["note"])
                 messages.success(request, _("%(project)s moved to: %(stage)s") % {
                     "project": project, "stage": ProjectStage(data["to_stage"]).label})
@@ -73,7 +73,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                        "saved. Check its stage and try again.")
                                % {"stage": conflict.current.get_stage_display()})
                 form.data = form.data.copy()
-                form.data["expected_stage"] = conflict.current.stage
+                form.data["version"] = conflict.current.version
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for message in errors:
@@ -82,9 +82,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, project, form=form, status=status)
 
 
+def _stage_form(project) -> StageMoveForm:
+    return StageMoveForm(initial={"version": project.version, "to_stage": min(project.stage + 1, 5)})
+
+
 def _page(request, project, *, form, location_form=None, status=200) -> HttpResponse:
     return render(request, "investment/project_detail.html", {
-        "project": project, "form": form, "may_edit": access.can_edit(request.user, project),
+        "project": project, "form": form, "may_edit": access.may(request.user, "edit", project),
         "stages": ProjectStage.choices, "history": object_history(project),
         "history_label": "investment.project", "history_pk": project.pk,
         "location_form": location_form or LocationForm.of(project),
@@ -104,7 +108,6 @@ def project_location(request: HttpRequest, pk: int) -> HttpResponse:
                                                                      **values))
     if status:
         project = selectors.project_for_page(user=request.user, pk=pk)
-        return _page(request, project, form=StageMoveForm(initial={"expected_stage": project.stage}),
-                     location_form=form, status=status)
+        return _page(request, project, form=_stage_form(project), location_form=form, status=status)
     messages.success(request, _("Location saved: %(project)s") % {"project": project})
     return HttpResponseRedirect(reverse("project-page", args=[project.pk]))

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters import selectors
+from core import access
 from core.periods import Quarter
 from notices.services import notice_queue
 from org.models import User
@@ -50,7 +51,7 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
     with translation.override(settings.LANGUAGE_CODE):
         if due is not None:
             quarter, days_left = due
-            standing = selectors.completeness(user=_everyone(), quarter=quarter, today=today)
+            standing = selectors.completeness(user=access.city_wide_reader(), quarter=quarter, today=today)
             waiting = [row for row in standing.rows if row.standing in selectors.Standing.NOT_SUBMITTED]
             editors = selectors.editors_of(list({row.unit.cluster for row in waiting}))
             by_editor: dict[User, list] = {}
@@ -66,9 +67,9 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
                         "user": editor, "quarter": quarter, "rows": rows, "days_left": days_left}),
                 ))
         quarter = _digest_quarter(today)
-        standing = selectors.completeness(user=_everyone(), quarter=quarter, today=today)
+        standing = selectors.completeness(user=access.city_wide_reader(), quarter=quarter, today=today)
         if standing.open_rows:
-            for planner in User.objects.filter(role=User.Role.PLANNER, is_active=True).exclude(email=""):
+            for planner in access.planners(User.objects.exclude(email="")):
                 digests += bool(notice_queue(
                     key=f"overdue:{quarter}:{planner.pk}:{today.isoformat()}", kind="overdue", recipient=planner,
                     subject=_("Overdue figures for %(quarter)s: %(count)s reporting units") % {
@@ -77,10 +78,3 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
                         "user": planner, "quarter": quarter, "standing": standing}),
                 ))
     return ReminderRun(reminders, digests)
-
-
-def _everyone() -> User:
-    """The reminders read every cluster: a planner's view, without a stored planner."""
-    return User(role=User.Role.PLANNER, is_active=True)
-
-

@@ -82,11 +82,11 @@ def notices_sweep() -> int:
 def figure_returned_notify(*, figure: QuarterlyFigure, by: User, reason: str) -> None:
     """Queue an e-mail to whoever entered the figure (sent after commit; the outbox keeps it if the
     broker is down). Without an editor who can still edit it, the department's editors are told."""
-    recipients = [figure.entered_by] if figure.entered_by and figure.entered_by.can_write else []
-    recipients = [u for u in recipients if u.is_active and u.email and u != by and access.can_edit(u, figure)]
+    recipients = [figure.entered_by] if figure.entered_by else []
+    recipients = [u for u in recipients if u.email and u != by and access.may(u, "edit", figure)]
     if not recipients:
-        recipients = [u for u in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="")
-                      if access.can_edit(u, figure)]
+        recipients = [u for u in access.department_editors(User.objects.exclude(email=""))
+                      if access.may(u, "edit", figure)]
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Figure returned: %(figure)s") % {"figure": figure}
         body = render_to_string("notices/figure_returned.txt", {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core import access
 from core.admin import ScopedAdmin
 
 from . import rights
@@ -28,7 +29,8 @@ class DepartmentAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts, for planners and superusers; what a planner may change is `org.rights`.
+    """Accounts, for planners and superusers; what a planner may change is `core.access` ("manage-users",
+    "manage-rights"; the superusers' fields are `org.rights.SUPERUSER_FIELDS`).
 
     A planner sees every account; it changes, deletes and sets the password of department accounts only,
     gives them only department roles, and sees staff, superuser, groups, permissions and dates read-only.
@@ -40,13 +42,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role and department"), {"fields": ("role", "department")}))
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_staff and rights.manages_accounts(request.user)
+        return access.may(request.user, "administer") and access.may(request.user, "manage-users")
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request) and (obj is None or rights.may_manage(request.user, obj))
+        return self.has_module_permission(request) and (obj is None or access.may(request.user, "manage-users", obj))
 
     def has_add_permission(self, request) -> bool:
         return self.has_module_permission(request)
@@ -56,11 +58,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if request.user.is_superuser else (*readonly, *rights.SUPERUSER_FIELDS)
+        return readonly if access.may(request.user, "manage-rights") else (*readonly, *rights.SUPERUSER_FIELDS)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role":
-            kwargs["choices"] = rights.assignable_roles(request.user)
+            kwargs["choices"] = access.assignable_roles(request.user)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
@@ -76,7 +78,7 @@ class SecurityEventAdmin(admin.ModelAdmin):
     readonly_fields = ("at", "kind", "user", "username", "actor", "ip", "details")
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.edits_everything
+        return access.may(request.user, "administer") and access.may(request.user, "manage-users")
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 
 
-class Region(TimeStampedModel):
+class Region(TimeStampedModel, Versioned):
     """A territorial unit named by the plan: a county, an urban district or a zone."""
 
     class Kind(models.TextChoices):
@@ -36,7 +36,7 @@ class Region(TimeStampedModel):
         return self.name_zh
 
 
-class Department(TimeStampedModel):
+class Department(TimeStampedModel, Versioned):
     """A municipal commission or office, a support department, or a county/district government.
 
     A government department belongs to its region: it is the responsible subject (责任主体)
@@ -81,7 +81,11 @@ class Department(TimeStampedModel):
 
 
 class User(AbstractUser):
-    """A person or API client, with one role and at most one department."""
+    """A person or API client, with one role and at most one department.
+
+    What a role may do is decided in `core.access` only (`may`, `restrict`), never by comparing roles here
+    or anywhere else.
+    """
 
     class Role(models.TextChoices):
         PLANNER = "planner", _("planner (sees and edits everything, approves)")
@@ -103,23 +107,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-
-    @property
-    def is_planner(self) -> bool:
-        return self.role == self.Role.PLANNER
-
-    @property
-    def edits_everything(self) -> bool:
-        return self.is_superuser or self.is_planner
-
-    @property
-    def sees_everything(self) -> bool:
-        """Planners, superusers and API clients granted the whole city (no department)."""
-        return self.edits_everything or (self.role == self.Role.API_CLIENT and self.department_id is None)
-
-    @property
-    def can_write(self) -> bool:
-        return self.edits_everything or self.role == self.Role.EDITOR
 
 
 class SecurityEvent(models.Model):

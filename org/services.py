@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from . import rights
+from core import access
+
 from .models import Department, User
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,9 @@ def demo_users_ensure() -> list[User]:
 
 
 def _require_manager(by: User, user: User) -> None:
-    if not rights.manages_accounts(by):
+    if not access.may(by, "manage-users"):
         raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
-    if not rights.may_manage(by, user):
+    if not access.may(by, "manage-users", user):
         raise PermissionDenied(_("Only a superuser may issue or revoke the API token of a planner or a superuser."))
 
 

@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import rights, services
+from core import access
+
+from . import services
 from .forms import TokenActionForm
 from .models import User
 
@@ -18,7 +20,7 @@ ISSUED_KEY_SESSION_ENTRY = "org.issued_api_key"
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    if not rights.manages_accounts(request.user):
+    if not access.may(request.user, "manage-users"):
         raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
     if request.method == "POST":
         form = TokenActionForm(request.POST)
@@ -36,7 +38,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     users = list(User.objects.select_related("department", "auth_token").order_by("-is_active", "role", "username"))
     return render(request, "org/tokens.html", {
         "users": users,
-        "manageable": {user.pk for user in users if rights.may_manage(request.user, user)},
+        "manageable": {user.pk for user in users if access.may(request.user, "manage-users", user)},
         "new_token": request.session.pop(ISSUED_KEY_SESSION_ENTRY, None),
     })
 

@@ -1,4 +1,4 @@
-"""Forms of the parks app. `seen` carries the `updated_at` the user read (optimistic locking)."""
+"""Forms of the parks app. `seen` carries the `version` the user read (optimistic locking)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +9,7 @@ from .models import AREA_DIGITS, FLOOR_DIGITS
 
 
 class SeenMixin(forms.Form):
-    # ISO 8601 with microseconds (initial values are given as `updated_at.isoformat()`).
-    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ParkProgressForm(SeenMixin):

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clusters.choices import FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from core.writes import save_change
 from funds.models import Disbursement, Fund, MatchingFund
 from indicators.models import CityIndicator, IndicatorActual
 from investment.choices import CURRENCY_OF_ORIGIN, Channel, Origin, ProjectStage
@@ -119,8 +120,8 @@ class _Generator:
         for park in Park.objects.filter(is_demo=False, area_km2__isnull=True, factory_built_m2=0):
             park.area_km2 = _money(self.rng.uniform(3.0, 11.0))
             park.factory_built_m2 = Decimal(self.rng.randrange(40_000, 220_000, 1_000))
-            park.is_demo = True
-            park.save(update_fields=["area_km2", "factory_built_m2", "is_demo", "updated_at"])
+            park.is_demo, park.version = True, park.version + 1  # a page open on the old values is now stale
+            park.save(update_fields=["area_km2", "factory_built_m2", "is_demo", "version", "updated_at"])
             self.created["parks.Park (progress)"] += 1
         for item in ParkReadinessItem.objects.filter(is_demo=False, status=ReadinessStatus.NOT_STARTED):
             roll = self.rng.random()
@@ -129,8 +130,8 @@ class _Generator:
                 item.completed_on = item.deadline - timedelta(days=self.rng.randrange(-40, 60))
             elif roll < 0.85:
                 item.status = ReadinessStatus.IN_PROGRESS
-            item.is_demo = True
-            item.save(update_fields=["status", "completed_on", "is_demo", "updated_at"])
+            item.is_demo, item.version = True, item.version + 1
+            item.save(update_fields=["status", "completed_on", "is_demo", "version", "updated_at"])
             self.created["parks.ParkReadinessItem (progress)"] += 1
 
     def projects(self) -> None:
@@ -167,8 +168,8 @@ class _Generator:
                 longitude, latitude, spread = centre
                 row.longitude = Decimal(str(longitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
                 row.latitude = Decimal(str(latitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
-                row.location_is_demo = True
-                row.save(update_fields=["longitude", "latitude", "location_is_demo", "updated_at"])
+                row.location_is_demo, row.version = True, row.version + 1
+                row.save(update_fields=["longitude", "latitude", "location_is_demo", "version", "updated_at"])
                 self.created[f"{model._meta.label} (demo coordinates)"] += 1
 
     def inflows(self) -> None:
@@ -229,18 +230,15 @@ def demo_clear() -> Counter[str]:
     # Saved one by one, so each reset is in the park's change history.
     for park in Park.objects.filter(is_demo=True):
         park.area_km2, park.factory_built_m2, park.is_demo = None, Decimal(0), False
-        park._change_reason = "load_demo --clear"
-        park.save()
+        save_change(park, user=None, reason="load_demo --clear")
         removed["parks.Park (progress)"] += 1
     for park in Park.objects.filter(location_is_demo=True):
         park.longitude, park.latitude, park.location_is_demo = None, None, False
-        park._change_reason = "load_demo --clear"
-        park.save()
+        save_change(park, user=None, reason="load_demo --clear")
         removed["parks.Park (demo coordinates)"] += 1
     for item in ParkReadinessItem.objects.filter(is_demo=True):
         item.status, item.completed_on, item.is_demo = ReadinessStatus.NOT_STARTED, None, False
-        item._change_reason = "load_demo --clear"
-        item.save()
+        save_change(item, user=None, reason="load_demo --clear")
         removed["parks.ParkReadinessItem (progress)"] += 1
     _mark_pending()
     return +removed

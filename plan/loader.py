@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 
 from clusters.models import Cluster, StageGoal
+from core.writes import save_change
 from funds.models import Fund
 from indicators.models import CityIndicator
 from investment.choices import Channel, Currency
@@ -31,10 +32,7 @@ class _Loader:
         obj = model._default_manager.filter(**lookup).first()
         if obj is not None:
             return obj
-        obj = model(**lookup, **defaults)
-        obj.full_clean()
-        obj._change_reason = CHANGE_REASON
-        obj.save()
+        obj = save_change(model(**lookup, **defaults), user=None, reason=CHANGE_REASON)
         self.created[model._meta.label] += 1
         return obj
 

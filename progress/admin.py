@@ -1,13 +1,15 @@
 """Roll-up tables are read-only in the admin (only the roll-up writes them); planners set the weights."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core import access
+from core.admin import ScopedAdmin
 
 from .models import AssessmentWeight, IndicatorProgress, InflowProgress, Progress, RollupMark
 
 
 class PlannerOnly:
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.edits_everything
+        return access.may(request.user, "administer") and access.may(request.user, "manage-plan")
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
@@ -25,7 +27,9 @@ class ReadOnlyAdmin(PlannerOnly, admin.ModelAdmin):
 
 
 @admin.register(AssessmentWeight)
-class AssessmentWeightAdmin(PlannerOnly, SimpleHistoryAdmin):
+class AssessmentWeightAdmin(PlannerOnly, ScopedAdmin):
+    """Planners change the weights (through the kernel's write service, like every admin save)."""
+
     list_display = ("criterion", "weight")
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -12,3 +12,4 @@ class ProgressConfig(AppConfig):
         from . import receivers
 
         hooks.cluster_year_changed.connect(receivers.cluster_year_changed, dispatch_uid="progress.cluster_year")
+        hooks.series_year_changed.connect(receivers.series_year_changed, dispatch_uid="progress.series_year")

@@ -5,6 +5,7 @@
 "dirty mark": every approval, return or reopening bumps its cluster-year's `version` in the
 same transaction as the change; a roll-up sets `done_version` to the version it started from.
 A mark with version > done_version means the numbers shown for that cluster-year are pending.
+`SeriesMark` does the same for a year's city-wide inflows and indicators.
 """
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from core.access import AccessRule, ScopedQuerySet
+from core.models import Versioned
 from indicators.models import CityIndicator
 from investment.choices import Origin
 
@@ -109,14 +112,27 @@ class IndicatorProgress(RollupStamped):
         return f"{self.indicator_id} {self.year}Q{self.quarter}"
 
 
-class RollupMark(models.Model):
+class PendingMark(models.Model):
+    """A change count (`version`, bumped in the changing transaction) and how far a roll-up has caught up
+    (`done_version`): pending while the first is ahead."""
+
+    version = models.PositiveIntegerField(_("change count"), default=1)
+    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.version > self.done_version
+
+
+class RollupMark(PendingMark):
     """A cluster-year whose approved figures changed: pending until a roll-up catches up."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="rollup_marks")
     year = models.PositiveSmallIntegerField(_("year"))
-    version = models.PositiveIntegerField(_("change count"), default=1)
-    done_version = models.PositiveIntegerField(_("rolled up to"), default=0)
-    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("roll-up mark")
@@ -131,9 +147,19 @@ class RollupMark(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.year}: {self.done_version}/{self.version}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.version > self.done_version
+
+class SeriesMark(PendingMark):
+    """A year whose city-wide series changed (an investment inflow or target, an indicator's actual or
+    target): `InflowProgress` and `IndicatorProgress` of that year are pending until a roll-up catches up."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+
+    class Meta:
+        verbose_name = _("city series roll-up mark")
+        verbose_name_plural = _("city series roll-up marks")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.done_version}/{self.version}"
 
 
 class RollupYear(models.Model):
@@ -157,7 +183,7 @@ class Criterion(models.TextChoices):
     PARK_FACTORIES = "park_factories", _("standard factory space against target")
 
 
-class AssessmentWeight(models.Model):
+class AssessmentWeight(Versioned):
     """A planner's weight for one criterion of the assessment ranking (考核评比).
 
     The plan states no weights: `load_plan` creates equal weights of 1 as editable defaults.
@@ -166,6 +192,9 @@ class AssessmentWeight(models.Model):
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices, unique=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # City-wide: every signed-in user reads the weights, only planners change them.
+    access = AccessRule(view=(), edit=(), public=Q(pk__isnull=False))
 
     class Meta:
         verbose_name = _("assessment weight")

@@ -4,3 +4,7 @@ from . import services
 
 def cluster_year_changed(sender: object, *, cluster_id: int, year: int, **kwargs: object) -> None:
     services.rollup_request(cluster_id=cluster_id, year=year)
+
+
+def series_year_changed(sender: object, *, year: int, **kwargs: object) -> None:
+    services.series_rollup_request(year=year)

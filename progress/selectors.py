@@ -18,8 +18,9 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet,
 
 from clusters.choices import FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from core import access
 from core.periods import PLAN_YEAR, Quarter
-from org.models import Region, User
+from org.models import Department, Region, User
 
 from .models import GROWTH_DIGITS, VALUE_DIGITS, Progress, RollupMark, Scope
 
@@ -42,21 +43,23 @@ def with_pending(queryset: QuerySet[Progress]) -> QuerySet[Progress]:
 
 
 def visible_progress(user: User) -> QuerySet[Progress]:
-    """Progress rows `user` may read: the city's totals for everybody signed in; cluster rows of the
-    clusters it may view; region rows of regions where it views a cluster or that it governs; its own
-    department's rows. Planners and city-wide API clients read everything."""
+    """Progress rows `user` may read, from the permission layer (`core.access`), since roll-up rows have no
+    foreign keys of their own: the city's totals for everybody signed in; cluster rows of the clusters it
+    may view; department rows of the departments whose dashboard it may open; region rows of regions where
+    it views a cluster or that such a department governs. City-wide readers read everything."""
     rows = Progress.objects.all()
-    if not (user.is_authenticated and user.is_active):
+    if not access.may(user, "view", Progress):
         return rows.none()
-    if user.sees_everything:
+    if access.may(user, "view-all"):
         return rows
-    clusters = Cluster.objects.visible_to(user).values("pk")
-    regions = Region.objects.filter(Q(clusters__in=clusters) | Q(departments=user.department_id)).values("pk")
+    clusters = access.restrict(Cluster.objects.all(), user, "view").values("pk")
+    departments = access.restrict(Department.objects.all(), user, "see-department").values("pk")
+    regions = Region.objects.filter(Q(clusters__in=clusters) | Q(departments__in=departments)).values("pk")
     return rows.filter(
         Q(scope=Scope.CITY)
         | Q(scope=Scope.CLUSTER, scope_id__in=clusters)
         | Q(scope=Scope.REGION, scope_id__in=regions)
-        | Q(scope=Scope.DEPARTMENT, scope_id=user.department_id or 0)
+        | Q(scope=Scope.DEPARTMENT, scope_id__in=departments)
     )
 
 
@@ -239,7 +242,7 @@ def provisional_year_to_date(*, user: User, year: int, quarter: int,
                                              quarter__lte=quarter, status__in=COUNTED_WITH_UNAPPROVED)
     demo = Count("pk", filter=Q(source=FigureSource.DEMO))
     by_region = figures  # clusters without a region group under None, which no region row takes
-    if not user.sees_everything:  # the regions whose roll-up rows the user may read (progress.selectors)
+    if not access.may(user, "view-all"):  # the regions whose roll-up rows the user may read (visible_progress)
         by_region = figures.filter(
             cluster__regions__in=visible_progress(user).filter(scope=Scope.REGION).values("scope_id"))
     result = []

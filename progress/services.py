@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from clusters.models import Cluster
 
 from . import rollup
-from .models import RollupMark, RollupYear
+from .models import RollupMark, RollupYear, SeriesMark
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,28 @@ def rollup_request(*, cluster_id: int, year: int) -> None:
 def enqueue_cluster_year(cluster_id: int, year: int) -> None:
     from .tasks import rollup_cluster_year_task
 
+    _enqueue(rollup_cluster_year_task, (cluster_id, year), f"cluster {cluster_id} year {year}")
+
+
+def series_rollup_request(*, year: int) -> None:
+    """Call inside the transaction that changes an inflow, an indicator actual or their targets: mark the
+    year, enqueue after commit (the sweep catches up if the broker is unreachable)."""
+    SeriesMark.objects.bulk_create([SeriesMark(year=year, version=0)], ignore_conflicts=True)
+    SeriesMark.objects.filter(year=year).update(version=F("version") + 1)
+    transaction.on_commit(partial(enqueue_series_year, year))
+
+
+def enqueue_series_year(year: int) -> None:
+    from .tasks import rollup_series_year_task
+
+    _enqueue(rollup_series_year_task, (year,), f"city series year {year}")
+
+
+def _enqueue(task, args: tuple, what: str) -> None:
     try:
-        rollup_cluster_year_task.apply_async((cluster_id, year), retry=False)
+        task.apply_async(args, retry=False)
     except (BrokerError, OSError):
-        logger.warning("broker unreachable: roll-up of cluster %s year %s left to the sweep", cluster_id, year)
+        logger.warning("broker unreachable: roll-up of %s left to the sweep", what)
 
 
 @transaction.atomic
@@ -75,6 +93,16 @@ def rollup_cluster_year(*, cluster_id: int, year: int) -> None:
         time.sleep(settings.ROLLUP_FAULT_PAUSE_SECONDS)  # lets the fault test kill a worker mid-roll-up
     if mark is not None:
         RollupMark.objects.filter(cluster_id=cluster_id, year=year, done_version__lt=mark).update(done_version=mark)
+
+
+@transaction.atomic
+def rollup_series_year(*, year: int) -> None:
+    """Rebuild one year's inflow and indicator roll-ups (four statements) and settle its mark."""
+    _lock_years([year])
+    mark = SeriesMark.objects.filter(year=year).values_list("version", flat=True).first()
+    rollup.recompute_inflows_and_indicators(years=[year], now=timezone.now())
+    if mark is not None:
+        SeriesMark.objects.filter(year=year, done_version__lt=mark).update(done_version=mark)
 
 
 def rollup_full(*, years: Sequence[int] | None = None) -> list[int]:
@@ -105,6 +133,8 @@ def rollup_full(*, years: Sequence[int] | None = None) -> list[int]:
         # Locked until the commit, so that no version read here moves before it is settled.
         marks = list(RollupMark.objects.select_for_update().filter(year__in=years)
                      .values_list("pk", "cluster_id", "year", "version", "done_version"))
+        pending_series = list(SeriesMark.objects.select_for_update().filter(
+            year__in=years, version__gt=F("done_version")).values_list("pk", "version"))
         rollup.replace(years=years, touched=rollup.Touched.everything(), version=version, now=now)
         rollup.drop_stage()
         changed = [(c, y) for _, c, y, v, _ in marks if seen.get((c, y)) != v]
@@ -116,10 +146,17 @@ def rollup_full(*, years: Sequence[int] | None = None) -> list[int]:
         pending = [pk for pk, _, _, v, done in marks if v > done]
         if pending:
             RollupMark.objects.filter(pk__in=pending).update(done_version=F("version"))
+        if pending_series:
+            SeriesMark.objects.bulk_update(
+                [SeriesMark(pk=pk, done_version=version) for pk, version in pending_series], ["done_version"])
     return years
 
 
 def rollup_sweep() -> list[int]:
-    """Catch up on every pending cluster-year (a lost message, a broker outage): rebuild their years."""
-    years = sorted(set(RollupMark.objects.filter(version__gt=F("done_version")).values_list("year", flat=True)))
+    """Catch up on every pending cluster-year and series year (a lost message, a broker outage): rebuild
+    their years."""
+    years = sorted(
+        set(RollupMark.objects.filter(version__gt=F("done_version")).values_list("year", flat=True))
+        | set(SeriesMark.objects.filter(version__gt=F("done_version")).values_list("year", flat=True))
+    )
     return rollup_full(years=years) if years else []

@@ -27,6 +27,11 @@ def rollup_cluster_year_task(cluster_id: int, year: int) -> None:
 
 
 @shared_task(**ROLLUP_TASK_OPTIONS)
+def rollup_series_year_task(year: int) -> None:
+    services.rollup_series_year(year=year)
+
+
+@shared_task(**ROLLUP_TASK_OPTIONS)
 def rollup_full_task() -> None:
     services.rollup_full()
 

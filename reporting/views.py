@@ -24,6 +24,7 @@ from clusters import selectors, services
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
 from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
+from core import access
 from core.exceptions import VersionConflict
 from core.history import object_history
 from core.periods import Quarter
@@ -34,12 +35,12 @@ from .forms import QuarterForm, ReopenForm, ReviewForm, UploadForm, entries_from
 
 
 def _require_writer(request: HttpRequest) -> None:
-    if not request.user.can_write:
+    if not access.may(request.user, "edit", QuarterlyFigure):
         raise PermissionDenied(_("Your role may not enter figures."))
 
 
 def _require_planner(request: HttpRequest) -> None:
-    if not request.user.edits_everything:
+    if not access.may(request.user, "review", QuarterlyFigure):
         raise PermissionDenied(_("Only a planner may review figures."))
 
 

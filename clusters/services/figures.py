@@ -1,7 +1,9 @@
 """Writes to one quarterly figure: create, update, submit, approve, return, reopen.
 
-Each function runs in one transaction, checks the permission layer, validates with the model's
-own rules and records a change reason in the figure's history. Beyond the model's rules, an
+Each function runs in one transaction and writes through the kernel's helper (`core.writes`): the
+figure locked, the action asked of the permission layer (`edit`, `submit`, `review`, `reopen`), the
+version the caller read checked, the model's own rules, the next version and a change reason in the
+figure's history. Beyond the model's rules, an
 entered value must be for a quarter that is over and below ENTRY_MAX_OUTPUT (a typing error
 otherwise). Approving or reopening a figure marks its cluster-year for the roll-up, and returning or
 reopening one tells its editor, both through the kernel hooks (core.hooks): this app imports neither
@@ -18,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import access, formats, hooks
-from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from core.exceptions import PermissionDenied, ValidationError
 from core.periods import Quarter
+from core.writes import locked_for_change, save_change
 from org.models import User
 
 from ..choices import FigureSource, FigureStatus
@@ -47,15 +50,6 @@ def check_entry_rules(figure: QuarterlyFigure) -> None:
         raise ValidationError(errors)
 
 
-def _save(figure: QuarterlyFigure, reason: str, user: User) -> QuarterlyFigure:
-    figure.full_clean()
-    figure._change_reason = reason
-    # Who changed it, also when no request is around (admin actions, imports, tasks, commands).
-    figure._history_user = user
-    figure.save()
-    return figure
-
-
 def _lock_cluster(cluster_id: int) -> None:
     # Serialises writers of one cluster's figures, so the "cluster or enterprises, never both"
     # check cannot be raced by two concurrent inserts.
@@ -79,7 +73,7 @@ def figure_create(
     source: str = FigureSource.ENTERED,
 ) -> QuarterlyFigure:
     """Create a draft figure for a reporting unit the user may edit."""
-    if not access.can_edit(user, cluster):
+    if not access.may(user, "edit", cluster):
         raise PermissionDenied(_("You may not enter figures for this cluster."))
     _lock_cluster(cluster.pk)
     figure = QuarterlyFigure(
@@ -88,16 +82,14 @@ def figure_create(
         source=source, entered_by=user, entered_at=timezone.now(),
     )
     check_entry_rules(figure)
-    return _save(figure, "imported" if source == FigureSource.IMPORTED else "created", user)
+    return save_change(figure, user=user, reason="imported" if source == FigureSource.IMPORTED else "created")
 
 
-def _locked_for_edit(*, user: User, figure_id: int, expected_version: int) -> QuarterlyFigure:
-    figure = QuarterlyFigure.objects.select_for_update().get(pk=figure_id)
-    if not access.can_edit(user, figure):
-        raise PermissionDenied(_("You may not change this figure."))
-    if figure.version != expected_version:
-        raise VersionConflict(figure)
-    return figure
+def _locked(*, user: User, figure_id: int, expected_version: int, action: str = "edit") -> QuarterlyFigure:
+    refusal = (_("Only a planner may review figures.") if action in ("review", "reopen")
+               else _("You may not change this figure."))
+    return locked_for_change(QuarterlyFigure, figure_id, user=user, action=action, expected_version=expected_version,
+                             refusal=refusal)
 
 
 @transaction.atomic
@@ -111,7 +103,7 @@ def figure_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version)
     if figure.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This figure is %(status)s and locked; it cannot be changed.")
                               % {"status": figure.get_status_display()}, code="locked")
@@ -120,9 +112,8 @@ def figure_update(
     if source:
         figure.source = source
     figure.entered_by, figure.entered_at = user, timezone.now()
-    figure.version += 1
     check_entry_rules(figure)
-    return _save(figure, "imported" if source == FigureSource.IMPORTED else "updated", user)
+    return save_change(figure, user=user, reason="imported" if source == FigureSource.IMPORTED else "updated")
 
 
 def _transition(figure: QuarterlyFigure, *, to: str, allowed_from: tuple[str, ...], reason: str,
@@ -133,8 +124,7 @@ def _transition(figure: QuarterlyFigure, *, to: str, allowed_from: tuple[str, ..
             % {"status": figure.get_status_display(), "action": FigureStatus(to).label}, code="status",
         )
     figure.status = to
-    figure.version += 1
-    return _save(figure, reason, user)
+    return save_change(figure, user=user, reason=reason)
 
 
 def same_quarter_last_year(figure: QuarterlyFigure) -> QuarterlyFigure | None:
@@ -179,7 +169,7 @@ def figure_submit(
     Every entry path (screen, import, API, admin) meets the same rule: an outlier against the same
     quarter last year is refused unless the figure's note explains it.
     """
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="submit")
     if not figure.note.strip():
         last = same_quarter_last_year(figure)
         if last is not None and is_outlier(figure.output_value, last.output_value):
@@ -187,11 +177,6 @@ def figure_submit(
                                                            code="explanation_needed")})
     figure.submitted_by = user
     return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
-
-
-def _require_planner(user: User) -> None:
-    if not user.edits_everything:
-        raise PermissionDenied(_("Only a planner may review figures."))
 
 
 def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
@@ -204,8 +189,7 @@ def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
 @transaction.atomic
 def figure_approve(*, user: User, figure_id: int, expected_version: int, at: datetime | None = None) -> QuarterlyFigure:
     """A planner approves a submitted figure; it then counts in the official numbers and is locked."""
-    _require_planner(user)
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="review")
     _require_second_person(user, figure)
     figure.approved_by, figure.approved_at = user, at or timezone.now()
     figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
@@ -241,9 +225,8 @@ def _reason(text: str, missing: str) -> str:
 @transaction.atomic
 def figure_return(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
     """A planner sends a submitted figure back to its editor; a reason is required."""
-    _require_planner(user)
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="review")
     reason = _reason(reason, _("Say why the figure is returned."))
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
     return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.SUBMITTED,),
                       history_reason="returned")
 
@@ -254,8 +237,7 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
 
     The figure leaves the official numbers (the roll-up is redone) and goes back to its editor.
     """
-    _require_planner(user)
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="reopen")
     reason = _reason(reason, _("Say why the approved figure is reopened."))
-    figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
     return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.APPROVED,),
                       history_reason="reopened")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import access
 from core.exceptions import PermissionDenied, ValidationError
 from core.periods import Quarter
 from org.models import User
@@ -432,7 +433,7 @@ class _QuarterEntry:
 
 
 def _run(entries: Sequence[EntryInput], run: _QuarterEntry) -> EntryResult:
-    if not run.user.can_write:
+    if not access.may(run.user, "edit", QuarterlyFigure):
         raise PermissionDenied(_("You may not enter figures."))
     if not run.quarter.is_over():
         raise EntryRejected({"__all__": [

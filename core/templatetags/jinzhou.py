@@ -1,4 +1,9 @@
-"""The site's one template library of formats (core.formats): {% load jinzhou %}.
+"""The site's one template library of formats (core.formats) and of permissions (core.access):
+{% load jinzhou %}.
+
+`{% may "review" figure as can_review %}` asks the permission layer whether the signed-in user may do an
+action to an object (or a model by its label, `{% may "edit" "clusters.quarterlyfigure" as ok %}`, or
+nothing: `{% may "administer" as ok %}`); templates never compare roles.
 
 `percent` is the only percentage filter: `{{ ratio|percent }}` → 87.5 %, `{{ change|percent:"signed" }}` →
 +12.5 %; empty for a missing value, so `|default:"—"` shows a dash.
@@ -6,9 +11,10 @@
 from decimal import Decimal
 
 from django import template
+from django.apps import apps
 from django.conf import settings
 
-from core import formats
+from core import access, formats
 
 register = template.Library()
 
@@ -29,3 +35,12 @@ def percent(ratio: Decimal | None, style: str = "") -> str:
 def outlier_limit() -> str:
     """The entry screen's outlier threshold in percent (ENTRY_OUTLIER_THRESHOLD), for its warning."""
     return formats.whole_percent(settings.ENTRY_OUTLIER_THRESHOLD)
+
+
+@register.simple_tag(takes_context=True)
+def may(context: template.Context, action: str, target: object = None) -> bool:
+    """Whether the page's user may do `action` to `target` (core.access.may): an object, a model named by
+    its label ("clusters.quarterlyfigure"), or nothing."""
+    if isinstance(target, str):
+        target = apps.get_model(target)
+    return access.may(context.get("user"), action, target)

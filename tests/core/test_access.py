@@ -1,4 +1,5 @@
-"""The permission matrix of `core.access`: every role × every scoped model × view / edit.
+"""The permission matrix of `core.access`: every role × every scoped model × view / edit, and every
+action × every role (asked of the role, and of objects).
 
 Each row of MATRIX is one object of one scoped model, the department that owns it (whose editor
 should edit it), another department, and what each role may do with it:
@@ -18,13 +19,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from clusters.choices import GoalKind, PlatformKind
 from clusters.models import Cluster, PublicServicePlatform, StageGoal
-from core.access import AccessRule, can_edit, can_view, editable_by, visible_to
+from core.access import ACTIONS, AccessRule, can_edit, can_view, editable_by, may, restrict, visible_to
 from funds.models import Disbursement, Fund, MatchingFund
 from indicators.models import CityIndicator, IndicatorActual
 from investment.choices import Currency, Origin
 from investment.models import InvestmentInflow, InvestmentTarget, Project, ProjectStageMove
 from org.models import Department, Region, User
 from parks.models import Park, ParkReadinessItem, StandardFactoryProgramme
+from progress.models import AssessmentWeight, Criterion
 from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,7 @@ BUILDERS = {
     "city_indicator": _city_indicator,
     "indicator_actual": lambda: IndicatorActual.objects.create(
         indicator=_city_indicator(), quarter=1, value_percent=Decimal("48.5")),
+    "assessment_weight": lambda: AssessmentWeight.objects.get(criterion=Criterion.OUTPUT),
 }
 
 # Columns: pl planner · eo / ex editor of the owning / another department · vo / vx viewer of the owning /
@@ -138,6 +141,7 @@ MATRIX = [
     ("disbursement",                  "finance",     "fwy", "E  E  -  V  -  V  V  V  V  -  -"),
     ("city_indicator",                "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("indicator_actual",              "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
+    ("assessment_weight",             "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
 ]
 # City-wide rows (regions, departments, count goals, investment targets, indicators, a fund whose
 # managing department is still TBD) give no department an edit path: only planners edit them.
@@ -255,3 +259,121 @@ def test_row_reached_through_several_paths_is_listed_once(make_user):
 def test_scoped_queryset_methods_match_the_functions(agri_editor):
     assert list(Cluster.objects.visible_to(agri_editor)) == list(visible_to(Cluster.objects.all(), agri_editor))
     assert list(Cluster.objects.editable_by(agri_editor)) == list(editable_by(Cluster.objects.all(), agri_editor))
+
+
+# --- actions × roles ----------------------------------------------------------------------------------
+# Asked of the role (no object): may this user do it at all? Y yes, - no. Columns as ROLES (with the owner
+# nlb and the other department fwy), plus "su": a superuser whose role is viewer.
+ROLE_MATRIX = [
+    # action              pl eo ex vo vx ac ao gh fv an in su
+    ("view",             "Y  Y  Y  Y  Y  Y  Y  Y  Y  -  -  Y"),
+    ("view-all",         "Y  -  -  -  -  Y  -  -  -  -  -  Y"),
+    ("edit",             "Y  Y  Y  -  -  -  -  Y  -  -  -  Y"),
+    ("submit",           "Y  Y  Y  -  -  -  -  Y  -  -  -  Y"),
+    ("add",              "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("delete",           "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("review",           "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("reopen",           "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-funds",     "Y  Y  Y  -  -  -  -  Y  -  -  -  Y"),
+    ("see-department",   "Y  Y  Y  Y  Y  Y  Y  Y  Y  -  -  Y"),
+    ("export-history",   "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-users",     "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-rights",    "-  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-plan",      "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("administer",       "-  -  -  -  -  -  -  -  -  -  -  -"),  # the staff flag decides, not the role
+]
+ROLE_COLUMNS = (*ROLES, "superuser")
+
+# Asked of one object: the role and the row's reach. Columns as ROLES.
+OBJECT_MATRIX = [
+    # action            object              owner      other   pl eo ex vo vx ac ao gh fv an in
+    ("review",          "quarterly_figure", "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("reopen",          "quarterly_figure", "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("delete",          "quarterly_figure", "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("submit",          "quarterly_figure", "nlb",     "fwy", "Y  Y  -  -  -  -  -  Y  -  -  -"),
+    ("export-history",  "cluster:county",   "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("view-all",        "cluster:county",   "nlb",     "fwy", "Y  -  -  -  -  Y  -  -  -  -  -"),
+    ("see-department",  "department",       "nlb",     "fwy", "Y  Y  -  Y  -  Y  Y  -  -  -  -"),
+    ("manage-funds",    "fund:managed",     "finance", "nlb", "Y  Y  -  -  -  -  -  -  -  -  -"),
+    ("manage-funds",    "fund:manager-tbd", "finance", "nlb", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("manage-users",    "account:editor",   "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
+    ("manage-users",    "account:planner",  "nlb",     "fwy", "-  -  -  -  -  -  -  -  -  -  -"),
+]
+# Accounts are not scoped rows (no AccessRule): a planner manages department accounts only.
+ACCOUNTS = {
+    "account:editor": lambda: User.objects.create_user(username="managed-editor", role=User.Role.EDITOR),
+    "account:planner": lambda: User.objects.create_user(username="managed-planner", role=User.Role.PLANNER),
+}
+
+
+def _cells(cells: str, columns: tuple[str, ...]) -> dict[str, bool]:
+    values = cells.split()
+    assert len(values) == len(columns), cells
+    return {column: value == "Y" for column, value in zip(columns, values, strict=True)}
+
+
+ROLE_CASES = [
+    pytest.param(action, role, granted, id=f"{action}-{role}")
+    for action, cells in ROLE_MATRIX for role, granted in _cells(cells, ROLE_COLUMNS).items()
+]
+OBJECT_CASES = [
+    pytest.param(action, obj, owner, other, role, granted, id=f"{action}-{obj}-{role}")
+    for action, obj, owner, other, cells in OBJECT_MATRIX for role, granted in _cells(cells, ROLES).items()
+]
+
+
+def _role_user(make_user, role: str):
+    if role == "superuser":
+        return make_user(User.Role.VIEWER, is_superuser=True)
+    return _user(make_user, role, "nlb", "fwy")
+
+
+@pytest.mark.parametrize(("action", "role", "granted"), ROLE_CASES)
+def test_action_asked_of_the_role_follows_the_matrix(make_user, action, role, granted):
+    assert may(_role_user(make_user, role), action) is granted
+
+
+@pytest.mark.parametrize(("action", "obj", "owner", "other", "role", "granted"), OBJECT_CASES)
+def test_action_asked_of_an_object_follows_the_matrix(make_user, action, obj, owner, other, role, granted):
+    instance = (BUILDERS | ACCOUNTS)[obj]()
+    user = _user(make_user, role, owner, other)
+    listed = restrict(type(instance).objects.all(), user, action).filter(pk=instance.pk).exists()
+    assert (may(user, action, instance), listed) == (granted, granted)
+
+
+def test_a_superuser_manages_planners_accounts_and_rights(make_user):
+    superuser = make_user(User.Role.VIEWER, is_superuser=True)
+    planner = make_user(User.Role.PLANNER, "jxw")
+    assert may(superuser, "manage-users", planner)
+    assert may(superuser, "manage-rights")
+    assert not may(planner, "manage-rights")
+
+
+def test_every_action_is_in_the_matrix():
+    assert {action for action, _cells in ROLE_MATRIX} == set(ACTIONS)
+
+
+@pytest.mark.parametrize("role", ["planner", "editor_own", "viewer_own", "api_city", "inactive"])
+def test_administer_follows_the_staff_flag_of_an_active_user(make_user, role):
+    planner, editor, viewer, api = User.Role.PLANNER, User.Role.EDITOR, User.Role.VIEWER, User.Role.API_CLIENT
+    roles = {"planner": planner, "editor_own": editor, "viewer_own": viewer, "api_city": api, "inactive": planner}
+    staff = make_user(roles[role], "nlb", is_staff=True, is_active=role != "inactive")
+    assert may(staff, "administer") is (role != "inactive")
+
+
+def test_manage_funds_asked_of_the_model_needs_a_fund_in_reach(make_user):
+    _fund_managed_by_finance()
+    assert may(make_user(User.Role.EDITOR, "finance"), "manage-funds", Fund)
+    assert not may(make_user(User.Role.EDITOR, "nlb"), "manage-funds", Fund)
+
+
+def test_asking_of_a_model_answers_for_the_role(make_user):
+    editor = make_user(User.Role.EDITOR, "fwy")
+    assert may(editor, "edit", Cluster)
+    assert not may(editor, "review", Cluster)
+    assert not may(make_user(User.Role.VIEWER, "nlb"), "edit", Cluster)
+
+
+def test_an_unknown_action_is_an_error_not_a_refusal(planner):
+    with pytest.raises(ValueError, match="approve"):
+        may(planner, "approve", Cluster)

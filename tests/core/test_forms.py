@@ -30,6 +30,6 @@ def test_a_date_input_renders_its_value_in_iso(db, planner, language, form_class
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_iso_date_is_accepted_in_every_language(language):
     with translation.override(language):
-        form = ReadinessItemForm(data={"status": "done", "completed_on": "2011-06-18", "note": ""})
+        form = ReadinessItemForm(data={"seen": "1", "status": "done", "completed_on": "2011-06-18", "note": ""})
         assert form.is_valid(), form.errors
     assert form.cleaned_data["completed_on"] == DAY

@@ -32,9 +32,9 @@ def _project() -> Project:
 def _locate(kind: str, user, **values):
     if kind == "park":
         park = _park()
-        return park_locate(user=user, park_id=park.pk, expected_updated_at=park.updated_at, **values)
+        return park_locate(user=user, park_id=park.pk, expected_version=park.version, **values)
     project = _project()
-    return project_locate(user=user, project_id=project.pk, expected_updated_at=project.updated_at, **values)
+    return project_locate(user=user, project_id=project.pk, expected_version=project.version, **values)
 
 
 @pytest.mark.parametrize("kind", ["park", "project"])
@@ -98,15 +98,15 @@ def test_a_department_may_place_its_own_park_but_not_another_departments(make_us
     assert _locate("park", agri, **INSIDE).located  # 黑山县's park: the 市农领办's
     kaifaqu = Park.objects.get(code="kaifaqu-park")
     with pytest.raises(PermissionDenied):
-        park_locate(user=agri, park_id=kaifaqu.pk, expected_updated_at=kaifaqu.updated_at, **INSIDE)
+        park_locate(user=agri, park_id=kaifaqu.pk, expected_version=kaifaqu.version, **INSIDE)
 
 
 def test_a_stale_location_is_refused(planner):
     park = _park()
-    seen = park.updated_at
-    park_locate(user=planner, park_id=park.pk, expected_updated_at=seen, **INSIDE)
+    seen = park.version
+    park_locate(user=planner, park_id=park.pk, expected_version=seen, **INSIDE)
     with pytest.raises(VersionConflict):
-        park_locate(user=planner, park_id=park.pk, expected_updated_at=seen, longitude=None, latitude=None)
+        park_locate(user=planner, park_id=park.pk, expected_version=seen, longitude=None, latitude=None)
 
 
 def test_the_park_page_shows_the_error_beside_the_field(client, planner):
@@ -114,7 +114,7 @@ def test_the_park_page_shows_the_error_beside_the_field(client, planner):
     client.force_login(planner)
     park = _park()
     response = client.post(reverse("park-location-page", args=[park.pk]), {
-        "location-longitude": "116.4", "location-latitude": "39.9", "location-seen": park.updated_at.isoformat()})
+        "location-longitude": "116.4", "location-latitude": "39.9", "location-seen": park.version})
     assert response.status_code == 400
     assertContains(response, "The point lies outside Jinzhou", status_code=400)
     assert _park().longitude is None
@@ -124,7 +124,7 @@ def test_the_project_page_saves_a_location_and_the_map_places_it(client, planner
     client.force_login(planner)
     project = _project()
     response = client.post(reverse("project-location-page", args=[project.pk]), {
-        "location-longitude": "121.1", "location-latitude": "41.1", "location-seen": project.updated_at.isoformat()})
+        "location-longitude": "121.1", "location-latitude": "41.1", "location-seen": project.version})
     assert response.status_code == 302
     located = client.get(reverse("map-page")).context["located"]
     placed = [p["name"] for s in located.payload["overlays"]["projects"]["series"] for p in s["data"]]
@@ -135,7 +135,7 @@ def test_a_viewer_cannot_place_anything(client, make_user):
     client.force_login(make_user(User.Role.VIEWER, "nlb"))
     park = _park()
     response = client.post(reverse("park-location-page", args=[park.pk]), {
-        "location-longitude": "122.1", "location-latitude": "41.6", "location-seen": park.updated_at.isoformat()})
+        "location-longitude": "122.1", "location-latitude": "41.6", "location-seen": park.version})
     assert response.status_code == 403
     assert _park().longitude is None
 
@@ -149,7 +149,7 @@ def test_demo_coordinates_are_flagged_inside_the_box_and_cleared_with_the_demo(p
     for row in [*demo_parks, *Project.objects.filter(location_is_demo=True)]:
         row.clean_location()  # inside the box
     park = demo_parks.first()
-    placed = park_locate(user=planner, park_id=park.pk, expected_updated_at=park.updated_at, **INSIDE)
+    placed = park_locate(user=planner, park_id=park.pk, expected_version=park.version, **INSIDE)
     assert not placed.location_is_demo  # a person's coordinates are real
 
     demo_clear()

@@ -100,13 +100,13 @@ def test_only_models_with_a_history_page_are_served(client, planner):
 
 def test_park_items_projects_funds_and_disbursements_keep_their_history(client, planner):
     park = Park.objects.get(code="heishan-park")
-    park_update(user=planner, park_id=park.pk, expected_updated_at=None, area_km2=Decimal("6.5"),
+    park_update(user=planner, park_id=park.pk, expected_version=None, area_km2=Decimal("6.5"),
                 factory_built_m2=Decimal("120000"))
     item = park.readiness_items.get(kind="road")
-    readiness_item_update(user=planner, item_id=item.pk, expected_updated_at=None, status="done",
+    readiness_item_update(user=planner, item_id=item.pk, expected_version=None, status="done",
                           completed_on=date(2011, 6, 20))
     project = Project.objects.get(name="锦州钛业年产20万吨钛白粉一期工程")
-    project_advance_stage(user=planner, project_id=project.pk, expected_stage=1, to_stage=2,
+    project_advance_stage(user=planner, project_id=project.pk, expected_version=project.version, to_stage=2,
                           moved_on=date(2011, 8, 1), note="签约")
     heishan = Region.objects.get(code="heishan")
     matching_fund_record(user=planner, region=heishan, year=2011, amount_wan=Decimal(800),

@@ -67,6 +67,6 @@ def test_demo_users_are_created_with_debug_on(settings):
     settings.DEBUG = True
     call_command("create_demo_users")
     planner = User.objects.get(username="planner")
-    assert planner.is_planner
+    assert planner.role == User.Role.PLANNER
     assert planner.check_password("jinzhou-demo")
     assert set(User.objects.values_list("username", flat=True)) >= {"agri_editor", "service_viewer", "api_client"}

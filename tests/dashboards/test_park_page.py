@@ -49,7 +49,7 @@ def test_the_checklist_counts_items_and_marks_the_overdue(client, planner, park)
 
 
 def test_area_and_factory_space_are_the_parks_api_values_against_their_targets(client, planner, park):
-    services.park_update(user=planner, park_id=park.pk, expected_updated_at=park.updated_at,
+    services.park_update(user=planner, park_id=park.pk, expected_version=park.version,
                          area_km2=Decimal("6.5"), factory_built_m2=Decimal(120_000))
     client.force_login(planner)
     charts = _charts(client, park)
@@ -63,7 +63,7 @@ def test_area_and_factory_space_are_the_parks_api_values_against_their_targets(c
 
 
 def test_the_period_picker_shows_the_values_as_recorded_at_the_quarters_end(client, planner, park):
-    services.park_update(user=planner, park_id=park.pk, expected_updated_at=park.updated_at,
+    services.park_update(user=planner, park_id=park.pk, expected_version=park.version,
                          area_km2=Decimal("6.5"), factory_built_m2=Decimal(120_000))
     client.force_login(planner)
     before = _charts(client, park, year=2011, quarter=4)["area"]
@@ -135,7 +135,7 @@ def test_queries_are_bounded_whatever_the_data_size(client, planner, park, djang
     for i in range(5):
         _pay(park, 100 + i, date(2011, 1 + i, 2))
     park.refresh_from_db()
-    services.park_update(user=planner, park_id=park.pk, expected_updated_at=park.updated_at,
+    services.park_update(user=planner, park_id=park.pk, expected_version=park.version,
                          area_km2=Decimal("7"), factory_built_m2=Decimal(130_000))
     with django_assert_max_num_queries(MAX_QUERIES) as large:
         client.get(url, {"year": 2011, "quarter": 4})

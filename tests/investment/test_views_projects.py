@@ -33,7 +33,7 @@ def jxw_editor(client, make_user):
 
 def _move(client, project, **values):
     project.refresh_from_db()
-    data = {"expected_stage": project.stage, "to_stage": project.stage + 1, "moved_on": "2011-08-01",
+    data = {"version": project.version, "to_stage": project.stage + 1, "moved_on": "2011-08-01",
             "note": ""} | values
     return client.post(reverse("project-page", args=[project.pk]), data)
 
@@ -83,10 +83,10 @@ def test_the_date_must_be_plausible(client, jxw_editor, tio2, moved_on, message)
     assertContains(_move(client, tio2, moved_on=moved_on), message, status_code=400)
 
 
-def test_a_move_against_a_stage_someone_changed_meanwhile_is_refused(client, jxw_editor, tio2):
-    stale_stage = tio2.stage
+def test_a_move_against_a_version_someone_changed_meanwhile_is_refused(client, jxw_editor, tio2):
+    stale_version = tio2.version
     _move(client, tio2)
-    response = _move(client, tio2, expected_stage=stale_stage, to_stage=3)
+    response = _move(client, tio2, version=stale_version, to_stage=3)
     assertContains(response, "Someone else moved this project meanwhile", status_code=409)
     tio2.refresh_from_db()
     assert tio2.stage == 2

@@ -12,6 +12,7 @@ from django.forms import MultiValueField
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from core import access
 from org import rights
 from org.models import Department, User
 
@@ -273,7 +274,7 @@ def test_a_superuser_adds_a_planner(client, superuser):
         "password2": "shenyang-harbour-4471", "role": User.Role.PLANNER,
         "department": str(Department.objects.get(code="jxw").pk)})
     assert response.status_code == 302
-    assert User.objects.get(username="new-planner").is_planner
+    assert User.objects.get(username="new-planner").role == User.Role.PLANNER
 
 
 # --- the same rule on the token page ----------------------------------------------------------------------
@@ -298,10 +299,13 @@ def test_a_superuser_issues_a_planners_token(client, superuser, accounts):
 
 
 def test_the_rule_in_one_place(planner, superuser, accounts, make_user):
+    def may_manage(actor: User, account: User) -> bool:
+        return access.may(actor, "manage-users", account)
+
     viewer = make_user(User.Role.VIEWER, "nlb")
-    assert all(rights.may_manage(planner, accounts[kind]) for kind in DEPARTMENT_ACCOUNTS)
-    assert not any(rights.may_manage(planner, accounts[kind]) for kind in PRIVILEGED_ACCOUNTS)
-    assert all(rights.may_manage(superuser, account) for account in accounts.values())
-    assert not any(rights.may_manage(viewer, account) for account in accounts.values())
+    assert all(may_manage(planner, accounts[kind]) for kind in DEPARTMENT_ACCOUNTS)
+    assert not any(may_manage(planner, accounts[kind]) for kind in PRIVILEGED_ACCOUNTS)
+    assert all(may_manage(superuser, account) for account in accounts.values())
+    assert not any(may_manage(viewer, account) for account in accounts.values())
     planner.is_active = False
-    assert not rights.may_manage(planner, accounts["viewer"])
+    assert not may_manage(planner, accounts["viewer"])

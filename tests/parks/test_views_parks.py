@@ -35,12 +35,12 @@ def _page(park):
 
 def _progress(park, **values):
     park.refresh_from_db()
-    return {"seen": park.updated_at.isoformat(), "area_km2": "6.5", "factory_built_m2": "120000"} | values
+    return {"seen": park.version, "area_km2": "6.5", "factory_built_m2": "120000"} | values
 
 
 def _item_form(item, **values):
     item.refresh_from_db()
-    return {"seen": item.updated_at.isoformat(), "status": "in_progress", "completed_on": "", "note": ""} | values
+    return {"seen": item.version, "status": "in_progress", "completed_on": "", "note": ""} | values
 
 
 def test_an_editor_updates_area_and_factory_space(client, editor, heishan_park):

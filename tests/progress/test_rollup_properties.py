@@ -171,10 +171,10 @@ class Workflow:
         self.check()
 
     def send_back(self, fig: Fig) -> None:
-        """A plain return (submitted) or a reopening (approved): both go through `figure_return`."""
+        """A plain return (`figure_return`, submitted) or a reopening (`figure_reopen`, approved)."""
+        send = services.figure_reopen if fig.status == FigureStatus.APPROVED else services.figure_return
         with self.capture(execute=True):
-            figure = services.figure_return(user=self.planner, figure_id=fig.pk, expected_version=fig.version,
-                                            reason="核对数据")
+            figure = send(user=self.planner, figure_id=fig.pk, expected_version=fig.version, reason="核对数据")
         self._remember(fig, figure)
         self.check()
 

@@ -75,7 +75,7 @@ class World:
             return False
         if hasattr(type(obj), "access"):
             return access.can_view(user, obj)
-        return user.edits_everything
+        return access.plans(user)
 
     def filler(self) -> Filler:
         return Filler(own=self.own, foreign=self.foreign, history_labels=HISTORY_MODELS)
