@@ -82,7 +82,8 @@ def test_chinese_labels_stay_in_the_descriptions(schema):
 def test_every_write_declares_a_json_body_only_with_no_other_keys(schema):
     bodies = [(path, operation["requestBody"]) for path, _m, operation in _operations(schema)
               if "requestBody" in operation]
-    assert len(bodies) == 5
+    writes = [path for path, method, _o in _operations(schema) if method in ("post", "put", "patch")]
+    assert len(bodies) == len(writes) >= 6  # create, update, submit, approve, return, reopen (and any later)
     for path, body in bodies:
         assert list(body["content"]) == ["application/json"], path
         ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
