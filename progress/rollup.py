@@ -39,8 +39,9 @@ ACTUAL = IndicatorActual._meta.db_table
 INDICATOR_P = IndicatorProgress._meta.db_table
 
 _COLUMNS = "scope, scope_id, year, quarter, value, ytd_value, units, demo_units, data_version, computed_at"
-# The rows a roll-up computes before it swaps them into P: a temporary table of the connection.
-STAGE = "progress_stage"
+# The rows a roll-up computes before it swaps them into P: a temporary table of the connection (it would
+# hide a table of the same name; Django never names one with a leading underscore).
+STAGE = "_rollup_stage"
 
 
 def _in(column: str, values: Iterable[int] | None) -> tuple[str, list[int]]:
