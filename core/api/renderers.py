@@ -10,11 +10,11 @@ openpyxl in write-only mode.
 import csv
 import io
 import json
-import re
 from typing import Any
-from urllib.parse import quote
 
 from rest_framework.renderers import BaseRenderer
+
+from .downloads import name_the_download
 
 # Cells a spreadsheet would run as a formula (CSV/formula injection): prefixed with a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,37 +64,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-_NAMING_PARAMETERS = ("scope", "code", "cluster_code")
-
-
-def export_filename(request, extension: str) -> str:
-    """`progress-2016Q1.csv`: the API path, the code and scope filters, then the period asked for."""
-    parts = [segment for segment in request.path.split("/api/v1/", 1)[-1].split("/") if segment]
-    params = request.query_params
-    parts += [params[name] for name in _NAMING_PARAMETERS if params.get(name)]
-    year, quarter = params.get("year", ""), params.get("quarter", "")
-    if year.isascii() and year.isdigit():
-        parts.append(f"{year}Q{quarter}" if quarter.isascii() and quarter.isdigit() and quarter != "0" else year)
-    return "-".join(parts or ["export"]) + f".{extension}"
-
-
-def content_disposition(filename: str) -> str:
-    """An attachment header with an ASCII `filename` every client reads, plus RFC 6266 `filename*`
-    (UTF-8) when the real name is not ASCII."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
-    header = f'attachment; filename="{fallback}"'
-    if fallback != filename:
-        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return header
-
-
-def _name_the_download(renderer_context: dict | None, extension: str) -> None:
-    context = renderer_context or {}
-    response, request = context.get("response"), context.get("request")
-    if response is not None and request is not None:
-        response["Content-Disposition"] = content_disposition(export_filename(request, extension))
-
-
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -108,7 +77,7 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows([_cell(value) for value in row] for row in rows)
-        _name_the_download(renderer_context, "csv")
+        name_the_download(renderer_context, "csv")
         return buffer.getvalue()
 
 
@@ -129,5 +98,5 @@ class XLSXRenderer(BaseRenderer):
             sheet.append([_cell(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
-        _name_the_download(renderer_context, "xlsx")
+        name_the_download(renderer_context, "xlsx")
         return buffer.getvalue()

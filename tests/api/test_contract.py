@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clusters.models import Cluster
+from core.api.downloads import content_disposition
 from core.api.inputs import decimal_pattern
-from core.api.renderers import content_disposition
 from org.models import Region
 from tests.factories import QuarterlyFigureFactory
 
