@@ -84,9 +84,12 @@
     }
   }
 
+  var asked = 0;  // the latest request: an earlier answer arriving after it is dropped
+
   /* Ask the page's endpoint for the period the form now names; on any failure, submit the form instead. */
   function refresh(form) {
     var query = new URLSearchParams(new FormData(form)).toString();
+    var mine = ++asked;
     form.setAttribute("aria-busy", "true");
     fetch(form.getAttribute("data-api") + "?" + query, {headers: {Accept: "application/json"}, credentials: "same-origin"})
       .then(function (response) {
@@ -94,13 +97,15 @@
         return response.json();
       })
       .then(function (data) {
+        if (mine !== asked) { return; }
         render(data, query, true);
         unapprovedBanner(form, data.period.unapproved);
         history.replaceState(null, "", "?" + query);
         form.querySelectorAll(".error").forEach(function (error) { error.remove(); });
         form.removeAttribute("aria-busy");
+        form.setAttribute("data-drawn", query);  // the period on screen (tests wait for it)
       })
-      .catch(function () { form.submit(); });
+      .catch(function () { if (mine === asked) { form.submit(); } });
   }
 
   function resize() {
