@@ -60,38 +60,40 @@ class CellsField(serializers.Field):
 class DashboardTableSerializer(serializers.Serializer):
     """The table behind a chart: its text alternative and its download."""
 
-    title = serializers.CharField()
-    headers = serializers.ListField(child=serializers.CharField())
+    title = serializers.CharField(help_text="The table's title (its download's sheet title).")
+    headers = serializers.ListField(child=serializers.CharField(),
+                                    help_text="Column headings, in the request's language.")
     rows = RowsField()
     cells = CellsField(source="rows")
 
 
 class DashboardChartSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Names the chart in the page (`?chart=<key>&export=csv`).")
-    title = serializers.CharField()
-    note = serializers.CharField()
+    title = serializers.CharField(help_text="The chart's heading; it says so when demo rows fed it.")
+    note = serializers.CharField(help_text="How to read the chart (may be empty).")
     demo = serializers.BooleanField(help_text="Demo rows fed the chart (演示数据).")
     kind = serializers.CharField(help_text="bar, line, pie or funnel.")
     height = serializers.IntegerField(allow_null=True, help_text="px, for charts whose size follows their rows.")
     empty = serializers.BooleanField(help_text="Nothing to draw for this period.")
     option = OptionField()
-    table = DashboardTableSerializer()
+    table = DashboardTableSerializer(help_text="The table behind the chart.")
 
 
 class DashboardPeriodSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    quarter = serializers.IntegerField()
+    year = serializers.IntegerField(help_text="The year shown.")
+    quarter = serializers.IntegerField(help_text="The quarter shown, 1–4.")
     unapproved = serializers.BooleanField(source="include_unapproved",
                                           help_text="Submitted figures awaiting review are included.")
-    label = serializers.CharField(source="as_quarter.label")
+    label = serializers.CharField(source="as_quarter.label",
+                                  help_text="The quarter as the page names it (2015年第3季度).")
 
 
 class DashboardSerializer(serializers.Serializer):
     """A dashboard for one period: the period actually shown (the latest rolled-up quarter where the query is
     silent) and its charts, in page order."""
 
-    period = DashboardPeriodSerializer()
-    charts = DashboardChartSerializer(many=True)
+    period = DashboardPeriodSerializer(help_text="The period the charts show.")
+    charts = DashboardChartSerializer(many=True, help_text="The page's charts, in page order.")
 
 
 class MapDashboardSerializer(DashboardSerializer):
