@@ -145,6 +145,13 @@ def indicator_chart(*, year: int | None, rows: list[IndicatorRow]) -> Chart:
     return Chart("indicators", title, option, table, demo=demo)
 
 
+def city_charts(*, user: User, period: Period) -> list[Chart]:
+    """The overview's charts alone (/api/v1/dashboards/city/), read as the page reads them."""
+    clusters = list(Cluster.objects.visible_to(user).order_by("code"))
+    year, indicators = indicator_rows(user=user, period=period)
+    return [output_chart(clusters=clusters, period=period), indicator_chart(year=year, rows=indicators)]
+
+
 def city_overview(*, user: User, period: Period) -> CityOverview:
     """Everything the city overview shows for `user` and `period`, in a fixed number of queries."""
     clusters = list(Cluster.objects.visible_to(user).order_by("code"))

@@ -121,11 +121,22 @@ def ranking_places(*, department: Department, period: Period) -> list[RankPlace]
     return places
 
 
+def _trend_charts(clusters: list[Cluster], period: Period) -> list[Chart]:
+    """One trend chart per cluster. Two queries."""
+    values = cluster_values(cluster_ids=[c.pk for c in clusters], years=period.years,
+                            include_unapproved=period.include_unapproved)
+    scale = StageGoal.objects.filter(code=SCALE_GOAL).values_list("threshold", flat=True).first() or Decimal(100)
+    return [trend_chart(cluster=c, values=values, period=period, scale=scale) for c in clusters]
+
+
+def department_charts(*, user: User, department: Department, period: Period) -> list[Chart]:
+    """The dashboard's charts alone (/api/v1/dashboards/department/<id>/)."""
+    return _trend_charts(department_clusters(user=user, department=department), period)
+
+
 def department_overview(*, user: User, department: Department, period: Period) -> DepartmentOverview:
     clusters = department_clusters(user=user, department=department)
     ids = [c.pk for c in clusters]
-    values = cluster_values(cluster_ids=ids, years=period.years, include_unapproved=period.include_unapproved)
-    scale = StageGoal.objects.filter(code=SCALE_GOAL).values_list("threshold", flat=True).first() or Decimal(100)
     territory = Q(region=department.region_id) if department.region_id else Q(pk__in=[])
     parks = (Park.objects.visible_to(user).filter(Q(responsible_department=department) | territory)
              .select_related("region").order_by("code"))
@@ -135,7 +146,7 @@ def department_overview(*, user: User, department: Department, period: Period) -
     return DepartmentOverview(
         department=department,
         clusters=clusters,
-        charts=[trend_chart(cluster=c, values=values, period=period, scale=scale) for c in clusters],
+        charts=_trend_charts(clusters, period),
         completeness=completeness(user=user, quarter=period.as_quarter,
                                   clusters=Cluster.objects.filter(pk__in=ids)),
         ranking=ranking_places(department=department, period=period),

@@ -59,7 +59,7 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     period, form = period_from(request.GET)
     overview = city.city_overview(user=request.user, period=period)
     return render_dashboard(request, "dashboards/city.html", period=period, form=form, charts=overview.charts,
-                            context={"overview": overview,
+                            api=reverse("dashboard-city"), context={"overview": overview,
                                      "mini_map": city_map(user=request.user, period=period, with_points=False)})
 
 
@@ -70,7 +70,8 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     period, form = period_from(request.GET)
     overview = department.department_overview(user=request.user, department=unit, period=period)
     return render_dashboard(request, "dashboards/department.html", period=period, form=form,
-                            charts=overview.charts, context={"overview": overview})
+                            charts=overview.charts, context={"overview": overview},
+                            api=reverse("dashboard-department", args=[unit.pk]))
 
 
 @login_required
@@ -123,7 +124,7 @@ def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.GET.get("export"):
         context.update(history=object_history(cluster), history_label="clusters.cluster", history_pk=cluster.pk)
     return render_dashboard(request, "dashboards/cluster.html", period=period, form=form, charts=charts,
-                            context={**context, "cluster": cluster})
+                            context={**context, "cluster": cluster}, api=reverse("dashboard-cluster", args=[pk]))
 
 
 # --- a park ------------------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def _page(request, park, *, form=None, item_forms=None, location_form=None, stat
     period, period_form = period_from(request.GET)
     charts, context = park_charts(user=request.user, park=park, period=period, today=timezone.localdate())
     response = render_dashboard(request, "dashboards/park.html", period=period, form=period_form, charts=charts,
-                                context={
+                                api=reverse("dashboard-park", args=[park.pk]), context={
         **context, "park": park, "may_edit": may_edit, "items": items, "history": object_history(park),
         "history_label": "parks.park", "history_pk": park.pk,
         "location_form": location_form or LocationForm.of(park),
@@ -260,7 +261,7 @@ def investment_dashboard(request: HttpRequest) -> HttpResponse:
     context["approved_only_note"] = _("Projects and investment received are recorded without a review step: "
                                       "the page shows them as recorded.")
     return render_dashboard(request, "dashboards/investment.html", period=period, form=form,
-                            charts=charts, context=context)
+                            charts=charts, context=context, api=reverse("dashboard-investment"))
 
 
 @login_required
@@ -286,4 +287,4 @@ def ranking(request: HttpRequest) -> HttpResponse:
                    parks_unrecorded=since is None or since > quarter_end(period.year, period.quarter),
                    approved_only_note=_("The assessment uses approved figures only."))
     return render_dashboard(request, "dashboards/ranking.html", period=period, form=form, charts=charts,
-                            context=context)
+                            context=context, api=reverse("dashboard-ranking"))

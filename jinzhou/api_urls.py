@@ -1,5 +1,5 @@
 """Everything under /api/v1/: one router. See docs/api.md and /api/docs/."""
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from clusters.api.views import FigureViewSet
@@ -26,6 +26,7 @@ router.register("disbursements", DisbursementViewSet, basename="disbursement")
 urlpatterns = [
     *router.urls,
     path("ranking/", RankingView.as_view(), name="ranking"),
+    path("dashboards/", include("dashboards.api.urls")),
     # Last: anything else under /api/v1/ is a JSON 404, whatever DEBUG says.
     re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
 ]

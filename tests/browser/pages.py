@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page
 PASSWORD = "pw-jinzhou-123"
 VIEWPORT = {"width": 1366, "height": 768}
 CHART_TIMEOUT_MS = 15_000
+DRAWN = ".chart-body:not([hidden]) [data-chart]"  # an empty chart's card says so instead of drawing
 
 
 @dataclass
@@ -77,12 +78,12 @@ def wait_for_charts(page: Page, timeout: int = CHART_TIMEOUT_MS) -> int:
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-chart]')].every(el => el.dataset.chartReady === 'true')",
         timeout=timeout)
-    return page.locator("[data-chart]").count()
+    return page.locator(DRAWN).count()
 
 
 def chart_keys(page: Page) -> list[str]:
     """The keys of the charts drawn on the page (`chart-data-<key>` → `<key>`), in page order."""
-    ids = page.eval_on_selector_all("[data-chart]", "els => els.map(el => el.dataset.chart)")
+    ids = page.eval_on_selector_all(DRAWN, "els => els.map(el => el.dataset.chart)")
     return [element_id.removeprefix("chart-data-") for element_id in ids]
 
 

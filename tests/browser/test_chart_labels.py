@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # For each chart on the page: its size, the categories of its category axes, every text ECharts drew with
 # its box in the canvas, and whether any series holds a value.
-DRAWN = """() => [...document.querySelectorAll('[data-chart]')].map(el => {
+DRAWN = """() => [...document.querySelectorAll('.chart-body:not([hidden]) [data-chart]')].map(el => {
   const chart = echarts.getInstanceByDom(el);
   const option = chart.getOption();
   const categories = [...(option.xAxis || []), ...(option.yAxis || [])]
