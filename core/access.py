@@ -31,6 +31,7 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 
@@ -251,7 +252,7 @@ def can_edit(user: User | None, obj: models.Model) -> bool:
 
 def assignable_roles(user: User) -> list[tuple[str, str]]:
     """The roles `user` may give an account: every role with `manage-rights`, the department roles otherwise."""
-    from org.models import User
+    User = get_user_model()  # noqa: N806 - the kernel names the user model without importing org
 
     if may(user, "manage-rights"):
         return list(User.Role.choices)
@@ -279,7 +280,7 @@ def scope_key(user: User | None) -> str:
 def city_wide_reader() -> User:
     """An unsaved stand-in that reads every row: for background work done for nobody in particular
     (the reminders read every cluster's completeness)."""
-    from org.models import User
+    User = get_user_model()  # noqa: N806 - the kernel names the user model without importing org
 
     return User(role=User.Role.PLANNER, is_active=True)
 
