@@ -9,7 +9,7 @@ user saw (`seen_version`), so a save over someone else's newer one is refused wi
 """
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
@@ -141,6 +141,12 @@ class ScopedAdmin(RowWriter, SimpleHistoryAdmin):
         for row in formset.new_objects:
             inline.save_row(request, row, None)
         formset.save_m2m()
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        """No past version as an editable form: simple-history's form reverts a row to it, a write past the
+        services, and it looks the version up by its own id whatever row the URL names. The change list's
+        history (`history_view`) and the site's history pages show every version instead."""
+        raise Http404
 
     def changeform_view(self, request: HttpRequest, *args, **kwargs):
         try:
