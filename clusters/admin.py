@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.admin import ChildInline, ScopedAdmin
 from core.exceptions import VersionConflict
+from core.numbers import IntegerField
 
 from . import services
 from .models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
@@ -53,7 +54,7 @@ class PublicServicePlatformAdmin(ScopedAdmin):
 class QuarterlyFigureForm(forms.ModelForm):
     """Carries the version the user saw, so a save over someone else's newer one is refused."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = QuarterlyFigure

@@ -1,9 +1,11 @@
 """Admin base: every admin list and change page goes through the one permission layer."""
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import access
+from core.numbers import AmountField, IntegerField, ModelChoiceField
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -22,8 +24,19 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows.order_by(*ordering)]
 
 
+# Admin forms read numbers and ids like every other form (core.numbers): "²" or "1e9999999" is a form error.
+NUMBER_FIELDS = {
+    models.DecimalField: {"form_class": AmountField},
+    models.IntegerField: {"form_class": IntegerField},
+    models.ForeignKey: {"form_class": ModelChoiceField},
+}
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
-    """Lists only what the user may view; changes only what the user may edit; history on every object."""
+    """Lists only what the user may view; changes only what the user may edit; history on every object.
+    Numbers and ids are read by the parsers every other form uses (core.numbers)."""
+
+    formfield_overrides = NUMBER_FIELDS
 
     def get_queryset(self, request: HttpRequest):
         return access.visible_to(super().get_queryset(request), request.user)
@@ -82,3 +95,4 @@ class RealEditAdmin(ScopedAdmin):
 
 class ChildInline(admin.TabularInline):
     extra = 0
+    formfield_overrides = NUMBER_FIELDS

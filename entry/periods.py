@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-_PATTERN = re.compile(r"^\s*(\d{4})\s*(?:-|Q|q|/)\s*([1-4])\s*$")
+_PATTERN = re.compile(r"^\s*([0-9]{4})\s*(?:-|Q|q|/)\s*([1-4])\s*$")
 
 
 @dataclass(frozen=True, order=True)

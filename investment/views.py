@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clusters.views import export_format
 from core import access
 from core.exceptions import VersionConflict
+from core.numbers import NumberError, id_in_query
 from entry.history import object_history
 from entry.sheets import Table, table_response
 
@@ -35,8 +36,11 @@ def _project_table(projects) -> Table:
 @login_required
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
-    stage = request.GET.get("stage", "")
-    stage = int(stage) if stage.isdigit() and int(stage) in ProjectStage.values else None
+    try:
+        stage = id_in_query(request.GET, "stage")
+    except NumberError as error:
+        return HttpResponseBadRequest(error.message)
+    stage = stage if stage in ProjectStage.values else None
     projects = list(selectors.project_rows(user=request.user, stage=stage))
     if fmt := export_format(request):
         return table_response(_project_table(projects), fmt)

@@ -1,10 +1,12 @@
 from django import forms
 
+from core.numbers import ModelChoiceField
+
 from .models import User
 
 
 class TokenActionForm(forms.Form):
     """Issue (or replace) or revoke one user's API token."""
 
-    user = forms.ModelChoiceField(queryset=User.objects.all())
+    user = ModelChoiceField(queryset=User.objects.all())
     action = forms.ChoiceField(choices=[("issue", "issue"), ("revoke", "revoke")])

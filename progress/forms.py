@@ -3,10 +3,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
+from core.numbers import IntegerField
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    year = IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
 
 
 class QuarterForm(YearForm):

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from clusters.choices import FigureSource
 from clusters.models import FIRST_YEAR, LAST_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from core import access
-from core.api.filters import MAX_ID
-from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
+from core.api.fields import AmountField, IdRelatedField, IntegerField
+from core.api.serializers import AS_RATIO, DEMO_LABEL, DescribedModelSerializer
 from progress.models import Progress
 
 YI = "亿元 (100 million yuan)"
@@ -33,6 +33,7 @@ class LatestProgressSerializer(DescribedModelSerializer):
         model = Progress
         fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
                   "computed_at", "pending"]
+        extra_kwargs = {"yoy_growth": {"style": AS_RATIO}, "ytd_yoy_growth": {"style": AS_RATIO}}
         descriptions = {
             "year": "Year of the latest quarter with approved figures.",
             "quarter": "That quarter, 1–4.",
@@ -125,29 +126,22 @@ class FigureSerializer(DescribedModelSerializer):
         return DEMO_LABEL if figure.source == FigureSource.DEMO else ""
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+class VisibleRelatedField(IdRelatedField):
     """An id of a row the caller may see; a hidden row is "does not exist", like a missing one."""
 
     def get_queryset(self):
         return access.visible_to(super().get_queryset(), self.context["request"].user)
 
-    def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and not 1 <= data <= MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.strip().isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
 
-
-def _amount(help_text: str, *, required: bool = False, nullable: bool = True) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _amount(help_text: str, *, required: bool = False, nullable: bool = True) -> AmountField:
+    return AmountField(
         **OUTPUT_DIGITS, min_value=Decimal(0), required=required, allow_null=nullable and not required,
         help_text=f"{help_text}, {YI}; a decimal string, at most 8 digits before and 4 after the point.",
     )
 
 
-def _employees() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
+def _employees() -> IntegerField:
+    return IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
                                     help_text="Employees (从业人员).")
 
 
@@ -156,7 +150,7 @@ def _note() -> serializers.CharField:
 
 
 def _version(help_text: str = "The `version` you read; a stale one gets 409 and changes nothing.") -> serializers.Field:
-    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, help_text=help_text)
+    return IntegerField(min_value=1, max_value=MAX_VERSION, help_text=help_text)
 
 
 class FigureCreateSerializer(serializers.Serializer):
@@ -165,8 +159,8 @@ class FigureCreateSerializer(serializers.Serializer):
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), help_text="Id of the cluster.")
     enterprise = VisibleRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True,
                                      help_text="Id of one of the cluster's enterprises; omit for the whole cluster.")
-    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
-    quarter = serializers.IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
+    year = IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
+    quarter = IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
     output_value = _amount("Output value (产值)", required=True)
     revenue = _amount("Sales revenue (销售收入)")
     tax = _amount("Taxes paid (税金)")

@@ -1,17 +1,17 @@
 """Filter building blocks for the apps' `filtersets.py`: integers with bounds, so that garbage or an
 out-of-range number in a query string is a 400 naming the parameter, never a database error."""
 import django_filters
-from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
-MAX_ID = 2**63 - 1  # bigint: an id beyond this cannot exist, and must not reach the database
+from core.numbers import MAX_ID, IntegerField
+
 YEARS = (2000, 2100)
 
 
 class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = IntegerField  # ASCII digits only (core.numbers): "²" is a 400, not a 500
 
 
 def integer_filter(field_name: str, description: str, *, minimum: int = 1, maximum: int = MAX_ID,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from clusters.filtersets import GoalFilterSet
 from clusters.models import FIRST_YEAR, LAST_YEAR, StageGoal
 from core.api.conditional import ConditionalListMixin
+from core.api.fields import IntegerField
 from core.api.views import ScopedQuerysetMixin
 from investment.choices import ProjectStage
 from investment.models import Project
@@ -128,7 +129,7 @@ class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Gene
 
 
 class GoalQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    year = IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
 _YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
@@ -179,8 +180,8 @@ class GoalViewSet(ConditionalListMixin, ScopedQuerysetMixin, mixins.ListModelMix
 
 
 class RankingQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    year = IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    quarter = IntegerField(required=False, min_value=1, max_value=4)
 
     def validate(self, attrs: dict) -> dict:
         if ("year" in attrs) != ("quarter" in attrs):
