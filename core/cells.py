@@ -41,6 +41,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _MAX_SHOWN_PLACES = 10
 
 
+RATIO_PLACES = Decimal("0.0001")  # a ratio to 0.01 %, as the roll-up stores growth
+
+
 class Ratio(Decimal):
     """A ratio (0.172 = +17.2 %): a percentage cell in xlsx, the fraction in CSV."""
 
@@ -48,7 +51,8 @@ class Ratio(Decimal):
 
 
 def ratio(value: Decimal | None) -> Ratio | None:
-    return None if value is None else Ratio(value)
+    """`value` (a computed ratio, perhaps of 28 digits) as a Ratio to RATIO_PLACES."""
+    return None if value is None else Ratio(value.quantize(RATIO_PLACES))
 
 
 def formula_like(text: str) -> bool:

@@ -182,6 +182,12 @@ def parse_amount(value: object, *, places: int = 4, max_digits: int | None = 12)
 
 # --- form fields ------------------------------------------------------------------------------------
 
+def _form_error(error: NumberError) -> forms.ValidationError:
+    # The message quotes the input, which may hold "%": passed as a parameter, never formatted itself
+    # (django-filter applies `message % params` to every error).
+    return forms.ValidationError("%(problem)s", code=error.code, params={"problem": error.message})
+
+
 class IntegerField(forms.IntegerField):
     """Django's IntegerField reading ASCII digits only (through `parse_integer`); ranges as usual."""
 
@@ -191,7 +197,7 @@ class IntegerField(forms.IntegerField):
         try:
             return parse_integer(value)
         except NumberError as error:
-            raise forms.ValidationError(error.message, code="invalid") from error
+            raise _form_error(error) from error
 
 
 class AmountField(forms.DecimalField):
@@ -203,7 +209,7 @@ class AmountField(forms.DecimalField):
         try:
             return parse_amount(value, places=self.decimal_places, max_digits=self.max_digits)
         except NumberError as error:
-            raise forms.ValidationError(error.message, code=error.code) from error
+            raise _form_error(error) from error
 
 
 class ModelChoiceField(forms.ModelChoiceField):

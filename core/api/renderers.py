@@ -23,7 +23,7 @@ from core.cells import Ratio, csv_text, xlsx_bytes
 
 # How a column's JSON text is typed again for a spreadsheet (see column_kinds).
 DECIMAL, RATIO, DATE, DATETIME = "decimal", "ratio", "date", "datetime"
-_KINDS: dict[type, dict[str, str]] = {}
+_KINDS: dict[type, dict[str, str | None]] = {}
 
 
 def _rows(data: Any) -> list[dict]:
@@ -50,13 +50,13 @@ def _flatten(row: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _field_kinds(serializer: serializers.BaseSerializer, prefix: str = "") -> dict[str, str]:
-    kinds: dict[str, str] = {}
+def _field_kinds(serializer: serializers.BaseSerializer, prefix: str = "") -> dict[str, str | None]:
+    kinds: dict[str, str | None] = {}
     for name, field in serializer.fields.items():
         key = f"{prefix}{name}"
         if isinstance(field, serializers.SerializerMethodField):
             # A method documented as returning a serializer (extend_schema_field) is typed by it.
-            field = get_override(getattr(serializer, field.method_name, None), "field")
+            field = get_override(getattr(serializer, field.method_name, None), "field") or field
         if isinstance(field, serializers.Serializer):
             kinds.update(_field_kinds(field, f"{key}."))
         elif isinstance(field, serializers.DecimalField):
@@ -65,11 +65,14 @@ def _field_kinds(serializer: serializers.BaseSerializer, prefix: str = "") -> di
             kinds[key] = DATETIME
         elif isinstance(field, serializers.DateField):
             kinds[key] = DATE
+        else:
+            kinds[key] = None
     return kinds
 
 
-def column_kinds(serializer_class: type[serializers.BaseSerializer] | None) -> dict[str, str]:
-    """Dotted column → DECIMAL, RATIO, DATE or DATETIME, for the columns JSON carries as strings.
+def column_kinds(serializer_class: type[serializers.BaseSerializer] | None) -> dict[str, str | None]:
+    """Every dotted column of the serializer's rows, in order → DECIMAL, RATIO, DATE or DATETIME for the
+    columns JSON carries as strings, None for the rest. An empty list still gets its header from it.
 
     A ratio is a DecimalField with `style={"cell": "ratio"}` (core.api.serializers.AS_RATIO)."""
     if serializer_class is None:
@@ -94,11 +97,11 @@ def _typed(value: Any, kind: str | None) -> Any:
         return value
 
 
-def table(data: Any, kinds: dict[str, str] | None = None) -> tuple[list[str], list[list[Any]]]:
+def table(data: Any, kinds: dict[str, str | None] | None = None) -> tuple[list[str], list[list[Any]]]:
     """(header, rows) for the data of a response, values typed by `kinds` (see column_kinds)."""
     kinds = kinds or {}
     flat = [_flatten(row) for row in _rows(data)]
-    header: dict[str, None] = {}
+    header: dict[str, None] = {} if flat else dict.fromkeys(kinds)
     for row in flat:
         header.update(dict.fromkeys(row))
     columns = list(header)
