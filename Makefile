@@ -2,6 +2,8 @@
 # Both work from a bare clone: they create .venv and install first. Without DATABASE_URL
 # the app uses a SQLite file; without REDIS_URL Celery tasks run in-process.
 VENV ?= .venv
+# make run PORT=8001 serves on another port.
+PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
@@ -22,7 +24,7 @@ run: install
 	$(PY) manage.py rollup --full
 	@echo "Demo users (DEBUG only):"
 	$(PY) manage.py create_demo_users
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine (docs/deploy.md): migrate, collectstatic, then gunicorn, a Celery
 # worker and beat with jinzhou.settings.production; Ctrl-C stops all three. Needs DATABASE_URL

@@ -125,7 +125,7 @@ class QuarterlyFigure(TimeStampedModel):
         _("output value (100 million yuan)"), **OUTPUT_DIGITS, validators=[MinValueValidator(Decimal(0))]
     )
     revenue = models.DecimalField(
-        _("sales revenue (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
+        _("main business revenue (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     tax = models.DecimalField(
@@ -149,6 +149,18 @@ class QuarterlyFigure(TimeStampedModel):
         null=True, blank=True, related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    # The latest return (or reopening): kept after the figure is corrected and resubmitted, so the
+    # editor, the review list and the API can always say why it came back.
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("returned by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     note = models.TextField(_("note"), blank=True)
 

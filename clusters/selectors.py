@@ -15,37 +15,22 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from entry.periods import Quarter
+from core.periods import Quarter
 from org.models import Department, User
-from progress.models import Progress
-from progress.selectors import latest_cluster_quarters, pending_clusters
 
 from .choices import FigureStatus
-from .models import Cluster, Enterprise, QuarterlyFigure, StageGoal
-from .services import EDITABLE_STATUSES, EXTRA_FIELDS, EntryMode, ExtraField, UnitKey, change_on, is_outlier
-
-
-@dataclass(frozen=True)
-class ClusterRow:
-    cluster: Cluster
-    latest: Progress | None
-    pending: bool
-
-
-def cluster_overview(*, user: User) -> list[ClusterRow]:
-    """The clusters `user` may see, with department, regions, goals, latest rolled-up quarter and
-    whether a roll-up is pending. Five queries, whatever the number of clusters or figures."""
-    clusters = list(
-        Cluster.objects.visible_to(user)
-        .select_related("responsible_department")
-        .prefetch_related("regions", Prefetch("goals", queryset=StageGoal.objects.order_by("stage", "deadline_year")))
-        .order_by("level", "code")
-    )
-    ids = [c.pk for c in clusters]
-    latest = latest_cluster_quarters(ids)
-    pending = pending_clusters(ids)
-    return [ClusterRow(cluster=c, latest=latest.get(c.pk), pending=c.pk in pending) for c in clusters]
-
+from .models import Cluster, Enterprise, QuarterlyFigure
+from .services import (
+    EDITABLE_STATUSES,
+    EXTRA_FIELDS,
+    EntryMode,
+    ExtraField,
+    UnitKey,
+    change_on,
+    is_outlier,
+    quarter_of_year_to_date,
+    year_to_date,
+)
 
 # --- reporting units of a quarter --------------------------------------------------------------------
 
@@ -101,7 +86,7 @@ def reporting_units(clusters: list[Cluster]) -> list[Unit]:
 def _figures(cluster_ids: list[int], years: tuple[int, ...]) -> dict[tuple, QuarterlyFigure]:
     """(cluster, enterprise, year, quarter) → figure, for the given years. One query."""
     rows = (QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=years)
-            .select_related("entered_by"))
+            .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
 
 
@@ -150,6 +135,7 @@ class GridRow:
     extras: dict[str, Decimal | int | None] = field(default_factory=dict)  # EXTRA_FIELDS, in the screen's mode
     typed_extras: dict[str, str] = field(default_factory=dict)
     ytd: bool = False
+    earlier: list[Decimal | None] = field(default_factory=list)  # in YTD mode: the year's earlier quarters' output
 
     @property
     def key(self) -> str:
@@ -158,6 +144,12 @@ class GridRow:
     @property
     def editable(self) -> bool:
         return self.may_edit and (self.figure is None or self.figure.status in EDITABLE_STATUSES)
+
+    def own_value(self, typed: Decimal) -> Decimal:
+        """The quarter's own value of an output typed on this row: itself, or in YTD mode the typed year to date
+        less the year's earlier quarters (as typed, when one of them is missing: a save refuses it anyway)."""
+        own = quarter_of_year_to_date(typed, self.earlier)
+        return typed if own is None else own
 
     @property
     def value_text(self) -> str:
@@ -192,33 +184,26 @@ class Grid:
         return sum(row.editable for row in self.rows)
 
 
+def _values(figures: dict, unit: Unit, quarters: list[Quarter], name: str = "output_value") -> list:
+    """A unit's values of `name` in `quarters` (None where it has no figure or no value)."""
+    return [getattr(figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter)), name, None)
+            for q in quarters]
+
+
 def _ytd(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
-    values = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
-    if any(v is None for v in values):
-        return None
-    return sum((v.output_value for v in values), Decimal(0))
+    return year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter]))
 
 
 def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str, Decimal | int | None]:
     """The optional values of a unit's quarter in the screen's mode: the cumulative ones summed over
     the year in YTD mode (None unless every quarter so far has the value), the headcount as it is."""
-    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
-    own = figures.get((*key, quarter.quarter))
-    values: dict[str, Decimal | int | None] = {}
-    for spec in EXTRA_FIELDS:
-        if mode != EntryMode.YTD or not spec.cumulative:
-            values[spec.name] = getattr(own, spec.name) if own else None
-            continue
-        parts = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
-        parts = [getattr(f, spec.name) if f else None for f in parts]
-        values[spec.name] = None if any(v is None for v in parts) else sum(parts, Decimal(0))
-    return values
+    return {spec.name: year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter], spec.name))
+            if mode == EntryMode.YTD and spec.cumulative else _values(figures, unit, [quarter], spec.name)[0]
+            for spec in EXTRA_FIELDS}
 
 
 def _own(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
-    return figure.output_value if figure else None
+    return _values(figures, unit, [quarter])[0]
 
 
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
@@ -236,7 +221,8 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
                       shown=value(figures, unit, quarter), previous=value(figures, unit, quarter.previous),
                       last_year=value(figures, unit, quarter.a_year_earlier),
                       last_year_own=_own(figures, unit, quarter.a_year_earlier),
-                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD)
+                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD,
+                      earlier=_values(figures, unit, quarter.earlier_in_year()) if mode == EntryMode.YTD else [])
         row.change = change_on(row.shown, row.last_year)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)
@@ -329,7 +315,7 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
                          year=OuterRef("year") - 1, quarter=OuterRef("quarter"))
                  .values("output_value")[:1])
     figures = (QuarterlyFigure.objects.visible_to(user)
-               .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by")
+               .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
                .annotate(last_year_value=Subquery(last_year))
                .order_by("year", "quarter", "cluster__code", "enterprise__name"))
     if status:
@@ -342,7 +328,7 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
 def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
     """One figure `user` may see, with what its page shows. One query."""
     return (QuarterlyFigure.objects.visible_to(user)
-            .select_related("cluster", "enterprise", "entered_by", "approved_by").filter(pk=pk).first())
+            .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())
 
 
 def editors_of(clusters: list[Cluster]) -> dict[int, list[User]]:

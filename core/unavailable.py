@@ -9,10 +9,14 @@ kept connection before reusing it, so the next request reconnects.
 
 Installed as `handler500` (jinzhou/urls.py): Django calls it for any uncaught exception with the
 exception still being handled, whether it came from a view, the REST framework or a middleware
-(the session saved on the way out). Any other exception gets Django's plain 500.
+(the session saved on the way out). Any other exception gets Django's plain 500. With DEBUG on
+(`make run`) Django shows its debug page instead of calling handler500, so
+`DatabaseUnavailableMiddleware` answers the same 503 for a view's database error in every mode:
+on SQLite a write that waited out the busy timeout ("database is locked") is one.
 """
 import logging
 import sys
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,6 +44,22 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class DatabaseUnavailableMiddleware:
+    """The 503 "please try again" for a view that could not reach (or lock) the database, DEBUG or not."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_unavailable(exception):
+            return None
+        logger.warning("database unavailable, answered 503: %s %s: %s", request.method, request.path, exception)
+        return unavailable_response(request)
 
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:

@@ -14,9 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
 from core.numbers import IntegerField
-from entry.periods import Quarter
-from plan.data import PLAN_YEAR
+from core.periods import PLAN_YEAR, Quarter
 from progress.selectors import latest_period
+
+
+class YearForm(forms.Form):
+    """The year picker of the goals page."""
+
+    year = IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
 
 
 class PeriodForm(forms.Form):

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clusters.views import export_format
-from entry.sheets import table_response
+from core.sheets import export_format, table_response
 
 from .charts import Chart
 from .period import Period, PeriodForm

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from core.forms import ISODateField
 from core.numbers import AmountField, IntegerField, ModelChoiceField
 from org.models import Region
 from parks.models import Park
@@ -20,8 +21,7 @@ class DisbursementForm(forms.Form):
     park = ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
     cluster = ModelChoiceField(label=_("cluster"), queryset=Cluster.objects.none(), required=False)
     amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
-    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}),
-                              initial=timezone.localdate)
+    paid_on = ISODateField(label=_("paid on"), initial=timezone.localdate)
     purpose = forms.CharField(label=_("purpose"), max_length=200)
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -35,9 +35,9 @@ class DisbursementForm(forms.Form):
 class MatchingFundForm(forms.Form):
     region = ModelChoiceField(label=_("region"), queryset=Region.objects.all())
     year = IntegerField(label=_("year"), min_value=2000, max_value=2100,
-                              initial=lambda: timezone.localdate().year)
+                        initial=lambda: timezone.localdate().year)
     amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
-    established_on = forms.DateField(label=_("established on"), widget=forms.DateInput(attrs={"type": "date"}))
+    established_on = ISODateField(label=_("established on"))
 
 
 class VersionMixin(forms.Form):
@@ -55,7 +55,7 @@ class DisbursementEditForm(VersionMixin, DisbursementForm):
 class MatchingFundEditForm(VersionMixin):
     year = IntegerField(label=_("year"), min_value=2000, max_value=2100)
     amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
-    established_on = forms.DateField(label=_("established on"), widget=forms.DateInput(attrs={"type": "date"}))
+    established_on = ISODateField(label=_("established on"))
 
 
 class CancelForm(VersionMixin):

@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clusters.views import export_format
 from core import access
 from core.exceptions import VersionConflict
 from core.numbers import NumberError, id_in_query
-from entry.sheets import Table, table_response
+from core.sheets import Table, export_format, table_response
 
 from . import selectors, services
 from .forms import CancelForm, DisbursementEditForm, DisbursementForm, MatchingFundEditForm, MatchingFundForm

@@ -3,6 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ISODateField
+
 from .choices import ProjectStage
 
 
@@ -11,7 +13,6 @@ class StageMoveForm(forms.Form):
 
     expected_stage = forms.TypedChoiceField(coerce=int, choices=ProjectStage.choices, widget=forms.HiddenInput)
     to_stage = forms.TypedChoiceField(label=_("move to stage"), coerce=int, choices=ProjectStage.choices)
-    moved_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}),
-                               initial=timezone.localdate)
+    moved_on = ISODateField(label=_("date"), initial=timezone.localdate)
     note = forms.CharField(label=_("note (required when moving back)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))

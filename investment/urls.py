@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import pages, views
+from . import views
 
 urlpatterns = [
-    path("investment/", pages.investment_dashboard, name="investment-dashboard"),
     path("projects/", views.project_list, name="project-list-page"),
     path("projects/<int:pk>/", views.project_detail, name="project-page"),
+    path("projects/<int:pk>/location/", views.project_location, name="project-location-page"),
 ]

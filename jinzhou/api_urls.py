@@ -2,13 +2,13 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from clusters.api.views import ClusterViewSet, FigureViewSet
+from clusters.api.views import FigureViewSet
 from core.api.views import NotFoundView
 from funds.api.views import DisbursementViewSet, FundViewSet
 from investment.api.views import InflowViewSet, ProjectViewSet
 from org.api.views import DepartmentViewSet, RegionViewSet
 from parks.api.views import ParkViewSet
-from progress.api.views import GoalViewSet, ProgressViewSet, RankingView
+from progress.api.views import ClusterViewSet, GoalViewSet, ProgressViewSet, RankingView
 
 router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")

@@ -23,13 +23,13 @@ def beat_schedule() -> dict:
         # Deadline reminders and the overdue digest once a day, early in the office day: deadlines are
         # counted in days, so a daily run is enough, and each notice is keyed by day (a rerun adds nothing).
         "figure-reminders-daily": {
-            "task": "clusters.tasks.figure_reminders_task",
+            "task": "notices.tasks.figure_reminders_task",
             "schedule": crontab(hour=int(reminder_hour), minute=int(reminder_minute)),
         },
         # The e-mail outbox: notices are sent on commit; this catches those whose message was lost or
         # whose mail server was down. Every ten minutes keeps a returned-figure notice timely.
         "notices-sweep": {
-            "task": "entry.tasks.notices_sweep_task",
+            "task": "notices.tasks.notices_sweep_task",
             "schedule": crontab(minute=f"*/{env.int('NOTICES_SWEEP_MINUTES', default=10)}"),
         },
     }

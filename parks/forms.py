@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ISODateField
 from core.numbers import AmountField
 
 from .choices import ReadinessStatus
@@ -20,8 +21,7 @@ class ParkProgressForm(SeenMixin):
 
 class ReadinessItemForm(SeenMixin):
     status = forms.ChoiceField(label=_("status"), choices=ReadinessStatus.choices)
-    completed_on = forms.DateField(label=_("completed on"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = ISODateField(label=_("completed on"), required=False)
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
     def clean(self):

@@ -4,6 +4,4 @@ from . import views
 
 urlpatterns = [
     path("parks/", views.park_list, name="park-list-page"),
-    path("parks/<int:pk>/", views.park_detail, name="park-page"),
-    path("parks/items/<int:pk>/", views.readiness_item_update, name="readiness-item-page"),
 ]

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-PLAN_YEAR = 2011
+# The base year lives in the kernel, where the roll-up and the dashboards read it without importing plan/.
+from core.periods import PLAN_YEAR
 
 # (code, name_zh, name_en, kind)
 REGIONS = [

@@ -7,66 +7,30 @@ one reporting mode per quarter, locked statuses, versions) are the services' (cl
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusters.choices import FigureSource
 from clusters.models import FIRST_YEAR, LAST_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from core import access
 from core.api.fields import AmountField, IdRelatedField, IntegerField
-from core.api.serializers import AS_RATIO, DEMO_LABEL, DescribedModelSerializer
-from progress.models import Progress
+from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
 
 YI = "亿元 (100 million yuan)"
 MAX_VERSION = 2**31 - 1
 
 
-class LatestProgressSerializer(DescribedModelSerializer):
-    """The cluster's latest rolled-up quarter (最新季度进度)."""
-
-    is_demo = serializers.SerializerMethodField(help_text="True when demo data (演示数据) contributes.")
-    data_label = serializers.SerializerMethodField(help_text="演示数据 when demo data contributes; empty otherwise.")
-    pending = serializers.BooleanField(read_only=True, help_text=(
-        "True while approved figures of this cluster-year changed and the roll-up has not caught up (汇总中)."))
-
-    class Meta:
-        model = Progress
-        fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
-                  "computed_at", "pending"]
-        extra_kwargs = {"yoy_growth": {"style": AS_RATIO}, "ytd_yoy_growth": {"style": AS_RATIO}}
-        descriptions = {
-            "year": "Year of the latest quarter with approved figures.",
-            "quarter": "That quarter, 1–4.",
-            "value": f"The quarter's output value (季度产值), {YI}.",
-            "ytd_value": f"Year-to-date output value (累计产值), {YI}.",
-            "yoy_growth": "Growth on the same quarter last year, a ratio (0.25 = +25 %); null without last year.",
-            "ytd_yoy_growth": "Year-to-date growth on last year, a ratio; null without last year.",
-            "computed_at": "When the roll-up computed this row (汇总时间).",
-        }
-
-    def get_is_demo(self, row: Progress) -> bool:
-        return row.demo_units > 0
-
-    def get_data_label(self, row: Progress) -> str:
-        return DEMO_LABEL if row.demo_units else ""
-
-
 class ClusterSerializer(DescribedModelSerializer):
-    """An industrial cluster (产业集群) with its latest progress inline."""
+    """An industrial cluster (产业集群). /api/v1/clusters/ serves it with its latest progress inline
+    (progress.api.serializers.ClusterProgressSerializer: the roll-up is the read side's)."""
 
     regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of its regions (所在区域).")
     supporting_departments = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Ids of supporting departments (配合部门: 土地、财政、环保、金融).")
-    latest_progress = serializers.SerializerMethodField(help_text=(
-        "The latest rolled-up quarter of this cluster, or null before any approved figure."))
-    pending = serializers.SerializerMethodField(help_text=(
-        "True while any approved figure of this cluster changed and the roll-up has not caught up."))
 
     class Meta:
         model = Cluster
         fields = ["id", "code", "name_zh", "name_en", "industry", "level", "regions", "responsible_department",
-                  "supporting_departments", "leading_products", "is_placeholder", "notes", "latest_progress",
-                  "pending"]
+                  "supporting_departments", "leading_products", "is_placeholder", "notes"]
         descriptions = {
             "id": "Cluster id.",
             "code": "Stable code, e.g. `pv` (光伏).",
@@ -80,14 +44,6 @@ class ClusterSerializer(DescribedModelSerializer):
             "notes": "Notes, e.g. what the plan leaves unstated.",
         }
 
-    @extend_schema_field(LatestProgressSerializer(allow_null=True))
-    def get_latest_progress(self, cluster: Cluster) -> dict | None:
-        return self.context["latest"].get(cluster.pk)
-
-    def get_pending(self, cluster: Cluster) -> bool:
-        return cluster.pk in self.context["pending"]
-
-
 class FigureSerializer(DescribedModelSerializer):
     """One reporting unit's figures for one quarter (季度数据), with its review status and version."""
 
@@ -98,7 +54,7 @@ class FigureSerializer(DescribedModelSerializer):
         model = QuarterlyFigure
         fields = ["id", "cluster", "enterprise", "year", "quarter", "output_value", "revenue", "tax", "employees",
                   "fixed_asset_investment", "status", "source", "version", "note", "is_demo", "data_label",
-                  "entered_at", "approved_at", "updated_at"]
+                  "entered_at", "approved_at", "updated_at", "return_reason", "returned_by", "returned_at"]
         descriptions = {
             "id": "Figure id.",
             "cluster": "Id of the cluster (产业集群).",
@@ -106,8 +62,8 @@ class FigureSerializer(DescribedModelSerializer):
             "year": "Calendar year.",
             "quarter": "Quarter 1–4; values are the quarter's own, not year-to-date (单季值，非累计).",
             "output_value": f"Output value (产值), {YI}.",
-            "revenue": f"Sales revenue (销售收入), {YI}; null if not reported.",
-            "tax": f"Taxes paid (税金), {YI}; null if not reported.",
+            "revenue": f"Main business revenue (主营业务收入), {YI}; null if not reported.",
+            "tax": f"Taxes paid (税收), {YI}; null if not reported.",
             "employees": "Employees (从业人员); null if not reported.",
             "fixed_asset_investment": f"Fixed-asset investment (固定资产投资), {YI}; null if not reported.",
             "status": "draft (草稿) → submitted (已报送) → approved (已审核) or returned (退回).",
@@ -117,6 +73,9 @@ class FigureSerializer(DescribedModelSerializer):
             "entered_at": "When the values were last entered.",
             "approved_at": "When a planner approved it; null unless approved.",
             "updated_at": "Last change of any kind.",
+            "return_reason": "Why a planner last returned or reopened it (退回原因); empty if never returned.",
+            "returned_by": "Id of the user who last returned or reopened it; null if never returned.",
+            "returned_at": "When it was last returned or reopened; null if never returned.",
         }
 
     def get_is_demo(self, figure: QuarterlyFigure) -> bool:
@@ -162,8 +121,8 @@ class FigureCreateSerializer(serializers.Serializer):
     year = IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Calendar year.")
     quarter = IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
     output_value = _amount("Output value (产值)", required=True)
-    revenue = _amount("Sales revenue (销售收入)")
-    tax = _amount("Taxes paid (税金)")
+    revenue = _amount("Main business revenue (主营业务收入)")
+    tax = _amount("Taxes paid (税收)")
     employees = _employees()
     fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
     note = _note()
@@ -174,8 +133,8 @@ class FigureUpdateSerializer(serializers.Serializer):
 
     version = _version()
     output_value = _amount("Output value (产值)", nullable=False)
-    revenue = _amount("Sales revenue (销售收入)")
-    tax = _amount("Taxes paid (税金)")
+    revenue = _amount("Main business revenue (主营业务收入)")
+    tax = _amount("Taxes paid (税收)")
     employees = _employees()
     fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
     note = _note()
@@ -193,7 +152,7 @@ class FigureTransitionSerializer(serializers.Serializer):
 
 
 class FigureReturnSerializer(serializers.Serializer):
-    """Return (退回) a submitted figure, or reopen an approved one, with a reason."""
+    """Return (退回) a submitted figure, or reopen (重新打开) an approved one, with a reason."""
 
     version = _version()
-    reason = serializers.CharField(max_length=500, help_text="Why it is returned (退回原因); required.")
+    reason = serializers.CharField(max_length=500, help_text="Why it goes back to its editor (退回原因); required.")

@@ -1,12 +1,10 @@
-"""Clusters (read) and quarterly figures (read, create, update, submit, approve, return).
+"""Quarterly figures (read, create, update, submit, approve, return); clusters, which carry their latest
+rolled-up quarter, are served by progress.api.views.ClusterViewSet.
 
 Thin: parse with a serializer, call a selector or a `clusters.services` function, render. Every
 queryset is `visible_to(request.user)`; who may write what is decided by the services, whose
 exceptions core.api.exceptions turns into 400 / 403 / 409.
 """
-from collections.abc import Sequence
-
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,52 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusters import services
-from clusters.filtersets import ClusterFilterSet, FigureFilterSet
-from clusters.models import Cluster, QuarterlyFigure
-from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
-from org.models import Department, Region
-from progress.selectors import latest_cluster_quarters, pending_clusters
+from clusters.filtersets import FigureFilterSet
+from clusters.models import QuarterlyFigure
+from core.api.views import ScopedQuerysetMixin
 
 from .serializers import (
-    ClusterSerializer,
     FigureCreateSerializer,
     FigureReturnSerializer,
     FigureSerializer,
     FigureTransitionSerializer,
     FigureUpdateSerializer,
-    LatestProgressSerializer,
 )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List clusters (产业集群) with their latest progress",
-                       description="The clusters the caller may see, each with its latest rolled-up quarter."),
-    retrieve=extend_schema(summary="One cluster with its latest progress"),
-)
-class ClusterViewSet(ScopedReadOnlyViewSet):
-    queryset = Cluster.objects.prefetch_related(
-        Prefetch("regions", queryset=Region.objects.only("pk").order_by("pk")),
-        Prefetch("supporting_departments", queryset=Department.objects.only("pk").order_by("pk")),
-    )
-    serializer_class = ClusterSerializer
-    filterset_class = ClusterFilterSet
-    ordering_fields = ["code", "level", "name_zh", "id"]
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._serialize(page))
-
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self._serialize([self.get_object()])[0])
-
-    def _serialize(self, clusters: Sequence[Cluster]) -> Sequence[dict]:
-        ids = [cluster.pk for cluster in clusters]
-        latest = latest_cluster_quarters(ids)
-        latest_data = LatestProgressSerializer(list(latest.values()), many=True).data
-        context = {**self.get_serializer_context(), "latest": dict(zip(latest, latest_data, strict=True)),
-                   "pending": pending_clusters(ids)}
-        return ClusterSerializer(clusters, many=True, context=context).data
-
 
 _JSON_ONLY = [JSONRenderer]
 
@@ -133,9 +96,18 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureTransitionSerializer, services.figure_approve)
 
-    @extend_schema(summary="Return or reopen (退回, planners)", request=FigureReturnSerializer,
+    @extend_schema(summary="Return (退回, planners)", request=FigureReturnSerializer,
                    responses={200: FigureSerializer},
-                   description="A submitted figure is sent back, or an approved one reopened, with a reason.")
+                   description="A submitted figure is sent back to its editor with a reason. An approved figure "
+                               "is reopened instead (`reopen`).")
     @action(detail=True, methods=["post"], url_path="return", url_name="return", renderer_classes=_JSON_ONLY)
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureReturnSerializer, services.figure_return)
+
+    @extend_schema(summary="Reopen an approved figure (重新打开, planners)", request=FigureReturnSerializer,
+                   responses={200: FigureSerializer},
+                   description="An approved figure leaves the official numbers and goes back to its editor for "
+                               "correction, with a reason; the roll-up is redone.")
+    @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, FigureReturnSerializer, services.figure_reopen)

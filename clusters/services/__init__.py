@@ -1,9 +1,10 @@
 """Writes to quarterly figures. Every entry path (pages, admin, API, import, commands) calls these.
 
 - `figures`: one figure: create, update, submit, approve, return, reopen;
-- `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none;
+- `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none, and the entry
+  screen's year-to-date arithmetic (`year_to_date`, `quarter_of_year_to_date`).
 - `reminders`: deadline reminders to editors and the overdue digest to planners (imported from
-  `clusters.services.reminders` directly: it reads through `clusters.selectors`, which reads this).
+  `notices.reminders` directly: it reads through `clusters.selectors`, which reads this).
 """
 from .figures import (
     EDITABLE_FIELDS,
@@ -33,11 +34,14 @@ from .quarter import (
     figures_enter_quarter,
     parse_extra,
     parse_output,
+    quarter_of_year_to_date,
+    year_to_date,
 )
 
 __all__ = [
     "EDITABLE_FIELDS", "EDITABLE_STATUSES", "EXTRA_FIELDS", "Conflict", "EntryInput", "EntryMode", "EntryRejected",
     "EntryResult", "ExtraField", "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create",
     "figure_reopen", "figure_return", "figure_submit", "figure_update", "figures_check_quarter",
-    "figures_enter_quarter", "is_outlier", "outlier_message", "parse_extra", "parse_output", "same_quarter_last_year",
+    "figures_enter_quarter", "is_outlier", "outlier_message", "parse_extra", "parse_output", "quarter_of_year_to_date",
+    "same_quarter_last_year", "year_to_date",
 ]

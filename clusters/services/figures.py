@@ -3,7 +3,9 @@
 Each function runs in one transaction, checks the permission layer, validates with the model's
 own rules and records a change reason in the figure's history. Beyond the model's rules, an
 entered value must be for a quarter that is over and below ENTRY_MAX_OUTPUT (a typing error
-otherwise). Returning or reopening a figure queues an e-mail to its editor (the outbox).
+otherwise). Approving or reopening a figure marks its cluster-year for the roll-up, and returning or
+reopening one tells its editor, both through the kernel hooks (core.hooks): this app imports neither
+progress nor notices.
 """
 from __future__ import annotations
 
@@ -12,22 +14,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access
+from core import access, formats, hooks
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
-from entry.periods import Quarter
-from entry.services import notice_queue
+from core.periods import Quarter
 from org.models import User
-from progress.services import rollup_request
 
 from ..choices import FigureSource, FigureStatus
 from ..models import Cluster, Enterprise, QuarterlyFigure
 
 EDITABLE_FIELDS = ("output_value", "revenue", "tax", "employees", "fixed_asset_investment", "note")
 EDITABLE_STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED)
+RETURN_REASON_MAX_LENGTH = QuarterlyFigure._meta.get_field("return_reason").max_length
 
 
 def check_entry_rules(figure: QuarterlyFigure) -> None:
@@ -164,8 +164,8 @@ def outlier_message(value: Decimal, last_year: Decimal) -> str:
     change = change_on(value, last_year)
     return _("Output value: %(change)s against the same quarter last year (%(last)s 亿元), beyond ±%(limit)s %%; "
              "give a short explanation before submitting.") % {
-        "change": f"{change * 100:+.1f} %" if change is not None else _("up from zero"),
-        "last": f"{last_year.normalize():f}", "limit": f"{settings.ENTRY_OUTLIER_THRESHOLD * 100:.0f}",
+        "change": formats.percent(change, signed=True) if change is not None else _("up from zero"),
+        "last": f"{last_year.normalize():f}", "limit": formats.whole_percent(settings.ENTRY_OUTLIER_THRESHOLD),
     }
 
 
@@ -183,6 +183,7 @@ def figure_submit(
         last = same_quarter_last_year(figure)
         if last is not None and is_outlier(figure.output_value, last.output_value):
             raise ValidationError({"note": outlier_message(figure.output_value, last.output_value)})
+    figure.submitted_by = user
     return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
 
 
@@ -191,36 +192,58 @@ def _require_planner(user: User) -> None:
         raise PermissionDenied(_("Only a planner may review figures."))
 
 
+def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
+    """Four eyes (REVIEW_REQUIRES_SECOND_PERSON): whoever entered or submitted a figure does not approve it."""
+    if settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id):
+        raise PermissionDenied(_("You entered or submitted this figure; another planner must approve it "
+                                 "(four-eyes rule)."))
+
+
 @transaction.atomic
 def figure_approve(*, user: User, figure_id: int, expected_version: int, at: datetime | None = None) -> QuarterlyFigure:
     """A planner approves a submitted figure; it then counts in the official numbers and is locked."""
     _require_planner(user)
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
+    _require_second_person(user, figure)
     figure.approved_by, figure.approved_at = user, at or timezone.now()
     figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
                          user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
     return figure
+
+
+def _send_back(figure: QuarterlyFigure, *, user: User, reason: str, allowed_from: tuple[str, ...],
+               history_reason: str) -> QuarterlyFigure:
+    """Return or reopen: the figure goes back to its editor with the reason, kept on the figure."""
+    was_approved = figure.status == FigureStatus.APPROVED
+    figure.approved_by, figure.approved_at = None, None
+    figure.returned_by, figure.returned_at, figure.return_reason = user, timezone.now(), reason
+    figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=allowed_from,
+                         reason=f"{history_reason}: {reason}", user=user)
+    if was_approved:
+        # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
+        hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
+    hooks.figure_returned_announce(figure=figure, by=user, reason=reason)
+    return figure
+
+
+def _reason(text: str, missing: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > RETURN_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("At most %(limit)s characters.") % {"limit": RETURN_REASON_MAX_LENGTH}})
+    return reason
 
 
 @transaction.atomic
 def figure_return(*, user: User, figure_id: int, expected_version: int, reason: str) -> QuarterlyFigure:
-    """A planner sends a submitted figure back, or reopens an approved one; a reason is required."""
+    """A planner sends a submitted figure back to its editor; a reason is required."""
     _require_planner(user)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the figure is returned.")})
+    reason = _reason(reason, _("Say why the figure is returned."))
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
-    was_approved = figure.status == FigureStatus.APPROVED
-    figure.approved_by, figure.approved_at = None, None
-    figure = _transition(
-        figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.SUBMITTED, FigureStatus.APPROVED),
-        reason=f"returned: {reason.strip()}", user=user,
-    )
-    if was_approved:
-        # Reopening takes the figure out of the official numbers; a plain return changes nothing there.
-        rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
-    return figure
+    return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.SUBMITTED,),
+                      history_reason="returned")
 
 
 @transaction.atomic
@@ -230,30 +253,7 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
     The figure leaves the official numbers (the roll-up is redone) and goes back to its editor.
     """
     _require_planner(user)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the approved figure is reopened.")})
+    reason = _reason(reason, _("Say why the approved figure is reopened."))
     figure = _locked_for_edit(user=user, figure_id=figure_id, expected_version=expected_version)
-    figure.approved_by, figure.approved_at = None, None
-    figure = _transition(figure, to=FigureStatus.RETURNED, allowed_from=(FigureStatus.APPROVED,),
-                         reason=f"reopened: {reason.strip()}", user=user)
-    rollup_request(cluster_id=figure.cluster_id, year=figure.year)
-    _notify_returned(figure, by=user, reason=reason.strip())
-    return figure
-
-
-def _notify_returned(figure: QuarterlyFigure, *, by: User, reason: str) -> None:
-    """Queue an e-mail to whoever entered the figure (sent after commit; the outbox keeps it if the
-    broker is down). Without an editor who can still edit it, the department's editors are told."""
-    recipients = [figure.entered_by] if figure.entered_by and figure.entered_by.can_write else []
-    recipients = [u for u in recipients if u.is_active and u.email and u != by and access.can_edit(u, figure)]
-    if not recipients:
-        recipients = [u for u in User.objects.filter(role=User.Role.EDITOR, is_active=True).exclude(email="")
-                      if access.can_edit(u, figure)]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Figure returned: %(figure)s") % {"figure": figure}
-        body = render_to_string("clusters/email/figure_returned.txt", {
-            "figure": figure, "by": by, "reason": reason, "quarter": Quarter(figure.year, figure.quarter),
-        })
-    for recipient in recipients:
-        notice_queue(key=f"returned:{figure.pk}:v{figure.version}:{recipient.pk}", kind="returned",
-                     recipient=recipient, subject=subject, body=body)
+    return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.APPROVED,),
+                      history_reason="reopened")

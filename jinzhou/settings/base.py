@@ -14,6 +14,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on, a missing page is still the site's 404 page; true shows Django's technical 404 instead.
+DEBUG_404_PAGE = env.bool("DEBUG_404_PAGE", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-jinzhou-development-only"  # noqa: S105 - refused below unless DEBUG
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -49,15 +51,18 @@ INSTALLED_APPS = [
     "plan",
     "progress",
     "dashboards",
+    "briefing",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.language.ChineseByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.errors.DebugNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,6 +96,15 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A persistent connection is checked before a request reuses it: after a database restart the
 # next request reconnects instead of failing (docs/deploy.md).
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The bare-machine database serves several requests at once (runserver threads, the in-process roll-up):
+    # WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a transaction starts, so
+    # two writers queue for up to SQLITE_BUSY_TIMEOUT seconds instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -249,7 +263,7 @@ GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 
 # --- Data entry, review, reminders and spreadsheets (issue 3) --------------------------------------
-INSTALLED_APPS += ["django_htmx", "entry"]
+INSTALLED_APPS += ["django_htmx", "reporting", "notices"]
 # After authentication, before messages: request.htmx tells a view to answer with a fragment.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
                   "django_htmx.middleware.HtmxMiddleware")
@@ -270,14 +284,25 @@ ENTRY_DEADLINE_DAYS = env.int("ENTRY_DEADLINE_DAYS", default=15)
 ENTRY_REMINDER_DAYS = env.list("ENTRY_REMINDER_DAYS", cast=int, default=[5, 1])
 # A change against the same quarter last year beyond this ratio (0.5 = ±50 %) needs an explanation.
 ENTRY_OUTLIER_THRESHOLD = Decimal(env.str("ENTRY_OUTLIER_THRESHOLD", default="0.5"))
+# Four eyes: a figure entered or submitted by a user is approved by somebody else (on in production).
+REVIEW_REQUIRES_SECOND_PERSON = env.bool("REVIEW_REQUIRES_SECOND_PERSON", default=False)
 # An output value above this (亿元, one reporting unit, one quarter) is a typing error, not a figure:
 # the whole city's industry produced well under 2,000 亿元 a year when the plan was made.
 ENTRY_MAX_OUTPUT = Decimal(env.str("ENTRY_MAX_OUTPUT", default="5000"))
 # Uploads: the explicit check refuses larger files with a message; Django keeps files up to this size
 # in memory and refuses request bodies (other than files) over DATA_UPLOAD_MAX_MEMORY_SIZE.
 ENTRY_UPLOAD_MAX_BYTES = env.int("ENTRY_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
-ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
 ENTRY_IMPORT_MAX_ROWS = env.int("ENTRY_IMPORT_MAX_ROWS", default=2000)
+# What an uploaded workbook may unpack to and hold, checked before openpyxl parses it (core/uploads.py).
+# Sized to the template: ENTRY_IMPORT_MAX_ROWS units, 13 columns, long explanations, fit in ~5 MB unpacked.
+ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=16 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_PART_BYTES = env.int("ENTRY_UPLOAD_MAX_PART_BYTES", default=8 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_RATIO = env.int("ENTRY_UPLOAD_MAX_RATIO", default=100)
+ENTRY_UPLOAD_MAX_PARTS = env.int("ENTRY_UPLOAD_MAX_PARTS", default=64)
+ENTRY_UPLOAD_MAX_COLUMNS = env.int("ENTRY_UPLOAD_MAX_COLUMNS", default=20)
+ENTRY_UPLOAD_MAX_SHARED_STRINGS = env.int("ENTRY_UPLOAD_MAX_SHARED_STRINGS", default=8 * ENTRY_IMPORT_MAX_ROWS)
+# The largest template holds ~41 XML elements a row (13 cells of 3 elements as openpyxl writes them).
+ENTRY_UPLOAD_MAX_XML_ELEMENTS = env.int("ENTRY_UPLOAD_MAX_XML_ELEMENTS", default=60 * ENTRY_IMPORT_MAX_ROWS)
 FILE_UPLOAD_MAX_MEMORY_SIZE = ENTRY_UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
@@ -294,6 +319,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") 
 # After authentication: signs out sessions past their absolute or idle age.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "core.middleware.SessionTimeoutMiddleware")
+# Inside authentication (it looks at the user after the view): no cache keeps a signed-in user's response.
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1,
+                  "core.middleware.PrivateResponsesMiddleware")
 # Last: turns a login refused during a lockout into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -330,6 +358,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that treat a key Django could not have made as no session (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+# Messages ("imported…", a row's problem) are kept in the server-side session, not in a cookie: a cookie
+# travels with every request and is readable by whoever holds it (a new API key once did travel this way).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
@@ -360,6 +393,6 @@ else:
 # Request bodies: anything larger than this is refused with 413 before a byte of it is read. Defaults to
 # the larger of the form limit and the upload limit plus room for the form's other fields.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0) or None
-# Uploaded spreadsheets must be .xlsx (a zip archive by content: entry.sheets checks the rest) or .csv
+# Uploaded spreadsheets must be .xlsx (a zip archive by content: core.sheets checks the rest) or .csv
 # (UTF-8 or GBK text: core.csv_sheets) by name.
 ENTRY_UPLOAD_EXTENSIONS = ["xlsx", "csv"]

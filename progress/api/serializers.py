@@ -3,13 +3,66 @@
 Amounts are decimal strings in 亿元 (100 million yuan); growth and completion are ratios
 (0.25 = 25 %), as decimal strings too.
 """
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from clusters.api.serializers import ClusterSerializer
 from clusters.choices import GoalKind, Stage
+from clusters.models import Cluster
 from core.api.serializers import AS_RATIO, DEMO_LABEL, DescribedModelSerializer
 from progress.models import Progress
 
 YI = "亿元 (100 million yuan)"
+
+
+class LatestProgressSerializer(DescribedModelSerializer):
+    """The cluster's latest rolled-up quarter (最新季度进度)."""
+
+    is_demo = serializers.SerializerMethodField(help_text="True when demo data (演示数据) contributes.")
+    data_label = serializers.SerializerMethodField(help_text="演示数据 when demo data contributes; empty otherwise.")
+    pending = serializers.BooleanField(read_only=True, help_text=(
+        "True while approved figures of this cluster-year changed and the roll-up has not caught up (汇总中)."))
+
+    class Meta:
+        model = Progress
+        fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
+                  "computed_at", "pending"]
+        extra_kwargs = {"yoy_growth": {"style": AS_RATIO}, "ytd_yoy_growth": {"style": AS_RATIO}}
+        descriptions = {
+            "year": "Year of the latest quarter with approved figures.",
+            "quarter": "That quarter, 1–4.",
+            "value": f"The quarter's output value (季度产值), {YI}.",
+            "ytd_value": f"Year-to-date output value (累计产值), {YI}.",
+            "yoy_growth": "Growth on the same quarter last year, a ratio (0.25 = +25 %); null without last year.",
+            "ytd_yoy_growth": "Year-to-date growth on last year, a ratio; null without last year.",
+            "computed_at": "When the roll-up computed this row (汇总时间).",
+        }
+
+    def get_is_demo(self, row: Progress) -> bool:
+        return row.demo_units > 0
+
+    def get_data_label(self, row: Progress) -> str:
+        return DEMO_LABEL if row.demo_units else ""
+
+
+@extend_schema_serializer(component_name="Cluster")
+class ClusterProgressSerializer(ClusterSerializer):
+    """An industrial cluster (产业集群) with its latest progress inline."""
+
+    latest_progress = serializers.SerializerMethodField(help_text=(
+        "The latest rolled-up quarter of this cluster, or null before any approved figure."))
+    pending = serializers.SerializerMethodField(help_text=(
+        "True while any approved figure of this cluster changed and the roll-up has not caught up."))
+
+    class Meta(ClusterSerializer.Meta):
+        fields = [*ClusterSerializer.Meta.fields, "latest_progress", "pending"]
+
+    @extend_schema_field(LatestProgressSerializer(allow_null=True))
+    def get_latest_progress(self, cluster: Cluster) -> dict | None:
+        return self.context["latest"].get(cluster.pk)
+
+    def get_pending(self, cluster: Cluster) -> bool:
+        return cluster.pk in self.context["pending"]
 
 
 class ProgressSerializer(DescribedModelSerializer):

@@ -1,13 +1,15 @@
-"""Roll-up rows, goal evaluations and the assessment ranking: reads of the roll-up tables.
+"""Clusters with their latest rolled-up quarter, roll-up rows, goal evaluations and the assessment ranking:
+reads of the roll-up tables.
 
 progress/ and goals/ answer conditional GETs (ETag / Last-Modified, 304) from one or two cheap
 aggregates over the rows they would show (core.api.conditional).
 """
+from collections.abc import Sequence
 from datetime import UTC
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -17,21 +19,28 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusters.filtersets import GoalFilterSet
-from clusters.models import FIRST_YEAR, LAST_YEAR, StageGoal
+from clusters.filtersets import ClusterFilterSet, GoalFilterSet
+from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster, StageGoal
 from core.api.conditional import ConditionalListMixin
 from core.api.fields import IntegerField
-from core.api.views import ScopedQuerysetMixin
+from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
+from core.periods import PLAN_YEAR
 from investment.choices import ProjectStage
 from investment.models import Project
-from plan.data import PLAN_YEAR
+from org.models import Department, Region
 from progress.filtersets import ProgressFilterSet
 from progress.goals import evaluate_goals
 from progress.models import Progress, RollupMark, Scope
 from progress.ranking import assessment_ranking
-from progress.selectors import visible_progress, with_pending
+from progress.selectors import latest_cluster_quarters, pending_clusters, visible_progress, with_pending
 
-from .serializers import GoalEvaluationSerializer, ProgressSerializer, RankingRowSerializer
+from .serializers import (
+    ClusterProgressSerializer,
+    GoalEvaluationSerializer,
+    LatestProgressSerializer,
+    ProgressSerializer,
+    RankingRowSerializer,
+)
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the copy named by If-None-Match / If-Modified-Since "
                                            "is current (未变更). No body.")
@@ -103,11 +112,43 @@ def _newest(*stamps):
     return max(present) if present else None
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List clusters (产业集群) with their latest progress",
+                       description="The clusters the caller may see, each with its latest rolled-up quarter."),
+    retrieve=extend_schema(summary="One cluster with its latest progress"),
+)
+class ClusterViewSet(ScopedReadOnlyViewSet):
+    queryset = Cluster.objects.prefetch_related(
+        Prefetch("regions", queryset=Region.objects.only("pk").order_by("pk")),
+        Prefetch("supporting_departments", queryset=Department.objects.only("pk").order_by("pk")),
+    )
+    serializer_class = ClusterProgressSerializer
+    filterset_class = ClusterFilterSet
+    ordering_fields = ["code", "level", "name_zh", "id"]
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self._serialize(page))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self._serialize([self.get_object()])[0])
+
+    def _serialize(self, clusters: Sequence[Cluster]) -> Sequence[dict]:
+        ids = [cluster.pk for cluster in clusters]
+        latest = latest_cluster_quarters(ids)
+        latest_data = LatestProgressSerializer(list(latest.values()), many=True).data
+        context = {**self.get_serializer_context(), "latest": dict(zip(latest, latest_data, strict=True)),
+                   "pending": pending_clusters(ids)}
+        return ClusterProgressSerializer(clusters, many=True, context=context).data
+
+
 @extend_schema_view(list=extend_schema(
     summary="Roll-up rows (汇总进度) by cluster, region, department and city",
     description="Per quarter (1–4) and year (quarter 0), with the computed-at stamp and a pending flag. Scoped: "
                 "city totals for everybody; cluster rows of visible clusters; region rows of regions with a visible "
-                "cluster; the caller's own department. Answers conditional GETs (ETag, Last-Modified → 304).",
+                "cluster; the caller's own department. Region, department and city totals count every cluster in "
+                "them, also clusters the caller cannot see: they are published within the city. Answers "
+                "conditional GETs (ETag, Last-Modified → 304).",
     responses={200: ProgressSerializer(many=True), 304: NOT_MODIFIED},
 ))
 class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

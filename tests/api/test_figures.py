@@ -109,7 +109,10 @@ def test_return_needs_a_reason(api, roles, heishan):
 
 def test_reopening_an_approved_figure_returns_it(api, roles, heishan):
     figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
-    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "复核"},
+    refused = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "复核"},
+                                          format="json")
+    assert refused.status_code == 400  # an approved figure is reopened, not returned
+    response = api.as_(roles.planner).post(f"{URL}{figure.pk}/reopen/", {"version": 1, "reason": "复核"},
                                            format="json")
     assert response.json()["status"] == "returned"
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from clusters.api.serializers import FigureSerializer, LatestProgressSerializer
+from clusters.api.serializers import FigureSerializer
 from clusters.models import Cluster, QuarterlyFigure
 from funds.api.serializers import DisbursementSerializer, FundSerializer
 from funds.models import Disbursement, Fund
@@ -13,7 +13,7 @@ from org.api.serializers import DepartmentSerializer, RegionSerializer
 from org.models import Department, Region
 from parks.api.serializers import ParkSerializer
 from parks.models import Park
-from progress.api.serializers import ProgressSerializer
+from progress.api.serializers import LatestProgressSerializer, ProgressSerializer
 from progress.models import Progress
 from progress.selectors import with_pending
 from tests.factories import QuarterlyFigureFactory

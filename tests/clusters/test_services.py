@@ -85,11 +85,11 @@ def test_review_workflow_submit_approve_lock_and_reopen(agri_editor, planner):
         services.figure_update(user=agri_editor, figure_id=figure.pk, expected_version=figure.version,
                                output_value=Decimal(1))
     with pytest.raises(ValidationError):
-        services.figure_return(user=planner, figure_id=figure.pk, expected_version=figure.version, reason=" ")
-    figure = services.figure_return(user=planner, figure_id=figure.pk, expected_version=figure.version,
+        services.figure_reopen(user=planner, figure_id=figure.pk, expected_version=figure.version, reason=" ")
+    figure = services.figure_reopen(user=planner, figure_id=figure.pk, expected_version=figure.version,
                                     reason="复核数据")
     assert figure.status == FigureStatus.RETURNED
-    assert figure.history.first().history_change_reason == "returned: 复核数据"
+    assert figure.history.first().history_change_reason == "reopened: 复核数据"
 
 
 def test_database_refuses_both_reporting_modes_even_without_the_service():

@@ -29,8 +29,8 @@ from funds.models import Disbursement, Fund, MatchingFund
 from investment.models import Project
 from org.models import Region, User
 from parks.models import Park
-from tests.entry.support import figure, key
 from tests.nasty import nasty_text
+from tests.reporting.support import figure, key
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("NUMBER_FUZZ_EXAMPLES", "25"))

@@ -27,7 +27,7 @@ from org.models import Department, User
 from parks.models import Park
 from plan.demo import demo_load
 from progress.services import rollup_full
-from tests.entry.support import figure
+from tests.reporting.support import figure
 
 pytestmark = pytest.mark.django_db
 ZONE = " (Asia/Shanghai)"
@@ -243,7 +243,7 @@ def test_the_entry_grid_export_has_numbers_and_a_ratio_for_the_change(falling, p
     client.force_login(planner)
     query = {"year": 2015, "quarter": 3, "mode": "quarter"}
     grid = client.get(reverse("figure-entry"), query).context["grid"]
-    from clusters.exports import grid_table
+    from reporting.exports import grid_table
 
     table = grid_table(grid)
     as_csv = client.get(reverse("figure-entry"), query | {"export": "csv"})
@@ -266,7 +266,7 @@ def test_the_history_export_has_typed_values_and_local_times(planner, client):
     url = reverse("history-export", args=["clusters.quarterlyfigure", draft.pk, "xlsx"])
     as_xlsx = client.get(url)
     as_csv = client.get(reverse("history-export", args=["clusters.quarterlyfigure", draft.pk, "csv"]))
-    from entry.history import history_table, object_history
+    from core.history import history_table, object_history
 
     table = history_table(draft, object_history(draft))
     _assert_typed([str(h) if i else f"{h}{ZONE}" for i, h in enumerate(table.headers)],

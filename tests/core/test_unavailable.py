@@ -50,3 +50,17 @@ def test_handler500_is_installed_for_pages_and_the_api(monkeypatch):
     assert (page.status_code, api.status_code) == (503, 503)
     assert "请重试" in page.content.decode()
     assert api.json()["code"] == "database_unavailable"
+
+
+@pytest.mark.django_db
+def test_with_debug_on_a_views_database_error_is_the_same_503(monkeypatch, settings):
+    """`make run` has DEBUG on, where Django shows its debug page instead of calling handler500."""
+    settings.DEBUG = True
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(LoginView, "get", locked)
+    response = Client(raise_request_exception=False).get("/accounts/login/")
+    assert response.status_code == 503
+    assert "请重试" in response.content.decode()

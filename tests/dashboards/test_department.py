@@ -16,7 +16,7 @@ from parks.models import Park
 from plan.demo import demo_load
 from progress.models import Progress, RollupMark, Scope
 from progress.services import rollup_full
-from tests.entry.support import load_xlsx
+from tests.reporting.support import load_xlsx
 
 from .home_support import large_city, small_city, user
 

@@ -16,7 +16,7 @@ from funds.models import Disbursement, Fund, MatchingFund
 from org.models import Region, User
 from parks.models import Park
 from plan.demo import demo_load
-from tests.entry.support import english
+from tests.reporting.support import english
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("disbursement-list-page")

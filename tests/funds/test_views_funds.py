@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 from funds.models import Disbursement, Fund, MatchingFund
 from org.models import Region, User
 from plan.demo import demo_load
-from tests.entry.support import english
+from tests.reporting.support import english
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("disbursement-create-page")

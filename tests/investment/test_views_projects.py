@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from investment.models import Project, ProjectStageMove
 from org.models import User
 from plan.demo import demo_load
-from tests.entry.support import english
+from tests.reporting.support import english
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("project-list-page")

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from clusters.choices import PlatformKind
 from clusters.models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
 from core import access
-from entry.history import HISTORY_MODELS
+from core.history import HISTORY_MODELS
 from funds.models import Disbursement
 from investment.models import Project
 from org.models import Department, Region, User

@@ -1,0 +1,62 @@
+"""The clusters app's list screens as tables for .xlsx / .csv: the same rows the page shows the user."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from clusters.models import QuarterlyFigure
+from clusters.selectors import Completeness, Grid
+from clusters.services import EXTRA_FIELDS
+from core.cells import ratio
+from core.sheets import Table
+
+
+def grid_table(grid: Grid) -> Table:
+    """The entry grid as shown: output and its comparisons, then the optional values (in the screen's
+    mode: revenue, tax and investment year to date in 累计 mode; the headcount always at quarter end)."""
+    value = _("Year to date") if grid.mode == "ytd" else _("Quarter's own value")
+    extra_headers = [
+        f"{spec.label} ({_('persons') if spec.integer else _('100 million yuan')})"
+        if not (spec.cumulative and grid.mode == "ytd") else f"{spec.label} ({value}, {_('100 million yuan')})"
+        for spec in EXTRA_FIELDS]
+    return Table(
+        title=grid.quarter.label, filename=f"figures-{grid.quarter}",
+        headers=[_("Unit code"), _("Cluster"), _("Enterprise"), _("Responsible department"), _("Status"),
+                 f"{value} ({_('100 million yuan')})", _("Previous quarter"), _("Same quarter last year"),
+                 _("Year-on-year change (ratio, 0.1 = 10 %)"), _("Needs explanation"), _("Note"), _("Version"),
+                 *extra_headers],
+        rows=[[
+            row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
+            str(row.unit.cluster.responsible_department),
+            row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous,
+            row.last_year, ratio(row.change), row.outlier, row.figure.note if row.figure else "",
+            row.figure.version if row.figure else None, *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
+        ] for row in grid.rows],
+    )
+
+
+def figure_table(figures: QuerySet[QuarterlyFigure] | list[QuarterlyFigure], *, title: str, filename: str) -> Table:
+    return Table(
+        title=title, filename=filename,
+        headers=[_("Quarter"), _("Cluster"), _("Enterprise"), _("Responsible department"),
+                 _("Output value (100 million yuan)"), _("Same quarter last year"), _("Status"), _("Source"),
+                 _("Entered by"), _("Note"), _("Version")],
+        rows=[[
+            _("Q%(quarter)s %(year)s") % {"year": f.year, "quarter": f.quarter}, f.cluster.name_zh,
+            f.enterprise.name if f.enterprise else "", str(f.cluster.responsible_department), f.output_value,
+            getattr(f, "last_year_value", None), f.get_status_display(), f.get_source_display(),
+            f.entered_by.get_username() if f.entered_by else "", f.note, f.version,
+        ] for f in figures],
+    )
+
+
+def completeness_table(standing: Completeness) -> Table:
+    return Table(
+        title=standing.quarter.label, filename=f"completeness-{standing.quarter}",
+        headers=[_("Responsible department"), _("Cluster"), _("Enterprise"), _("Status"), _("Deadline"),
+                 _("Overdue")],
+        rows=[[
+            str(row.department), row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
+            row.figure.get_status_display() if row.figure else _("not entered"), standing.deadline, row.overdue,
+        ] for row in standing.rows],
+    )

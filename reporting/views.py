@@ -1,0 +1,338 @@
+"""Cluster and figure pages: thin views over selectors and services.
+
+Every page reads through `clusters.selectors` (scoped by the permission layer) and writes through
+`clusters.services`; a list page given `?export=xlsx` or `?export=csv` downloads exactly the rows it
+shows. Forms post normally, so everything works without JavaScript; with htmx, the quarter picker,
+the row check and the review buttons update the page in place.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clusters import selectors, services
+from clusters.choices import FigureStatus
+from clusters.models import QuarterlyFigure
+from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
+from core.exceptions import VersionConflict
+from core.history import object_history
+from core.periods import Quarter
+from core.sheets import XLSX_TYPE, attachment, export_format, table_response
+
+from . import exports, imports
+from .forms import QuarterForm, ReopenForm, ReviewForm, UploadForm, entries_from_post
+
+
+def _require_writer(request: HttpRequest) -> None:
+    if not request.user.can_write:
+        raise PermissionDenied(_("Your role may not enter figures."))
+
+
+def _require_planner(request: HttpRequest) -> None:
+    if not request.user.edits_everything:
+        raise PermissionDenied(_("Only a planner may review figures."))
+
+
+# --- the quarterly entry screen ---------------------------------------------------------------------
+
+def _entry_url(quarter, mode: str) -> str:
+    return f"{reverse('figure-entry')}?{urlencode({'year': quarter.year, 'quarter': quarter.quarter, 'mode': mode})}"
+
+
+def _render_grid(request: HttpRequest, form: QuarterForm, grid: selectors.Grid, *, errors=(), status=200):
+    return render(request, "reporting/figure_entry.html", {
+        "form": form, "grid": grid, "errors": errors, "quarter_over": grid.quarter.is_over(),
+        "has_errors": bool(errors) or any(row.errors for row in grid.rows),
+        "ytd": grid.mode == EntryMode.YTD, "export_query": urlencode(
+            {"year": grid.quarter.year, "quarter": grid.quarter.quarter, "mode": grid.mode}),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_entry(request: HttpRequest) -> HttpResponse:
+    """GET: the grid of a quarter (or its export). POST: save the screen as drafts, or submit it."""
+    if request.method == "POST":
+        return _entry_save(request)
+    form = QuarterForm.from_query(request.GET)
+    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
+    if fmt := export_format(request):
+        return table_response(exports.grid_table(grid), fmt)
+    return _render_grid(request, form, grid)
+
+
+def _with_typed(grid: selectors.Grid, entries: list[EntryInput], errors: dict[str, list[str]]) -> selectors.Grid:
+    """Show the screen again as the user typed it, each row with its own errors."""
+    typed = {e.unit: e for e in entries}
+    for row in grid.rows:
+        if row.key in typed:
+            entry = typed[row.key]
+            row.typed, row.typed_note = entry.value, entry.note
+            row.typed_extras = {f.name: entry.typed_extra(f.name) for f in services.EXTRA_FIELDS
+                                if entry.typed_extra(f.name) is not None}
+        row.errors = errors.get(row.key, [])
+    return grid
+
+
+def _entry_save(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    form = QuarterForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    try:
+        entries = entries_from_post(request.POST)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    submit = request.POST.get("action") == "submit"
+    try:
+        result = services.figures_enter_quarter(user=request.user, quarter=form.period, entries=entries,
+                                                mode=form.entry_mode, submit=submit)
+    except EntryRejected as rejected:
+        if rejected.conflicts:
+            return _conflict_page(request, form, entries, rejected)
+        grid = _with_typed(selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode),
+                           entries, rejected.errors)
+        shown = {row.key for row in grid.rows}
+        elsewhere = [m for unit, msgs in rejected.errors.items() if unit not in shown for m in msgs]
+        return _render_grid(request, form, grid, errors=elsewhere, status=400)
+    messages.success(request, _("Saved %(quarter)s: %(created)s new, %(updated)s changed, %(submitted)s submitted.")
+                     % {"quarter": form.period.label, "created": len(result.created),
+                        "updated": len(result.updated), "submitted": len(result.submitted)})
+    return HttpResponseRedirect(_entry_url(form.period, form.entry_mode))
+
+
+def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryInput],
+                   rejected: EntryRejected) -> HttpResponse:
+    """Someone saved some of these rows meanwhile: show both values; nothing was saved.
+
+    "Keep mine" posts the screen again against the versions now current; "take theirs" posts it
+    again without the conflicting rows, which keeps the other rows' changes.
+    """
+    conflicts = {c.unit: c for c in rejected.conflicts}
+    return render(request, "reporting/figure_conflict.html", {
+        "form": form, "quarter": form.period, "mode": form.entry_mode, "conflicts": rejected.conflicts,
+        "keep_mine": [(e, conflicts[e.unit].current.version if e.unit in conflicts else e.version) for e in entries],
+        "take_theirs": [(e, e.version) for e in entries if e.unit not in conflicts],
+        "action": request.POST.get("action", "save"), "other_errors": rejected.errors,
+    }, status=409)
+
+
+@login_required
+@require_POST
+def figure_entry_check(request: HttpRequest) -> HttpResponse:
+    """htmx: one row of the entry screen checked as the user types (saves nothing).
+
+    Answers with the row's feedback cell: the year-on-year change and outlier warning for the typed
+    value, and the errors a save would give (the same checks, reading only).
+    """
+    _require_writer(request)
+    form = QuarterForm(request.POST)
+    try:
+        # htmx posts the whole screen; `check` names the row to look at.
+        entry = next((e for e in entries_from_post(request.POST) if e.unit == request.POST.get("check")), None)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    if not form.is_valid() or entry is None:
+        return HttpResponseBadRequest()
+    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
+    row = next((r for r in grid.rows if r.key == entry.unit and r.editable), None)
+    if row is None:
+        raise Http404
+    row.typed, row.typed_note = entry.value, entry.note
+    typed, problem = parse_output(entry.value) if entry.value.strip() else (None, None)
+    if problem is None and (typed is not None or entry.has_extras):
+        # The same checks as a save, for the output and the optional values alike (per field).
+        try:
+            services.figures_check_quarter(user=request.user, quarter=form.period, entries=[entry],
+                                           mode=form.entry_mode)
+        except EntryRejected as rejected:
+            row.errors = rejected.errors.get(entry.unit, [])
+            row.errors += [_("Someone else changed this figure meanwhile.") for _c in rejected.conflicts]
+    if problem is None and typed is not None:
+        row.change = services.change_on(typed, row.last_year)
+        row.outlier = services.is_outlier(row.own_value(typed), row.last_year_own)
+    elif problem:
+        row.errors = [problem]
+        # The optional values are checked too, so every wrong field is named at once.
+        row.errors += [p for f in services.EXTRA_FIELDS
+                       if (p := services.parse_extra(f, entry.typed_extra(f.name) or "")[1])]
+    return render(request, "reporting/_entry_feedback.html", {"row": row})
+
+
+# --- review -----------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def figure_review_list(request: HttpRequest) -> HttpResponse:
+    """The planner's queue: submitted figures (or another status), optionally of one quarter."""
+    _require_planner(request)
+    status = request.GET.get("status") or FigureStatus.SUBMITTED
+    if status not in FigureStatus.values:
+        status = FigureStatus.SUBMITTED
+    form = QuarterForm(request.GET) if request.GET.get("year") else None
+    quarter = form.period if form is not None and form.is_valid() else None
+    figures = selectors.figures_for_review(user=request.user, status=status, quarter=quarter)
+    if fmt := export_format(request):
+        return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
+    return render(request, "reporting/figure_review.html", {
+        "figures": list(figures), "status": status, "statuses": FigureStatus.choices,
+        "form": form or QuarterForm.from_query({}), "quarter": quarter,
+        "export_query": request.GET.urlencode(),
+    })
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def figure_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve or return (reopen) a figure: planners only, through the services. With htmx, answers
+    with the review row; otherwise goes back to the page it came from."""
+    figure = get_object_or_404(QuarterlyFigure.objects.visible_to(request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    version = form.cleaned_data["version"]
+    problem = None
+    try:
+        if action == "approve":
+            services.figure_approve(user=request.user, figure_id=figure.pk, expected_version=version)
+            done = _("Figure approved: %(figure)s") % {"figure": figure}
+        else:
+            services.figure_return(user=request.user, figure_id=figure.pk, expected_version=version,
+                                   reason=form.cleaned_data["reason"])
+            done = _("Figure returned: %(figure)s") % {"figure": figure}
+    except VersionConflict:
+        problem = _("Someone else changed this figure meanwhile; nothing was saved. Review it again.")
+    except (ValidationError, PermissionDenied) as error:  # PermissionDenied here: the four-eyes rule
+        problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    if request.htmx:
+        figure = selectors.figures_for_review(user=request.user, status=None).filter(pk=pk).first() or figure
+        return render(request, "reporting/_review_row.html", {
+            "f": figure, "problem": problem, "done": None if problem else done})
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, done)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def figure_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A planner reopens an approved figure, with a reason: it leaves the official numbers."""
+    figure = get_object_or_404(QuarterlyFigure.objects.visible_to(request.user), pk=pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for reopening the figure."))
+        return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+    try:
+        services.figure_reopen(user=request.user, figure_id=figure.pk,
+                               expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+        messages.success(request, _("Figure reopened: %(figure)s. It no longer counts in the official numbers.")
+                         % {"figure": figure})
+    except VersionConflict:
+        messages.error(request, _("Someone else changed this figure meanwhile; nothing was saved. Review it again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+
+
+@login_required
+@require_safe
+def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One figure: its values, status, the review actions the user may take, and its history."""
+    figure = selectors.figure_for_page(user=request.user, pk=pk)
+    if figure is None:
+        raise Http404
+    return render(request, "reporting/figure_detail.html", {
+        "figure": figure, "history": object_history(figure), "history_label": "clusters.quarterlyfigure",
+        "entry_url": _entry_url(Quarter(figure.year, figure.quarter), EntryMode.QUARTER),
+        "last_year": services.same_quarter_last_year(figure),
+    })
+
+
+# --- completeness -----------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def figure_completeness(request: HttpRequest) -> HttpResponse:
+    """Per quarter: the reporting units and departments that have not submitted or are not approved."""
+    form = QuarterForm.from_query(request.GET)
+    standing = selectors.completeness(user=request.user, quarter=form.period)
+    if fmt := export_format(request):
+        return table_response(exports.completeness_table(standing), fmt)
+    return render(request, "reporting/figure_completeness.html", {
+        "form": form, "standing": standing,
+        "export_query": urlencode({"year": form.period.year, "quarter": form.period.quarter}),
+    })
+
+
+# --- Excel in ---------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def figure_template(request: HttpRequest) -> HttpResponse:
+    """The .xlsx template of a quarter with the user's reporting units filled in."""
+    _require_writer(request)
+    form = QuarterForm.from_query(request.GET)
+    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
+    return attachment(imports.template_xlsx(grid), filename=f"template-{form.period}-{grid.mode}.xlsx",
+                      content_type=XLSX_TYPE)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_import(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: the preview: every bad row with its reason, or what would change."""
+    _require_writer(request)
+    if request.method == "GET":
+        return render(request, "reporting/figure_import.html", {"form": UploadForm(),
+                                                               "quarter_form": QuarterForm.from_query({})})
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "reporting/figure_import.html", {"form": form,
+                                                               "quarter_form": QuarterForm.from_query({})},
+                      status=400)
+    preview = imports.preview_upload(user=request.user, upload=form.cleaned_data["file"])
+    return render(request, "reporting/figure_import.html", {
+        "form": UploadForm(), "quarter_form": QuarterForm.from_query({}), "preview": preview,
+    }, status=200 if preview.ok else 400)
+
+
+@login_required
+@require_POST
+def figure_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Import what the preview showed: all rows or none."""
+    _require_writer(request)
+    try:
+        quarter, result = imports.import_confirmed(user=request.user, token=request.POST.get("token", ""))
+    except signing.BadSignature:
+        return HttpResponseBadRequest(_("This import is no longer valid; upload the file again."))
+    except EntryRejected as rejected:
+        messages.error(request, _("Nothing was imported: the figures changed since the preview. Upload the file "
+                                  "again to see why."))
+        for unit_messages in rejected.errors.values():
+            for message in unit_messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(reverse("figure-import"))
+    messages.success(request, _("Imported %(quarter)s: %(created)s new, %(updated)s changed, %(unchanged)s "
+                                "unchanged. The figures are drafts until submitted.")
+                     % {"quarter": quarter.label, "created": len(result.created), "updated": len(result.updated),
+                        "unchanged": result.unchanged})
+    return HttpResponseRedirect(_entry_url(quarter, EntryMode.QUARTER))

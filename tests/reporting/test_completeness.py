@@ -1,0 +1,87 @@
+"""Completeness and timeliness: per quarter, which reporting units and departments have not submitted
+or are not approved, the deadline and what is overdue. The e-mail reminders: tests/notices/test_reminders.py."""
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from clusters.choices import FigureStatus
+from clusters.selectors import completeness
+from core.periods import Quarter
+from plan.demo import demo_load
+from tests.reporting.support import english, figure
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("figure-completeness")
+Q3 = Quarter(2011, 3)
+
+
+def _standing(client, **params):
+    return client.get(PAGE, {"year": 2011, "quarter": 3} | params).context["standing"]
+
+
+def test_the_deadline_is_15_days_after_the_quarter_by_default_and_configurable(settings):
+    assert Q3.deadline == date(2011, 10, 15)
+    settings.ENTRY_DEADLINE_DAYS = 20
+    assert Q3.deadline == date(2011, 10, 20)
+
+
+def test_a_planner_sees_every_unit_not_submitted_or_not_approved(client, planner):
+    figure("heishan-main", 2011, 3, "1")
+    figure("yixian-main", 2011, 3, "1", status=FigureStatus.SUBMITTED)
+    figure("pv", 2011, 3, "1", status=FigureStatus.DRAFT)
+    english(client)
+    client.force_login(planner)
+    standing = _standing(client)
+    by_code = {r.unit.cluster.code: r for r in standing.rows}
+    assert len(standing.rows) == 16
+    assert (by_code["heishan-main"].standing, by_code["heishan-main"].overdue) == ("approved", False)
+    assert (by_code["yixian-main"].standing, by_code["yixian-main"].overdue) == ("submitted", False)
+    assert (by_code["pv"].standing, by_code["pv"].overdue) == ("draft", True)
+    assert (by_code["auto"].standing, by_code["auto"].overdue) == ("missing", True)
+    assert len(standing.open_rows) == 15
+    nlb = next(s for s in standing.departments if s.department.code == "nlb")
+    assert (nlb.units, nlb.not_submitted, nlb.awaiting_review, nlb.approved, nlb.overdue) == (4, 2, 1, 1, 2)
+    response = client.get(PAGE, {"year": 2011, "quarter": 3})
+    assertContains(response, "Deadline: 2011-10-15.")
+    assertContains(response, '<span class="badge overdue">overdue</span>', count=14)
+
+
+def test_a_department_sees_only_its_own_units(client, agri_editor):
+    client.force_login(agri_editor)
+    standing = _standing(client)
+    assert {r.unit.cluster.code for r in standing.rows} == {"heishan-main", "beizhen-main", "linghai-main",
+                                                             "yixian-main"}
+    assert [s.department.code for s in standing.departments] == ["nlb"]
+    assertNotContains(client.get(PAGE, {"year": 2011, "quarter": 3}), "光伏产业集群")
+
+
+def test_nothing_is_overdue_before_the_deadline(planner):
+    standing = completeness(user=planner, quarter=Q3, today=date(2011, 10, 15))
+    assert not standing.overdue
+    assert not any(r.overdue for r in standing.rows)
+    assert completeness(user=planner, quarter=Q3, today=date(2011, 10, 16)).overdue
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_page_exports_what_it_shows(client, agri_editor, fmt):
+    client.force_login(agri_editor)
+    response = client.get(PAGE, {"year": 2011, "quarter": 3, "export": fmt})
+    assert response.status_code == 200
+    assert f"completeness-2011-3.{fmt}" in response["Content-Disposition"]
+    if fmt == "csv":
+        lines = response.content.decode("utf-8-sig").strip().splitlines()
+        assert len(lines) == 1 + 4
+
+
+def test_the_page_runs_the_same_bounded_queries_with_no_data_and_demo_data(client, planner,
+                                                                            django_assert_max_num_queries):
+    client.force_login(planner)
+    with django_assert_max_num_queries(7) as empty:
+        client.get(PAGE, {"year": 2015, "quarter": 4})
+    demo_load()
+    with django_assert_max_num_queries(7) as full:
+        response = client.get(PAGE, {"year": 2015, "quarter": 4})
+    assert len(response.context["standing"].rows) > 16
+    assert len(full.captured_queries) == len(empty.captured_queries)
