@@ -17,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import VersionConflict
+from .numbers import AmountField
 
 WEST, EAST = Decimal("120.71"), Decimal("122.61")
 SOUTH, NORTH = Decimal("40.79"), Decimal("42.13")
@@ -93,8 +94,8 @@ def place(obj: Located, *, user, longitude: Decimal | None, latitude: Decimal | 
 class LocationForm(forms.Form):
     """Longitude and latitude in decimal degrees (both empty: not on the map); `seen`: the `updated_at` read."""
 
-    longitude = forms.DecimalField(label=_("longitude (°E)"), required=False, **COORDINATE_DIGITS)
-    latitude = forms.DecimalField(label=_("latitude (°N)"), required=False, **COORDINATE_DIGITS)
+    longitude = AmountField(label=_("longitude (°E)"), required=False, **COORDINATE_DIGITS)
+    latitude = AmountField(label=_("latitude (°N)"), required=False, **COORDINATE_DIGITS)
     seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     @classmethod

@@ -150,6 +150,10 @@ def test_page_forms_answer_4xx_for_any_number_text(world, version, amount, an_id
         reverse("park-page", args=[Park.objects.first().pk]): {"area_km2": amount, "factory_built_m2": amount},
         reverse("project-page", args=[Project.objects.first().pk]): {"expected_stage": version, "to_stage": an_id,
                                                                      "moved_on": "2011-05-01"},
+        reverse("park-location-page", args=[Park.objects.first().pk]): {
+            "location-longitude": amount, "location-latitude": an_id},
+        reverse("project-location-page", args=[Project.objects.first().pk]): {
+            "location-longitude": an_id, "location-latitude": amount},
     }
     for url, data in posts.items():
         _ok(client.post(url, data), url)
