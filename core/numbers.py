@@ -119,6 +119,8 @@ def _invalid(value: object) -> NumberError:
 
 def _ascii(text: str) -> str:
     """NFKC for what an IME types (full-width forms, ideographic space); any other non-ASCII is refused."""
+    if text.isascii():
+        return text
     if any(ord(ch) > 127 and ord(ch) not in _FULL_WIDTH and ch not in _SPACES for ch in text):
         raise _invalid(text)
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
