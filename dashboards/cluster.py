@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from clusters.choices import FigureStatus, GoalKind
+from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureStatus, GoalKind
 from clusters.models import Cluster, Enterprise, StageGoal
 from core.formats import goal_status
 from core.periods import Quarter
@@ -24,7 +24,7 @@ from progress.models import VALUE_DIGITS
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
 from .period import Period
-from .selectors import COUNTED_WITH_UNAPPROVED, Value, cluster_values
+from .selectors import Value, cluster_values
 
 CENT = Decimal("0.01")
 PLACES = Decimal("0.0001")

@@ -13,13 +13,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from clusters.choices import FigureSource, FigureStatus
+from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureSource
 from clusters.models import Cluster, QuarterlyFigure, StageGoal
 from org.models import User
 from progress.models import Progress, Scope
 from progress.selectors import latest_cluster_quarters, pending_clusters
-
-COUNTED_WITH_UNAPPROVED = (FigureStatus.APPROVED, FigureStatus.SUBMITTED)
 
 
 @dataclass(frozen=True)

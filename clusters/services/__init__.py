@@ -1,6 +1,6 @@
 """Writes to quarterly figures. Every entry path (pages, admin, API, import, commands) calls these.
 
-- `figures`: one figure: create, update, submit, approve, return, reopen;
+- `figures`: one figure: create, update, submit, approve, return, reopen; and approving several at once;
 - `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none;
 - `reminders`: deadline reminders to editors and the overdue digest to planners (imported from
   `notices.reminders` directly: it reads through `clusters.selectors`, which reads this).
@@ -16,7 +16,9 @@ from .figures import (
     figure_return,
     figure_submit,
     figure_update,
+    figures_approve,
     is_outlier,
+    needs_second_person,
     outlier_message,
     same_quarter_last_year,
 )
@@ -38,6 +40,7 @@ from .quarter import (
 __all__ = [
     "EDITABLE_FIELDS", "EDITABLE_STATUSES", "EXTRA_FIELDS", "Conflict", "EntryInput", "EntryMode", "EntryRejected",
     "EntryResult", "ExtraField", "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create",
-    "figure_reopen", "figure_return", "figure_submit", "figure_update", "figures_check_quarter",
-    "figures_enter_quarter", "is_outlier", "outlier_message", "parse_extra", "parse_output", "same_quarter_last_year",
+    "figure_reopen", "figure_return", "figure_submit", "figure_update", "figures_approve", "figures_check_quarter",
+    "figures_enter_quarter", "is_outlier", "needs_second_person", "outlier_message", "parse_extra", "parse_output",
+    "same_quarter_last_year",
 ]
