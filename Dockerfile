@@ -2,6 +2,10 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=jinzhou.settings.production
 WORKDIR /app
+# A Chinese font and fontconfig (fc-list): the quarterly briefing's charts are drawn on the server (matplotlib).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fontconfig fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN pip install --no-cache-dir -e . \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput \

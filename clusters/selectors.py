@@ -34,6 +34,8 @@ from .services import (
     change_on,
     is_outlier,
     needs_second_person,
+    quarter_of_year_to_date,
+    year_to_date,
 )
 
 # --- reporting units of a quarter --------------------------------------------------------------------
@@ -143,7 +145,7 @@ class Compared:
             return cls(withheld=True)
         if not figures or any(f is None for f in figures):
             return cls()
-        return cls(sum((f.output_value for f in figures), Decimal(0)),
+        return cls(year_to_date([f.output_value for f in figures]),
                    unapproved=any(f.status in NOT_YET_APPROVED for f in figures))
 
 
@@ -154,8 +156,7 @@ class GridRow:
     `shown`, `previous`, `last_year` and `change` are in the screen's mode (the quarter's own value,
     or the year to date); `outlier` always compares the quarter's own values. `shown` is the unit's own
     figure whatever its status (it is what the user edits); `previous` and `last_year` count only what
-    every page counts (`Compared`). `earlier_in_year` is the sum of the year's earlier quarters as
-    stored, from which a year-to-date value typed here is turned into the quarter's own.
+    every page counts (`Compared`).
     """
 
     unit: Unit
@@ -164,7 +165,6 @@ class GridRow:
     shown: Decimal | None = None
     previous: Compared = field(default_factory=Compared)
     last_year: Compared = field(default_factory=Compared)
-    earlier_in_year: Decimal | None = None
     change: Decimal | None = None
     outlier: bool = False
     last_year_own: Decimal | None = None
@@ -174,6 +174,7 @@ class GridRow:
     extras: dict[str, Decimal | int | None] = field(default_factory=dict)  # EXTRA_FIELDS, in the screen's mode
     typed_extras: dict[str, str] = field(default_factory=dict)
     ytd: bool = False
+    earlier: list[Decimal | None] = field(default_factory=list)  # in YTD mode: the year's earlier quarters' output
 
     @property
     def key(self) -> str:
@@ -182,6 +183,12 @@ class GridRow:
     @property
     def editable(self) -> bool:
         return self.may_edit and (self.figure is None or self.figure.status in EDITABLE_STATUSES)
+
+    def own_value(self, typed: Decimal) -> Decimal:
+        """The quarter's own value of an output typed on this row: itself, or in YTD mode the typed year to date
+        less the year's earlier quarters (as typed, when one of them is missing: a save refuses it anyway)."""
+        own = quarter_of_year_to_date(typed, self.earlier)
+        return typed if own is None else own
 
     @property
     def value_text(self) -> str:
@@ -221,17 +228,15 @@ class Grid:
         return sum(row.editable for row in self.rows)
 
 
+def _values(figures: dict, unit: Unit, quarters: list[Quarter], name: str = "output_value") -> list:
+    """A unit's values of `name` in `quarters` (None where it has no figure or no value)."""
+    return [getattr(figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter)), name, None)
+            for q in quarters]
+
+
 def _in_mode(quarter: Quarter, mode: str) -> list[Quarter]:
     """The quarters whose own values make up `quarter`'s value in `mode`: itself, or Q1 … itself."""
-    return [Quarter(quarter.year, q) for q in range(1, quarter.quarter + 1)] if mode == EntryMode.YTD else [quarter]
-
-
-def _sum(figures: dict, unit: Unit, quarters: list[Quarter]) -> Decimal | None:
-    """The stored own values of `unit` over `quarters`, whatever their status; None if one is missing."""
-    values = [figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter)) for q in quarters]
-    if any(v is None for v in values):
-        return None
-    return sum((v.output_value for v in values), Decimal(0))
+    return [*quarter.earlier_in_year(), quarter] if mode == EntryMode.YTD else [quarter]
 
 
 def _compared(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> Compared:
@@ -242,17 +247,9 @@ def _compared(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> Compare
 def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str, Decimal | int | None]:
     """The optional values of a unit's quarter in the screen's mode: the cumulative ones summed over
     the year in YTD mode (None unless every quarter so far has the value), the headcount as it is."""
-    key = (unit.cluster.pk, unit.enterprise_id, quarter.year)
-    own = figures.get((*key, quarter.quarter))
-    values: dict[str, Decimal | int | None] = {}
-    for spec in EXTRA_FIELDS:
-        if mode != EntryMode.YTD or not spec.cumulative:
-            values[spec.name] = getattr(own, spec.name) if own else None
-            continue
-        parts = [figures.get((*key, q)) for q in range(1, quarter.quarter + 1)]
-        parts = [getattr(f, spec.name) if f else None for f in parts]
-        values[spec.name] = None if any(v is None for v in parts) else sum(parts, Decimal(0))
-    return values
+    return {spec.name: year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter], spec.name))
+            if mode == EntryMode.YTD and spec.cumulative else _values(figures, unit, [quarter], spec.name)[0]
+            for spec in EXTRA_FIELDS}
 
 
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
@@ -266,12 +263,12 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
     for unit in reporting_units(clusters, quarter):
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
-                      shown=_sum(figures, unit, _in_mode(quarter, mode)),
+                      shown=year_to_date(_values(figures, unit, _in_mode(quarter, mode))),
                       previous=_compared(figures, unit, quarter.previous, mode),
                       last_year=_compared(figures, unit, quarter.a_year_earlier, mode),
-                      earlier_in_year=_sum(figures, unit, quarter.earlier_in_year()),
-                      last_year_own=_sum(figures, unit, [quarter.a_year_earlier]),
-                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD)
+                      last_year_own=_values(figures, unit, [quarter.a_year_earlier])[0],
+                      extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD,
+                      earlier=_values(figures, unit, quarter.earlier_in_year()) if mode == EntryMode.YTD else [])
         row.change = change_on(row.shown, row.last_year.value)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)

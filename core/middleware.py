@@ -1,4 +1,4 @@
-"""Request-level protections that no single view can give: body size before reading, session age.
+"""Request-level protections that no single view can give: body size before reading, session age, caching.
 
 See docs/security.md.
 """
@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_cache_control
 
 # Room for the form's other fields and the multipart framing around an uploaded file.
 FORM_OVERHEAD_BYTES = 256 * 1024
@@ -94,3 +95,24 @@ class SessionTimeoutMiddleware:
                 session[SESSION_SEEN_KEY] = now
             return
         logout(request)
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on every response made for a signed-in user or an API token.
+
+    Pages, downloads and API answers hold a department's data: no shared proxy may keep them, and no browser
+    should leave them on disk. Directives a view set itself are kept (the API's conditional lists say
+    `no-cache` too). Static files are served by whitenoise before this runs and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The session's user before the view (a public API view sets an anonymous one), a token's after it
+        # (DRF authenticates inside the view).
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -5,15 +5,16 @@ a spreadsheet would run as a formula (=, +, -, @ at the start) is written as pla
 exported name can never execute in the reader's Excel (CSV/formula injection).
 
 Reading refuses, with a message that says why, anything that is not an .xlsx workbook, is larger
-than ENTRY_UPLOAD_MAX_BYTES (packed) or ENTRY_UPLOAD_MAX_UNPACKED_BYTES (unpacked: a zip bomb),
-has more than ENTRY_IMPORT_MAX_ROWS rows, or holds formulas: an import takes values only.
+than ENTRY_UPLOAD_MAX_BYTES (packed), unpacks to more or holds more than `core.uploads` allows (a zip
+bomb, a million shared strings, entities: checked before openpyxl parses it), has more than
+ENTRY_IMPORT_MAX_ROWS rows, holds formulas (an import takes values only) or fails to parse as it is read.
 """
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +28,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from core import uploads
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "csv")
@@ -114,8 +117,6 @@ def export_format(request: HttpRequest) -> str | None:
 
 # --- reading ------------------------------------------------------------------------------------------
 
-ZIP_MAGIC = b"PK\x03\x04"
-
 
 class SheetError(Exception):
     """The upload as a whole is refused; `message` says why, for the user."""
@@ -126,33 +127,43 @@ class SheetError(Exception):
 
 
 def open_workbook(upload: UploadedFile) -> openpyxl.Workbook:
-    """Open an uploaded .xlsx read-only, after checking its size packed and unpacked."""
+    """Open an uploaded .xlsx read-only, after checking its size packed and what it unpacks to
+    (`core.uploads.check_xlsx`: every part, before openpyxl parses any)."""
     limit = settings.ENTRY_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise SheetError(_("The file is %(size)s; the limit is %(limit)s. Split it, or remove unused sheets.")
                          % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
     data = upload.read()
-    not_xlsx = _("This file is not an Excel workbook (.xlsx). Download the template, fill it in and upload it "
-                 "without changing its format.")
-    # By content, not by name: an .xlsx is a zip archive whose first entry starts with a local file header.
-    if not data.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SheetError(not_xlsx)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise SheetError(not_xlsx) from error
-    if "xl/workbook.xml" not in names:
-        raise SheetError(not_xlsx)
-    if unpacked > settings.ENTRY_UPLOAD_MAX_UNPACKED_BYTES:
-        raise SheetError(_("The workbook unpacks to %(size)s, more than the limit of %(limit)s.")
-                         % {"size": filesizeformat(unpacked),
-                            "limit": filesizeformat(settings.ENTRY_UPLOAD_MAX_UNPACKED_BYTES)})
+        uploads.check_xlsx(data, uploads.XlsxLimits.from_settings())
+    except uploads.UploadRefused as refused:
+        raise SheetError(refused.message) from refused
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # a damaged file fails in zipfile, the XML parser or openpyxl alike
-        raise SheetError(not_xlsx) from error
+        raise SheetError(uploads.not_xlsx_message()) from error
+    for sheet in workbook.worksheets:
+        # Read the rows that are there (check_xlsx bounded them), not as many as the sheet's header claims.
+        sheet.reset_dimensions()
+    return workbook
+
+
+@contextmanager
+def _damaged_as_sheet_error():
+    """openpyxl parses a sheet as it is iterated: a value it cannot read (a shared-string index past the
+    table, a number of 5,000 digits, a date that is not one) fails there, and is the file's fault."""
+    try:
+        yield
+    except SheetError:
+        raise
+    except Exception as error:
+        raise SheetError(uploads.not_xlsx_message()) from error
+
+
+def read_row(sheet, *, number: int, width: int) -> tuple[object, ...]:
+    """The values of one row (`width` columns; empty if the row is not there)."""
+    with _damaged_as_sheet_error():
+        return next(sheet.iter_rows(min_row=number, max_row=number, max_col=width, values_only=True), ())
 
 
 @dataclass(frozen=True)
@@ -170,16 +181,17 @@ def data_rows(sheet, *, first_row: int, width: int) -> list[SheetRow]:
     limit = settings.ENTRY_IMPORT_MAX_ROWS
     formulas: list[str] = []
     rows = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=first_row, max_col=width), start=first_row):
-        if number - first_row >= limit:
-            raise SheetError(_("The sheet has more than %(limit)s rows; an import takes at most %(limit)s. "
-                               "Nothing was imported.") % {"limit": limit})
-        for cell in cells:
-            if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                formulas.append(f"{get_column_letter(cell.column)}{number}")
-        values = tuple(getattr(cell, "value", None) for cell in cells)
-        if any(v not in (None, "") for v in values):
-            rows.append(SheetRow(number, values + (None,) * (width - len(values))))
+    with _damaged_as_sheet_error():
+        for number, cells in enumerate(sheet.iter_rows(min_row=first_row, max_col=width), start=first_row):
+            if number - first_row >= limit:
+                raise SheetError(uploads.too_many_rows_message(limit))
+            for cell in cells:
+                if getattr(cell, "data_type", None) == "f" or (
+                        isinstance(cell.value, str) and cell.value.startswith("=")):
+                    formulas.append(f"{get_column_letter(cell.column)}{number}")
+            values = tuple(getattr(cell, "value", None) for cell in cells)
+            if any(v not in (None, "") for v in values):
+                rows.append(SheetRow(number, values + (None,) * (width - len(values))))
     if formulas:
         shown = "、".join(formulas[:10]) + ("…" if len(formulas) > 10 else "")
         raise SheetError(_("Cells with formulas are not accepted (%(cells)s). Copy the cells and paste them as "

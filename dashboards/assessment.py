@@ -1,14 +1,14 @@
 """The assessment page's charts: regions and departments ranked for a quarter, each bar split into what each
-criterion contributed to the score (weight × completion ÷ Σ weights of the criteria that apply), so the
-parts add up to the score. The ranking is `progress.ranking.assessment_ranking`, the same as
-/api/v1/ranking/; it reads approved figures only. Queries: a fixed number, whatever the data size.
+criterion contributed to the score (weight × completion ÷ Σ weights of the criteria that apply, computed with
+the score by `progress.ranking`), so the parts add up to the score. The ranking is
+`progress.ranking.assessment_ranking`, the same as /api/v1/ranking/; it reads approved figures only.
+Queries: a fixed number, whatever the data size.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
+from core.formats import percent_value
 from core.sheets import Table
 from progress.models import AssessmentWeight, Criterion
 from progress.ranking import RankedUnit, assessment_ranking
@@ -16,23 +16,12 @@ from progress.ranking import RankedUnit, assessment_ranking
 from .charts import Chart, Series, axis_chart
 from .period import Period
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
-
-def contributions(unit: RankedUnit, weights: dict[str, Decimal]) -> list[Decimal | None]:
-    """Points (of 100) each criterion adds to the unit's score, in the order of `Criterion`."""
-    applicable = [c for c in Criterion.values if unit.components.get(c) is not None and weights.get(c)]
-    total = sum((weights[c] for c in applicable), Decimal(0))
-    return [(weights[c] * unit.components[c] / total * HUNDRED).quantize(CENT) if c in applicable and total else None
-            for c in Criterion.values]
-
-
-def _ranking_chart(kind: str, units: list[RankedUnit], weights: dict[str, Decimal], period: Period) -> Chart:
+def _ranking_chart(kind: str, units: list[RankedUnit], period: Period) -> Chart:
     title = (_("Regions ranked, %(quarter)s") if kind == "region" else _("Departments ranked, %(quarter)s")) % {
         "quarter": period.as_quarter.label}
     ranked = [u for u in units if u.score is not None]
-    parts = [contributions(u, weights) for u in ranked]
+    parts = [[percent_value(p) for p in u.ordered_parts] for u in ranked]
     # Horizontal bars read top-down: ECharts draws the first category at the bottom, so the best goes last.
     categories = [str(u.unit) for u in reversed(ranked)]
     series = [Series(Criterion(c).label, [p[i] for p in reversed(parts)], stack="score")
@@ -40,8 +29,7 @@ def _ranking_chart(kind: str, units: list[RankedUnit], weights: dict[str, Decima
     headers = [_("Rank"), _("Region") if kind == "region" else _("Department"), _("Score (%)")]
     headers += [_("%(criterion)s: completion (%%)") % {"criterion": Criterion(c).label} for c in Criterion.values]
     headers += [_("%(criterion)s: points") % {"criterion": Criterion(c).label} for c in Criterion.values]
-    rows = [[u.rank, str(u.unit), (u.score * HUNDRED).quantize(CENT)]
-            + [(v * HUNDRED).quantize(CENT) if v is not None else None for v in u.ordered_components] + p
+    rows = [[u.rank, str(u.unit), percent_value(u.score)] + [percent_value(v) for v in u.ordered_components] + p
             for u, p in zip(ranked, parts, strict=True)]
     chart = Chart(
         key=f"{kind}s", title=title,
@@ -60,5 +48,5 @@ def _ranking_chart(kind: str, units: list[RankedUnit], weights: dict[str, Decima
 def assessment_charts(*, period: Period) -> tuple[list[Chart], dict]:
     weights = dict(AssessmentWeight.objects.values_list("criterion", "weight"))
     ranked = assessment_ranking(year=period.year, quarter=period.quarter, weights=weights)
-    charts = [_ranking_chart(kind, ranked[kind], weights, period) for kind in ("region", "department")]
+    charts = [_ranking_chart(kind, ranked[kind], period) for kind in ("region", "department")]
     return charts, {"ranked": ranked, "weights": [(Criterion(c).label, weights.get(c)) for c in Criterion.values]}

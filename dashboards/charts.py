@@ -10,6 +10,7 @@ apart when printed in greyscale) and a generated description for screen readers.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,12 +36,17 @@ class Chart:
     demo: bool = False
     note: str = ""
     kind: str = field(default="bar")
+    height: int | None = None  # px, for charts whose size follows their rows (one bar per cluster)
 
     downloads: dict[str, str] = field(default_factory=dict)  # format → query string, set when rendered
 
     @property
     def empty(self) -> bool:
-        return not self.table.rows
+        """Nothing to draw: no rows, or rows whose every value is a gap (an empty axis tells nobody anything)."""
+        if not self.table.rows:
+            return True
+        series = self.option.get("series", [])
+        return bool(series) and all(_point(v) is None for s in series for v in s.get("data", []))
 
     @property
     def element_id(self) -> str:
@@ -53,6 +59,43 @@ def _number(value: Decimal | int | None) -> str | int | None:
     if value is None:
         return None
     return value if isinstance(value, int) else str(value)
+
+
+def _point(value: object) -> object:
+    return value.get("value") if isinstance(value, dict) else value
+
+
+# Category labels longer than this (in characters) are turned on a vertical chart with many categories,
+# so that every one is drawn whole; ECharts would otherwise drop some (hideOverlap) or clip the first.
+LONG_LABEL = 4
+MANY_CATEGORIES = 4
+ROTATED_DEGREES = 30
+
+
+def _category_axis(categories: Sequence[str], *, horizontal: bool) -> dict:
+    """Every category named: no label skipped or hidden, long ones turned on a crowded vertical axis."""
+    label: dict = {"interval": 0}
+    crowded = len(categories) > MANY_CATEGORIES and any(len(c) > LONG_LABEL for c in categories)
+    if crowded and not horizontal:
+        label["rotate"] = ROTATED_DEGREES
+    return {"type": "category", "data": list(categories), "axisLabel": label}
+
+
+def _label_px(text: str) -> int:
+    """The drawn width of an axis label at ECharts' default 12 px font: CJK characters square, others ~7 px."""
+    return sum(12 if ord(ch) > 0x2E7F else 7 for ch in text)
+
+
+def _rotated_room(categories: Sequence[str]) -> int:
+    """Room (px) left of the plot for the first rotated label, which reaches left of its tick and past the
+    value axis's labels; ECharts' containLabel does not count that overhang."""
+    overhang = max(_label_px(c) for c in categories) * math.cos(math.radians(ROTATED_DEGREES))
+    return max(8, math.ceil(overhang) - 20)
+
+
+def bar_rows_height(rows: int) -> int:
+    """The height (px) of a horizontal bar chart with one bar per row, every name legible."""
+    return max(240, 90 + 24 * rows)
 
 
 def _base(title: str) -> dict:
@@ -86,9 +129,15 @@ def axis_chart(*, categories: Sequence[str], series: Sequence[Series], unit: str
                thresholds: Sequence[Threshold] = (), horizontal: bool = False) -> dict:
     """Bars and/or lines over categories (clusters, quarters), with optional target lines."""
     option = _base(unit)
-    category_axis = {"type": "category", "data": list(categories), "axisLabel": {"interval": 0, "hideOverlap": True}}
+    category_axis = _category_axis(categories, horizontal=horizontal)
     value_axis = {"type": "value", "name": unit}
+    if horizontal:
+        # The unit under the axis, centred: at the axis's end it would stand outside the canvas.
+        value_axis |= {"nameLocation": "middle", "nameGap": 24}
+        option["grid"]["bottom"] = 30
     option["xAxis"], option["yAxis"] = (value_axis, category_axis) if horizontal else (category_axis, value_axis)
+    if "rotate" in category_axis["axisLabel"]:
+        option["grid"]["left"] = _rotated_room(categories)
     option["series"] = [
         {"name": s.name, "type": s.kind, "data": [_number(v) for v in s.values],
          **({"stack": s.stack} if s.stack else {}), **({"connectNulls": False} if s.kind == "line" else {})}

@@ -20,13 +20,12 @@ from clusters.selectors import Completeness, completeness
 from core.sheets import Table
 from indicators.models import CityIndicator
 from org.models import User
-from progress.goals import GoalEvaluation, evaluate_goals
+from progress.goals import GoalEvaluation, attainment, evaluate_goals
 from progress.models import IndicatorProgress
-from progress.selectors import pending_clusters
+from progress.selectors import cluster_values, pending_clusters
 
-from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
+from .charts import Chart, Series, Threshold, axis_chart, bar_rows_height, demo_title, fit_value_axis
 from .period import Period
-from .selectors import cluster_values
 
 # The scale lines of the plan: 100亿 and 200亿 always; 1000亿 once a cluster reaches half of it.
 ALWAYS_SHOWN = (Decimal(100), Decimal(200))
@@ -55,9 +54,7 @@ class IndicatorRow:
     @property
     def attained(self) -> Decimal | None:
         """Actual ÷ target, for the percentage bar."""
-        if self.actual is None or not self.indicator.target_percent:
-            return None
-        return (self.actual / self.indicator.target_percent).quantize(Decimal("0.0001"))
+        return attainment(self.actual, self.indicator.target_percent)
 
 
 @dataclass
@@ -93,18 +90,20 @@ def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
     demo = any(v.demo for _c, v in rows if v is not None)
     title = _("Output of each cluster in %(year)s") % {"year": period.year}
     unit = _("100M yuan")
+    # Horizontal bars, largest at the top (the category axis runs downwards), so that every name is drawn.
     option = axis_chart(
         categories=[c.name_zh for c, _v in rows],
         series=[Series(_("output %(year)s") % {"year": period.year}, [v.value if v else None for _c, v in rows])],
-        unit=unit, thresholds=[Threshold(yi_label(line), line) for line in lines],
+        unit=unit, thresholds=[Threshold(yi_label(line), line) for line in lines], horizontal=True,
     )
-    fit_value_axis(option, top=max(highest, *lines))
+    option["yAxis"]["inverse"] = True
+    fit_value_axis(option, top=max(highest, *lines), horizontal=True)
     table = Table(title=demo_title(title, demo), filename=f"cluster-output-{period.year}",
                   headers=[_("Cluster"), _("Output (100M yuan)"), _("demo data")],
                   rows=[[c.name_zh, v.value if v else None, bool(v and v.demo)] for c, v in rows])
     note = (_("The whole year; a year under way counts its quarters so far. Dashed lines: 100亿元, 200亿元%(more)s.")
             % {"more": _(" and 1000亿元") if LARGE in lines else ""})
-    return Chart("output", title, option, table, demo=demo, note=note)
+    return Chart("output", title, option, table, demo=demo, note=note, height=bar_rows_height(len(rows)))
 
 
 def indicator_rows(*, user: User, period: Period) -> tuple[int | None, list[IndicatorRow]]:

@@ -1,37 +1,33 @@
 """The cluster page's charts: quarters against last year, annual output against the stage targets with
 the projection, needed against achieved growth, and the enterprises' shares.
 
-Approved numbers are the roll-up rows (`progress.Progress`, the rows of /api/v1/progress/?scope=cluster);
-with "including unapproved" the output charts add submitted figures (`dashboards.selectors`). Goals,
-growth rates and the projection always come from `progress.goals.evaluate_goals` on approved numbers,
-the same evaluation /api/v1/goals/ serves. Queries: a fixed number, whatever the data size.
+Approved numbers are the roll-up rows (`progress.Progress`, the rows of /api/v1/progress/?scope=cluster):
+quarters, years to date and their growth are read, not recomputed; with "including unapproved" the output
+charts add submitted figures, summed by `progress.selectors.cluster_values` with the roll-up's definitions.
+Goals, growth rates and the projection always come from `progress.goals` on approved numbers, the same
+evaluation /api/v1/goals/ serves. Queries: a fixed number, whatever the data size.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureStatus, GoalKind
+from clusters.choices import GoalKind
 from clusters.models import Cluster, Enterprise, StageGoal
-from core.formats import goal_status
+from core.formats import goal_status, percent_value
 from core.periods import Quarter
 from core.sheets import Table
-from progress.goals import GoalEvaluation, evaluate_goals
-from progress.models import VALUE_DIGITS
+from progress.goals import GoalEvaluation, evaluate_goals, projection
+from progress.selectors import Value, Values, cluster_values, enterprise_outputs, year_so_far
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
+from .city import yi_label
 from .period import Period
-from .selectors import Value, cluster_values
 
-CENT = Decimal("0.01")
-PLACES = Decimal("0.0001")
-HUNDRED = Decimal(100)
+TENTH = Decimal("0.1")
 QUARTERS = (1, 2, 3, 4)
-# The largest annual value the roll-up stores (progress.models.VALUE_DIGITS: 16 digits, 4 of them decimals).
-PROJECTION_CEILING = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"])
 
 
 @dataclass(frozen=True)
@@ -74,37 +70,24 @@ def _goal_lines(cluster: Cluster, year: int) -> list[GoalLine]:
     return lines
 
 
-def _quarter_chart(cluster: Cluster, period: Period, values: dict[tuple[int, int, int], Value]) -> Chart:
+def _quarter_chart(cluster: Cluster, period: Period, values: Values) -> Chart:
     this, last = period.year, period.year - 1
 
-    def quarter(year: int, q: int) -> Decimal | None:
-        if year == this and q > period.quarter:
-            return None
-        found = values.get((cluster.pk, year, q))
-        return found.value if found else None
+    def shown(year: int, q: int) -> Value | None:
+        return None if year == this and q > period.quarter else values.get((cluster.pk, year, q))
 
-    def running(year: int) -> list[Decimal | None]:
-        total: Decimal | None = None
-        out: list[Decimal | None] = []
-        for q in QUARTERS:
-            value = quarter(year, q)
-            if year == this and q > period.quarter:
-                out.append(None)
-                continue
-            if value is not None:
-                total = (total or Decimal(0)) + value
-            out.append(total if value is not None else None)  # no figure for the quarter: no point drawn
-        return out
+    def column(year: int, field: str) -> list[Decimal | None]:
+        return [getattr(shown(year, q), field, None) for q in QUARTERS]  # no figure for the quarter: no point
 
-    now, before = [quarter(this, q) for q in QUARTERS], [quarter(last, q) for q in QUARTERS]
-    ytd_now, ytd_before = running(this), running(last)
+    now, before = column(this, "value"), column(last, "value")
+    ytd_now, ytd_before = column(this, "ytd_value"), column(last, "ytd_value")
     labels = [_("Q%(quarter)s") % {"quarter": q} for q in QUARTERS]
     demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[1] in (this, last) and k[2])
     rows = []
     for i, q in enumerate(QUARTERS):
-        growth = ((ytd_now[i] / ytd_before[i] - 1) * HUNDRED).quantize(Decimal("0.1")) \
-            if ytd_now[i] is not None and ytd_before[i] else None
-        rows.append([Quarter(this, q).label, now[i], before[i], ytd_now[i], ytd_before[i], growth])
+        growth = shown(this, q).ytd_growth if shown(this, q) else None
+        rows.append([Quarter(this, q).label, now[i], before[i], ytd_now[i], ytd_before[i],
+                     percent_value(growth, TENTH)])
     if all(v is None for v in now + before):
         rows = []
     title = _("Quarterly output %(year)s against %(last)s") % {"year": this, "last": last}
@@ -126,23 +109,19 @@ def _quarter_chart(cluster: Cluster, period: Period, values: dict[tuple[int, int
 
 
 def _thresholds(lines: list[GoalLine]) -> list[Threshold]:
-    """One line per target value: goals of several stages at the same value share it (labels joined)."""
-    labels: dict[Decimal, list[str]] = {}
+    """One line per target value, labelled short (第2、3阶段：1,000亿元) so that it fits a phone's chart: goals of
+    several stages at the same value share it; the goals' full wording is in the table and the goal cards."""
+    stages: dict[Decimal, list[int]] = {}
     for line in lines:
-        labels.setdefault(line.evaluation.goal.threshold, []).append(line.label)
-    return [Threshold(" / ".join(names), value) for value, names in labels.items()]
+        stages.setdefault(line.evaluation.goal.threshold, []).append(line.evaluation.goal.stage)
+    return [Threshold(_("stage %(stage)s: %(target)s") % {"stage": "、".join(map(str, sorted(set(numbers)))),
+                                                           "target": yi_label(value)}, value)
+            for value, numbers in stages.items()]
 
 
 def _highest(*columns) -> Decimal | None:
     values = [v for column in columns for v in column if v is not None]
     return max(values) if values else None
-
-
-def _grown(base: Decimal, rate: Decimal, years: int) -> Decimal | None:
-    """`base` grown at `rate` for `years`; None (not drawn) past what a roll-up value can hold: a cluster that grew
-    from almost nothing, projected decades ahead, would otherwise overflow the decimal context."""
-    grown = base * (1 + rate) ** years if years else base  # 0 ** 0 is undefined: a cluster that fell to nothing
-    return grown.quantize(CENT) if grown < PROJECTION_CEILING else None
 
 
 def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine], approved) -> Chart:
@@ -156,9 +135,8 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
         if year > period.year:
             return None
         if year == period.year and period.quarter < 4:
-            parts = [values.get((cluster.pk, year, q)) for q in range(1, period.quarter + 1)]
-            parts = [p.value for p in parts if p]
-            return sum(parts, Decimal(0)) if parts else None
+            found = year_so_far(values, cluster.pk, year, period.quarter)
+            return found.ytd_value if found else None
         found = values.get((cluster.pk, year, 0))
         return found.value if found else None
 
@@ -173,11 +151,11 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
     open_line = next((line for line in lines if line.evaluation.needed_cagr is not None
                       and line.evaluation.goal.deadline_year > (base_year or 0)), None)
     if base is not None and first.achieved_cagr is not None:
-        projected = [_grown(base.value, first.achieved_cagr, y - base_year) if y >= base_year else None
+        projected = [projection(base.value, first.achieved_cagr, y - base_year) if y >= base_year else None
                      for y in years]
     if base is not None and open_line is not None:
         deadline = open_line.evaluation.goal.deadline_year
-        needed = [_grown(base.value, open_line.evaluation.needed_cagr, y - base_year)
+        needed = [projection(base.value, open_line.evaluation.needed_cagr, y - base_year)
                   if base_year <= y <= deadline else None for y in years]
     demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[2] == 0)
     title = _("Annual output against the stage targets, with the projection")
@@ -203,15 +181,11 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
     )
 
 
-def _percent(ratio: Decimal | None) -> Decimal | None:
-    return (ratio * HUNDRED).quantize(CENT) if ratio is not None else None
-
-
 def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Chart:
     title = _("Growth needed against growth achieved (per year)")
     evaluations = [line.evaluation for line in lines]
-    rows = [[line.label, e.target, e.year, e.current, e.base_year, _percent(e.needed_cagr),
-             _percent(e.achieved_cagr), e.status] for line, e in zip(lines, evaluations, strict=True)]
+    rows = [[line.label, e.target, e.year, e.current, e.base_year, percent_value(e.needed_cagr),
+             percent_value(e.achieved_cagr), e.status] for line, e in zip(lines, evaluations, strict=True)]
     for row in rows:
         row[-1] = goal_status(row[-1])
     has_rates = any(e.needed_cagr is not None or e.achieved_cagr is not None for e in evaluations)
@@ -222,8 +196,8 @@ def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Cha
                "judged on its deadline year).") % {"year": period.year},
         # Horizontal bars: ECharts draws the first category at the bottom, so the earliest deadline goes last.
         option=axis_chart(categories=[line.label for line in reversed(lines)], unit="%", series=[
-            Series(_("Needed"), [_percent(e.needed_cagr) for e in reversed(evaluations)]),
-            Series(_("Achieved"), [_percent(e.achieved_cagr) for e in reversed(evaluations)]),
+            Series(_("Needed"), [percent_value(e.needed_cagr) for e in reversed(evaluations)]),
+            Series(_("Achieved"), [percent_value(e.achieved_cagr) for e in reversed(evaluations)]),
         ], horizontal=True),
         table=Table(title=title, filename=f"cluster-{cluster.code}-growth-{period.year}",
                     headers=[_("Target"), _("Threshold (100M yuan)"), _("Year judged"),
@@ -234,15 +208,10 @@ def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Cha
 
 
 def _enterprise_chart(cluster: Cluster, period: Period, user) -> tuple[Chart, list[Enterprise]]:
-    statuses = COUNTED_WITH_UNAPPROVED if period.include_unapproved else (FigureStatus.APPROVED,)
-    in_period = Q(figures__year=period.year, figures__quarter__lte=period.quarter, figures__status__in=statuses)
-    enterprises = list(Enterprise.objects.visible_to(user).filter(cluster=cluster)
-                       .annotate(output=Sum("figures__output_value", filter=in_period)).order_by("-is_leading", "name"))
-    for enterprise in enterprises:  # SQLite sums decimals with float noise; the column has four places
-        enterprise.output = enterprise.output.quantize(PLACES) if enterprise.output is not None else None
-    total = sum((e.output or Decimal(0) for e in enterprises), Decimal(0))
-    rows = [[e.name, e.is_leading, e.output, (e.output / total * HUNDRED).quantize(Decimal("0.1")) if total and e.output
-             else None, e.is_demo] for e in enterprises]
+    enterprises = enterprise_outputs(
+        Enterprise.objects.visible_to(user).filter(cluster=cluster).order_by("-is_leading", "name"),
+        year=period.year, quarter=period.quarter, include_unapproved=period.include_unapproved)
+    rows = [[e.name, e.is_leading, e.output, percent_value(e.share, TENTH), e.is_demo] for e in enterprises]
     demo = any(e.is_demo for e in enterprises)
     title = _("Enterprises' share of output, %(year)s to %(quarter)s") % {
         "year": period.year, "quarter": period.as_quarter.label}
@@ -252,7 +221,7 @@ def _enterprise_chart(cluster: Cluster, period: Period, user) -> tuple[Chart, li
         option=pie_chart(parts=[(e.name, e.output) for e in enterprises if e.output], unit=_("100M yuan")),
         table=Table(title=title, filename=f"cluster-{cluster.code}-enterprises-{period.year}Q{period.quarter}",
                     headers=[_("Enterprise"), _("Leading enterprise"), _("Output (100M yuan)"), _("Share (%)"),
-                             _("Demo data")], rows=rows if total else []),
+                             _("Demo data")], rows=rows if any(e.output for e in enterprises) else []),
     ), enterprises
 
 

@@ -25,12 +25,11 @@ from investment.models import Project
 from org.models import Department, User
 from parks.models import Park
 from progress.ranking import SCALE_GOAL, RankedUnit, assessment_ranking
-from progress.selectors import pending_clusters
+from progress.selectors import Values, cluster_values, pending_clusters
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
 from .city import yi_label
 from .period import Period
-from .selectors import Values, cluster_values
 
 
 def department_for(*, user: User, pk: int) -> Department:
@@ -85,10 +84,7 @@ def trend_chart(*, cluster: Cluster, values: Values, period: Period, scale: Deci
     against its stage targets (dashed lines; the 100亿 scale line for a cluster without goals)."""
     quarters = _quarters(period)
     own = [values.get((cluster.pk, q.year, q.quarter)) for q in quarters]
-    running, ytd = Decimal(0), []
-    for q, value in zip(quarters, own, strict=True):
-        running = (value.value if value else Decimal(0)) + (running if q.quarter > 1 else Decimal(0))
-        ytd.append(running if value else None)
+    ytd = [value.ytd_value if value else None for value in own]
     goals = list(cluster.goals.all())
     targets = [Threshold(_("stage %(stage)s: %(target)s") % {"stage": g.stage, "target": yi_label(g.threshold)},
                          g.threshold) for g in goals]

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formats import percent_value
 from core.periods import Quarter
 from core.sheets import Table
 from investment.choices import Currency, Origin, ProjectStage
 from investment.models import InvestmentInflow, InvestmentTarget, Project
 from progress.models import InflowProgress
+from progress.selectors import inflows_year_to_date, share
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, funnel_chart
 from .period import Period
 
 QUARTERS = (1, 2, 3, 4)
+TENTH = Decimal("0.1")
 UNITS = {Origin.FOREIGN: gettext_lazy("100M USD"), Origin.DOMESTIC: gettext_lazy("100M yuan")}
 
 
@@ -58,19 +61,16 @@ def _inflow_chart(origin: str, period: Period, city: dict, mine: dict | None, ta
                _("Share of the year's target (%)")]
     mine_cumulative = None
     if mine is not None:
-        total, mine_cumulative = Decimal(0), []
-        for q in QUARTERS:
-            amount = mine.get((origin, q))
-            total += amount or 0
-            mine_cumulative.append(total if amount is not None and q <= period.quarter else None)
+        mine_cumulative = [mine[(origin, q)][1] if (origin, q) in mine and q <= period.quarter else None
+                           for q in QUARTERS]
         series.append(Series(_("Regions you may see, year so far"), mine_cumulative, kind="line"))
         headers.append(_("Regions you may see, year so far (%(unit)s)") % {"unit": unit})
     rows = []
     for i, q in enumerate(QUARTERS):
         if received[i] is None:
             continue
-        share = (cumulative[i] / target * 100).quantize(Decimal("0.1")) if target else None
-        row = [Quarter(period.year, q).label, received[i], cumulative[i], share]
+        row = [Quarter(period.year, q).label, received[i], cumulative[i],
+               percent_value(share(cumulative[i], target), TENTH)]
         if mine_cumulative is not None:
             row.append(mine_cumulative[i])
         rows.append(row)
@@ -99,9 +99,7 @@ def investment_charts(*, user, period: Period) -> tuple[list[Chart], dict]:
     targets = dict(InvestmentTarget.objects.visible_to(user).filter(year=period.year).values_list("origin", "amount"))
     mine = None
     if not user.sees_everything:
-        rows = (InvestmentInflow.objects.visible_to(user).filter(year=period.year).order_by()
-                .values("origin", "quarter").annotate(total=Sum("amount")))
-        mine = {(r["origin"], r["quarter"]): r["total"] for r in rows}
+        mine = inflows_year_to_date(InvestmentInflow.objects.visible_to(user), year=period.year)
     charts = [_pipeline_chart(user)] + [_inflow_chart(origin, period, city, mine, targets.get(origin))
                                         for origin in (Origin.FOREIGN, Origin.DOMESTIC)]
     return charts, {"key_projects": key_projects(user), "currencies": Currency}

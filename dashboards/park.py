@@ -9,7 +9,6 @@ Queries: a fixed number, whatever the data size.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from funds.models import Disbursement
 from parks.choices import ReadinessStatus
 from parks.models import Park, StandardFactoryProgramme
 from progress.ranking import quarter_end
+from progress.selectors import quarter_sums, running_totals
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis
 from .period import Period
@@ -80,14 +80,9 @@ def _disbursement_chart(park: Park, period: Period, disbursements: list[Disburse
     paid = [(Quarter.containing(d.paid_on), d) for d in disbursements]
     paid = [(q, d) for q, d in paid if q <= last]
     first = min([q for q, _d in paid] + [Quarter(period.year, 1)])
-    by_quarter: dict[Quarter, Decimal] = {Quarter.from_index(i): Decimal(0) for i in range(first.index, last.index + 1)}
-    for q, d in paid:
-        by_quarter[q] += d.amount_wan
-    quarters, amounts = list(by_quarter), list(by_quarter.values())
-    cumulative, total = [], Decimal(0)
-    for amount in amounts:
-        total += amount
-        cumulative.append(total)
+    quarters = [Quarter.from_index(i) for i in range(first.index, last.index + 1)]
+    amounts = quarter_sums([(q, d.amount_wan) for q, d in paid], quarters)
+    cumulative = running_totals(amounts)
     demo = any(d.is_demo for _q, d in paid)
     title = _("Disbursements received up to %(quarter)s") % {"quarter": last.label}
     labels = [q.label for q in quarters]

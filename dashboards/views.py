@@ -7,6 +7,7 @@ park.py, investment.py, assessment.py). Writes the park page offers go through `
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusters.models import StageGoal
 from core import access
 from core.exceptions import VersionConflict
+from core.geography import LocationForm
 from core.history import object_history
 from core.sheets import Table, export_format, table_response
 from parks import selectors as park_selectors
@@ -27,12 +29,14 @@ from parks import services as park_services
 from parks.forms import ParkProgressForm, ReadinessItemForm
 from parks.models import ParkReadinessItem
 from progress.goals import evaluate_goals
+from progress.ranking import park_records_since, quarter_end
 from progress.selectors import latest_period
 
 from . import city, department
 from .assessment import assessment_charts
 from .cluster import cluster_charts, cluster_for_page
 from .investment import investment_charts
+from .map import city_map
 from .park import park_charts
 from .period import YearForm, period_from
 from .rendering import render_dashboard
@@ -55,7 +59,8 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     period, form = period_from(request.GET)
     overview = city.city_overview(user=request.user, period=period)
     return render_dashboard(request, "dashboards/city.html", period=period, form=form, charts=overview.charts,
-                            context={"overview": overview})
+                            context={"overview": overview,
+                                     "mini_map": city_map(user=request.user, period=period, with_points=False)})
 
 
 @login_required
@@ -66,6 +71,17 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     overview = department.department_overview(user=request.user, department=unit, period=period)
     return render_dashboard(request, "dashboards/department.html", period=period, form=form,
                             charts=overview.charts, context={"overview": overview})
+
+
+@login_required
+@require_safe
+def map_page(request: HttpRequest) -> HttpResponse:
+    """/map/: the city map for the period; `?chart=regions|parks|projects&export=xlsx|csv` downloads its tables."""
+    period, form = period_from(request.GET)
+    located = city_map(user=request.user, period=period)
+    return render_dashboard(request, "dashboards/map.html", period=period, form=form, charts=located.charts,
+                            context={"located": located})
+
 
 # --- the clusters ---------------------------------------------------------------------------------
 
@@ -117,7 +133,7 @@ def _item_form(item: ParkReadinessItem) -> ReadinessItemForm:
                                       "seen": item.updated_at.isoformat()})
 
 
-def _page(request, park, *, form=None, item_forms=None, status=200) -> HttpResponse:
+def _page(request, park, *, form=None, item_forms=None, location_form=None, status=200) -> HttpResponse:
     """The park page: progress form, 七通一平 items, charts for the period picked (dashboards.park), history.
     `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
     may_edit = access.can_edit(request.user, park)
@@ -129,6 +145,8 @@ def _page(request, park, *, form=None, item_forms=None, status=200) -> HttpRespo
                                 context={
         **context, "park": park, "may_edit": may_edit, "items": items, "history": object_history(park),
         "history_label": "parks.park", "history_pk": park.pk,
+        "location_form": location_form or LocationForm.of(park),
+        "location_action": reverse("park-location-page", args=[park.pk]),
         "approved_only_note": _("Park values are recorded directly, without review: the page shows them as recorded."),
         "form": form or ParkProgressForm(initial={"area_km2": park.area_km2, "factory_built_m2": park.factory_built_m2,
                                                   "seen": park.updated_at.isoformat()}),
@@ -167,6 +185,22 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, message)
         return _page(request, park, form=form, status=400)
     messages.success(request, _("Park saved: %(park)s") % {"park": park})
+    return HttpResponseRedirect(reverse("park-page", args=[park.pk]))
+
+
+@login_required
+@require_POST
+def park_location(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save where the park lies (its point on /map/), or clear it."""
+    park = park_selectors.park_for_page(user=request.user, pk=pk)
+    if park is None:
+        raise Http404
+    form = LocationForm(request.POST, prefix="location")
+    status = form.save_with(lambda **values: park_services.park_locate(user=request.user, park_id=park.pk, **values))
+    if status:
+        return _page(request, park_selectors.park_for_page(user=request.user, pk=pk), location_form=form,
+                     status=status)
+    messages.success(request, _("Location saved: %(park)s") % {"park": park})
     return HttpResponseRedirect(reverse("park-page", args=[park.pk]))
 
 
@@ -236,7 +270,9 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or latest_period()[0]
     goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
     evaluations = evaluate_goals(year=year, goals=goals)
-    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations})
+    margin_points = f"{(settings.GOAL_AT_RISK_MARGIN * 100).normalize():f}"
+    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
+                                                      "margin_points": margin_points})
 
 
 @login_required
@@ -245,7 +281,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
     parts and as tables, with the method; `?chart=<key>&export=xlsx|csv` downloads a chart's data."""
     period, form = period_from(request.GET)
     charts, context = assessment_charts(period=period)
-    context.update(year=period.year, quarter=period.quarter,
+    since = park_records_since()
+    context.update(year=period.year, quarter=period.quarter, park_records_since=since,
+                   parks_unrecorded=since is None or since > quarter_end(period.year, period.quarter),
                    approved_only_note=_("The assessment uses approved figures only."))
     return render_dashboard(request, "dashboards/ranking.html", period=period, form=form, charts=charts,
                             context=context)

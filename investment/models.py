@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster
 from core.access import AccessRule, ScopedQuerySet
+from core.geography import Located, location_constraints
 from core.models import DemoFlagged, TimeStampedModel
 from org.models import Department, Region
 from parks.models import Park
@@ -24,8 +25,8 @@ CURRENCY_MATCHES_ORIGIN = Q(origin=Origin.DOMESTIC, currency=Currency.CNY) | Q(
 )
 
 
-class Project(TimeStampedModel, DemoFlagged):
-    """An investment project and the stage it has reached among the five."""
+class Project(TimeStampedModel, DemoFlagged, Located):
+    """An investment project, the stage it has reached among the five, and where it lies."""
 
     name = models.CharField(_("name"), max_length=160, unique=True)
     cluster = models.ForeignKey(
@@ -88,6 +89,7 @@ class Project(TimeStampedModel, DemoFlagged):
                 name="project_capacity_non_negative",
                 violation_error_message=_("The capacity cannot be negative."),
             ),
+            *location_constraints("project"),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +97,7 @@ class Project(TimeStampedModel, DemoFlagged):
 
     def clean(self) -> None:
         super().clean()
+        self.clean_location()
         if self.capacity is not None and not self.capacity_unit:
             raise ValidationError({"capacity_unit": _("Give the unit of the capacity (e.g. 万吨/年, MW).")})
 

@@ -1,4 +1,4 @@
-"""Writes to investment projects: moving a project along its five stages.
+"""Writes to investment projects: moving a project along its five stages, placing it on the map.
 
 A move is recorded as a `ProjectStageMove` (date, note, who) and the project's stage follows it, in
 one transaction under a lock on the project. Moving back to an earlier stage needs a reason (also a
@@ -7,7 +7,8 @@ The stage the user saw is passed back, so two people moving one project cannot b
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from core.geography import place
 from org.models import User
 
 from .models import Project, ProjectStageMove
@@ -55,3 +57,16 @@ def project_advance_stage(*, user: User, project_id: int, expected_stage: int, t
     project._history_user = user
     project.save()
     return move
+
+
+@transaction.atomic
+def project_locate(*, user: User, project_id: int, expected_updated_at: datetime | None, longitude: Decimal | None,
+                   latitude: Decimal | None) -> Project:
+    """Where the project lies (both coordinates inside Jinzhou, or neither: then it is listed beside the map).
+    `expected_updated_at`: the project as the user read it; a save over a newer change is refused."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if not access.can_edit(user, project):
+        raise PermissionDenied(_("You may not change this project."))
+    if expected_updated_at is not None and project.updated_at != expected_updated_at:
+        raise VersionConflict(project)
+    return place(project, user=user, longitude=longitude, latitude=latitude)

@@ -6,10 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import access
 from core.exceptions import VersionConflict
+from core.geography import LocationForm
 from core.history import object_history
 from core.sheets import Table, export_format, table_response
 
@@ -78,8 +79,32 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     for message in errors:
                         form.add_error(field if field in form.fields else None, message)
             project = selectors.project_for_page(user=request.user, pk=pk)
+    return _page(request, project, form=form, status=status)
+
+
+def _page(request, project, *, form, location_form=None, status=200) -> HttpResponse:
     return render(request, "investment/project_detail.html", {
         "project": project, "form": form, "may_edit": access.can_edit(request.user, project),
         "stages": ProjectStage.choices, "history": object_history(project),
         "history_label": "investment.project", "history_pk": project.pk,
+        "location_form": location_form or LocationForm.of(project),
+        "location_action": reverse("project-location-page", args=[project.pk]),
     }, status=status)
+
+
+@login_required
+@require_POST
+def project_location(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save where the project lies (its point on /map/), or clear it."""
+    project = selectors.project_for_page(user=request.user, pk=pk)
+    if project is None:
+        raise Http404
+    form = LocationForm(request.POST, prefix="location")
+    status = form.save_with(lambda **values: services.project_locate(user=request.user, project_id=project.pk,
+                                                                     **values))
+    if status:
+        project = selectors.project_for_page(user=request.user, pk=pk)
+        return _page(request, project, form=StageMoveForm(initial={"expected_stage": project.stage}),
+                     location_form=form, status=status)
+    messages.success(request, _("Location saved: %(project)s") % {"project": project})
+    return HttpResponseRedirect(reverse("project-page", args=[project.pk]))

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.api.health import healthz
 from core.views import favicon
+from org.forms import SignInForm
 
 # A lost database connection answers 503 "please try again" (core/unavailable.py), not a bare 500.
 handler500 = "core.unavailable.server_error"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("", include("core.urls")),
     path("", include("dashboards.urls")),
+    path("", include("briefing.urls")),
     path("api/v1/", include("jinzhou.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up code as a script file (?script), so no inline script (CSP).
@@ -24,7 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("tokens/", include("org.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -56,7 +56,10 @@ def _enqueue(notice_id: int) -> None:
 def notice_send(*, notice_id: int) -> bool:
     """Send one queued notice; True if it went out now. Safe to run twice."""
     notice = Notice.objects.select_for_update().select_related("recipient").filter(pk=notice_id).first()
-    if notice is None or notice.sent_at is not None or notice.attempts >= MAX_ATTEMPTS:
+    if notice is None:
+        logger.info("notice %s no longer exists: nothing to send", notice_id)
+        return False
+    if notice.sent_at is not None or notice.attempts >= MAX_ATTEMPTS:
         return False
     notice.attempts += 1
     try:

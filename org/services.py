@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from . import rights
 from .models import Department, User
 
 logger = logging.getLogger(__name__)
@@ -38,15 +39,18 @@ def demo_users_ensure() -> list[User]:
     return users
 
 
-def _require_planner(by: User) -> None:
-    if not (by.is_active and by.edits_everything):
+def _require_manager(by: User, user: User) -> None:
+    if not rights.manages_accounts(by):
         raise PermissionDenied(_("Only a planner may issue or revoke API tokens."))
+    if not rights.may_manage(by, user):
+        raise PermissionDenied(_("Only a superuser may issue or revoke the API token of a planner or a superuser."))
 
 
 @transaction.atomic
 def token_issue(*, by: User, user: User) -> Token:
-    """A planner issues a user's API token, replacing any earlier one (which stops working at once)."""
-    _require_planner(by)
+    """A planner issues a department account's API token (a superuser anyone's), replacing any earlier one
+    (which stops working at once)."""
+    _require_manager(by, user)
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
     logger.info("API token issued for %s by %s", user.username, by.username)
@@ -55,8 +59,8 @@ def token_issue(*, by: User, user: User) -> Token:
 
 @transaction.atomic
 def token_revoke(*, by: User, user: User) -> bool:
-    """A planner revokes a user's API token; returns whether there was one."""
-    _require_planner(by)
+    """A planner revokes a department account's API token (a superuser anyone's); returns whether there was one."""
+    _require_manager(by, user)
     deleted, _count = Token.objects.filter(user=user).delete()
     logger.info("API token of %s revoked by %s", user.username, by.username)
     return bool(deleted)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.exceptions import PermissionDenied, ValidationError, VersionConflict
+from core.geography import place
 from org.models import User
 
 from .choices import ReadinessStatus
@@ -60,3 +61,11 @@ def readiness_item_update(*, user: User, item_id: int, expected_updated_at: date
     if status == ReadinessStatus.DONE and completed_on and completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     return _save_real(item, {"status": status, "completed_on": completed_on, "note": note.strip()}, "updated", user)
+
+
+@transaction.atomic
+def park_locate(*, user: User, park_id: int, expected_updated_at: datetime | None, longitude: Decimal | None,
+                latitude: Decimal | None) -> Park:
+    """Where the park lies (both coordinates inside Jinzhou, or neither: then it is listed beside the map)."""
+    park = _locked(Park, user=user, pk=park_id, expected_updated_at=expected_updated_at)
+    return place(park, user=user, longitude=longitude, latitude=latitude)

@@ -34,6 +34,16 @@ ENTERPRISES_PER_CLUSTER = 4
 BASE_RANGE = {"pv": (150, 230), "petrochem": (300, 480), "auto": (80, 130), "finechem": (80, 130),
               "titanium": (70, 120), "agri": (80, 120)}
 CENT = Decimal("0.01")
+# Demo coordinates (演示数据) are drawn around each district's label point in the vendored boundaries
+# (static/vendor/jinzhou-map/jinzhou.json, "cp"), up to `spread` degrees away. The zones (开发区, 龙栖湾新区) and
+# 松山新区 are not districts of that map: their parks and projects get no demo coordinates and are listed beside it.
+DEMO_CENTRES = {  # region code → (longitude, latitude, spread)
+    "guta": (121.128279, 41.117245, 0.004), "linghe": (121.150877, 41.114989, 0.004),
+    "taihe": (121.103892, 41.109147, 0.01), "heishan": (122.126292, 41.653593, 0.05),
+    "beizhen": (121.777395, 41.58844, 0.05), "yixian": (121.23908, 41.533086, 0.05),
+    "linghai": (121.35549, 41.160567, 0.05),
+}
+COORDINATE = Decimal("0.000001")
 
 
 def _money(value: float) -> Decimal:
@@ -146,6 +156,21 @@ class _Generator:
                 for s in range(ProjectStage.NEGOTIATION, stage + 1)
             ])
 
+    def locations(self) -> None:
+        """Demo coordinates for the parks and demo projects in a district of the map that have none."""
+        for model, rows in ((Park, Park.objects.filter(longitude__isnull=True)),
+                            (Project, Project.objects.filter(is_demo=True, longitude__isnull=True))):
+            for row in rows.select_related("region").order_by("pk"):
+                centre = DEMO_CENTRES.get(row.region.code) if row.region else None
+                if centre is None:
+                    continue
+                longitude, latitude, spread = centre
+                row.longitude = Decimal(str(longitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
+                row.latitude = Decimal(str(latitude + self.rng.uniform(-spread, spread))).quantize(COORDINATE)
+                row.location_is_demo = True
+                row.save(update_fields=["longitude", "latitude", "location_is_demo", "updated_at"])
+                self.created[f"{model._meta.label} (demo coordinates)"] += 1
+
     def inflows(self) -> None:
         rows = []
         for region in Region.objects.order_by("code"):
@@ -207,6 +232,11 @@ def demo_clear() -> Counter[str]:
         park._change_reason = "load_demo --clear"
         park.save()
         removed["parks.Park (progress)"] += 1
+    for park in Park.objects.filter(location_is_demo=True):
+        park.longitude, park.latitude, park.location_is_demo = None, None, False
+        park._change_reason = "load_demo --clear"
+        park.save()
+        removed["parks.Park (demo coordinates)"] += 1
     for item in ParkReadinessItem.objects.filter(is_demo=True):
         item.status, item.completed_on, item.is_demo = ReadinessStatus.NOT_STARTED, None, False
         item._change_reason = "load_demo --clear"
@@ -232,5 +262,6 @@ def demo_load(*, seed: int = 2011) -> Counter[str]:
     generator.inflows()
     generator.indicators()
     generator.funds()
+    generator.locations()  # last: the seed's earlier numbers stay as they were before coordinates existed
     _mark_pending()
     return generator.created

@@ -29,9 +29,13 @@ from clusters.models import StageGoal
 from investment.choices import ProjectStage
 from investment.models import Project
 
-from .models import Progress, RollupMark, Scope
+from .models import VALUE_DIGITS, Progress, RollupMark, Scope
+from .selectors import share
 
 RATIO = Decimal("0.0001")
+CENT = Decimal("0.01")
+# The largest annual value the roll-up stores (progress.models.VALUE_DIGITS: 16 digits, 4 of them decimals).
+PROJECTION_CEILING = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"])
 
 
 class Status:
@@ -74,9 +78,20 @@ class ClusterSeries:
         if not full:
             return None
         growth = self.achieved_cagr(up_to) or Decimal(0)
-        ahead = max(deadline - full[-1], 0)
-        # Not raised to the 0th power: a cluster that fell to nothing has growth −100 %, and 0 ** 0 is undefined.
-        return self.value(full[-1]) * (1 + growth) ** ahead if ahead else self.value(full[-1])
+        return grown(self.value(full[-1]), growth, max(deadline - full[-1], 0))
+
+
+def grown(base: Decimal, rate: Decimal, years: int) -> Decimal:
+    """`base` grown at `rate` a year (compound) for `years`."""
+    # Not raised to the 0th power: a cluster that fell to nothing has growth −100 %, and 0 ** 0 is undefined.
+    return base * (1 + rate) ** years if years else base
+
+
+def projection(base: Decimal, rate: Decimal, years: int) -> Decimal | None:
+    """`grown`, to the cent, as a chart draws it; None (not drawn) past what a roll-up value can hold: a cluster
+    that grew from almost nothing, projected decades ahead, would otherwise overflow the decimal context."""
+    value = grown(base, rate, years)
+    return value.quantize(CENT) if value < PROJECTION_CEILING else None
 
 
 def cagr(start: Decimal, end: Decimal, years: int) -> Decimal | None:
@@ -121,10 +136,10 @@ def _pending_years() -> set[tuple[int, int]]:
     return set(RollupMark.objects.filter(version__gt=F("done_version")).values_list("cluster_id", "year"))
 
 
-def _ratio(current: Decimal | None, target: Decimal | None) -> Decimal | None:
-    if current is None or not target:
-        return None
-    return (Decimal(current) / target).quantize(RATIO)
+def attainment(current: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """current ÷ target to four places (完成率); None without either."""
+    ratio = share(current, target)
+    return ratio.quantize(RATIO) if ratio is not None else None
 
 
 def _trend_status(*, current: Decimal | None, target: Decimal, closed: bool,
@@ -153,7 +168,7 @@ def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bo
     needed = cagr(base, goal.threshold, goal.deadline_year - base_year) if base else None
     achieved = series.achieved_cagr(year)
     return GoalEvaluation(
-        goal=goal, year=year, current=current, target=goal.threshold, attained=_ratio(current, goal.threshold),
+        goal=goal, year=year, current=current, target=goal.threshold, attained=attainment(current, goal.threshold),
         met=None if current is None else current >= goal.threshold,
         status=_trend_status(current=current, target=goal.threshold, closed=series.closed(asked, goal.deadline_year),
                              needed=needed, achieved=achieved, base=base),
@@ -175,7 +190,7 @@ def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pe
     else:
         status = Status.ON_TRACK if projected >= target else Status.OFF_TRACK
     return GoalEvaluation(goal=goal, year=year, current=Decimal(current), target=target,
-                          attained=_ratio(Decimal(current), target), met=current >= target, status=status,
+                          attained=attainment(Decimal(current), target), met=current >= target, status=status,
                           projected_count=projected, pending=pending)
 
 
@@ -184,7 +199,7 @@ def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluati
     met = current is not None and current >= goal.threshold
     status = Status.MET if met else (Status.MISSED if year >= goal.deadline_year else Status.NO_DATA)
     return GoalEvaluation(goal=goal, year=year, current=current, target=goal.threshold,
-                          attained=_ratio(current, goal.threshold), met=met, status=status)
+                          attained=attainment(current, goal.threshold), met=met, status=status)
 
 
 def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:

@@ -19,7 +19,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
@@ -41,11 +42,18 @@ class RankedUnit:
     components: dict[str, Decimal] = field(default_factory=dict)
     score: Decimal | None = None
     rank: int | None = None
+    parts: dict[str, Decimal] = field(default_factory=dict)  # what each criterion adds to the score (unrounded)
 
     @property
     def ordered_components(self) -> list[Decimal | None]:
         """Completion per criterion, in the order of `Criterion` (the columns of the ranking page)."""
         return [self.components.get(c) for c in Criterion.values]
+
+    @property
+    def ordered_parts(self) -> list[Decimal | None]:
+        """What each criterion adds to the score (weight × completion ÷ Σ weights that apply), in the order of
+        `Criterion`: the parts add up to the score; None for a criterion that does not apply."""
+        return [self.parts.get(c) for c in Criterion.values]
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -77,6 +85,13 @@ def _output_completion(year: int, quarter: int) -> dict[int, Decimal]:
             for cluster_id in Cluster.objects.values_list("pk", flat=True)}
 
 
+def park_records_since() -> date | None:
+    """The day park area and factory space began to be recorded (their change history starts there): a
+    quarter that ended before it has no recorded value, so those criteria are left out of its ranking."""
+    first = Park.history.aggregate(first=Min("history_date"))["first"]
+    return timezone.localdate(first) if first else None
+
+
 def _park_completions(end: date) -> dict[str, dict[int, Decimal]]:
     moment = datetime.combine(end, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
     parks = {p.pk: p for p in Park.history.as_of(moment)}
@@ -96,6 +111,7 @@ def _score(unit: RankedUnit, weights: dict[str, Decimal]) -> None:
     total_weight = sum(weights[c] for c in applicable)
     unit.score = (sum(weights[c] * v for c, v in applicable.items()) / total_weight).quantize(RATIO) \
         if total_weight else None
+    unit.parts = {c: weights[c] * v / total_weight for c, v in applicable.items()} if total_weight else {}
 
 
 def _rank(units: list[RankedUnit]) -> list[RankedUnit]:

@@ -1,11 +1,30 @@
-"""Reads of the roll-up tables, scoped through the one permission layer and flagged when pending."""
-from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
+"""Reads of the roll-up tables, scoped through the one permission layer and flagged when pending, and every
+other number a page shows that is a sum, a year to date, a growth rate or a share: the dashboards read
+these and compute none themselves.
 
-from clusters.models import Cluster
-from core.periods import PLAN_YEAR
+Approved numbers are the roll-up's rows (`Progress`, what /api/v1/progress/ serves). "Including unapproved"
+numbers (approved and submitted figures) are not stored: `cluster_values` computes them in one statement
+with the roll-up's own definitions (progress.rollup): a quarter's year to date sums quarters 1..q of its
+year, the year (quarter 0) sums its quarters, growth is the year to date against the same period last year.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
+
+from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureSource, FigureStatus
+from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from core.periods import PLAN_YEAR, Quarter
 from org.models import Region, User
 
-from .models import Progress, RollupMark, Scope
+from .models import GROWTH_DIGITS, VALUE_DIGITS, Progress, RollupMark, Scope
+
+_VALUE_PLACES = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
+_GROWTH_PLACES = Decimal(1).scaleb(-GROWTH_DIGITS["decimal_places"])
 
 _PENDING = RollupMark.objects.filter(version__gt=F("done_version"), year=OuterRef("year"))
 
@@ -65,3 +84,175 @@ def latest_period() -> tuple[int, int]:
         return PLAN_YEAR, 1
     quarter = Progress.objects.filter(scope=Scope.CITY, year=year, quarter__gt=0).aggregate(q=Max("quarter"))["q"]
     return year, quarter
+
+
+# --- cluster values: approved (the roll-up's rows) or including unapproved ------------------------------
+
+@dataclass(frozen=True)
+class Value:
+    """One scope's output for one period (quarter 0: the whole year): the value, the year to date, the
+    year-to-date growth on the same period last year (a ratio; None without last year), demo rows or not."""
+
+    value: Decimal
+    ytd_value: Decimal
+    ytd_growth: Decimal | None = None
+    demo: bool = False
+
+
+# (scope_id, year, quarter) → Value; quarter 0 is the whole year.
+Values = dict[tuple[int, int, int], Value]
+
+
+def progress_values(*, scope: str, scope_ids: Iterable[int] | None, years: Iterable[int]) -> Values:
+    """Roll-up rows of one scope (approved figures only), quarters and whole years. One query."""
+    rows = Progress.objects.filter(scope=scope, year__in=list(years))
+    if scope_ids is not None:
+        rows = rows.filter(scope_id__in=list(scope_ids))
+    return {(r.scope_id, r.year, r.quarter): Value(r.value, r.ytd_value, r.ytd_yoy_growth, bool(r.demo_units))
+            for r in rows.only("scope_id", "year", "quarter", "value", "ytd_value", "ytd_yoy_growth", "demo_units")}
+
+
+def cluster_values(*, cluster_ids: Iterable[int], years: Iterable[int], include_unapproved: bool) -> Values:
+    """Each cluster's output per quarter and per year (quarter 0). One query either way."""
+    cluster_ids, years = list(cluster_ids), list(years)
+    if not include_unapproved:
+        return progress_values(scope=Scope.CLUSTER, scope_ids=cluster_ids, years=years)
+    return _provisional_cluster_values(cluster_ids, years)
+
+
+def _in(values: Sequence[int]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _decimal(value: object, places: Decimal) -> Decimal | None:
+    """A number read by raw SQL (a float on SQLite) as the Decimal the roll-up would have stored."""
+    if value is None:
+        return None
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(places, ROUND_HALF_UP)
+
+
+def _provisional_cluster_values(cluster_ids: list[int], years: list[int]) -> Values:
+    """Approved and submitted figures (drafts and returned ones never count), with the roll-up's definitions.
+    Last year's rows are read too, for the growth. One statement."""
+    if not cluster_ids or not years:
+        return {}
+    read_years = sorted({y for year in years for y in (year - 1, year)})
+    figures = connection.ops.quote_name(QuarterlyFigure._meta.db_table)
+    # Only the table name is interpolated; every value is a parameter.
+    sql = f"""
+        WITH quarters AS (
+            SELECT f.cluster_id, f.year, f.quarter, SUM(f.output_value) AS value,
+                   SUM(SUM(f.output_value)) OVER (PARTITION BY f.cluster_id, f.year ORDER BY f.quarter) AS ytd,
+                   SUM(CASE WHEN f.source = %s THEN 1 ELSE 0 END) AS demo_units
+            FROM {figures} f
+            WHERE f.status IN ({_in(COUNTED_WITH_UNAPPROVED)}) AND f.cluster_id IN ({_in(cluster_ids)})
+              AND f.year IN ({_in(read_years)})
+            GROUP BY f.cluster_id, f.year, f.quarter
+        ), periods AS (
+            SELECT cluster_id, year, quarter, value, ytd, demo_units FROM quarters
+            UNION ALL
+            SELECT cluster_id, year, 0, SUM(value), SUM(value), SUM(demo_units) FROM quarters GROUP BY cluster_id, year
+        )
+        SELECT p.cluster_id, p.year, p.quarter, p.value, p.ytd, p.demo_units,
+               CASE WHEN last.ytd > 0 THEN (p.ytd - last.ytd) * 1.0 / last.ytd END
+        FROM periods p LEFT JOIN periods last
+          ON last.cluster_id = p.cluster_id AND last.year = p.year - 1 AND last.quarter = p.quarter
+        WHERE p.year IN ({_in(years)})
+    """  # noqa: S608
+    params = [FigureSource.DEMO.value, *COUNTED_WITH_UNAPPROVED, *cluster_ids, *read_years, *years]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(cluster_id, year, quarter): Value(_decimal(value, _VALUE_PLACES), _decimal(ytd, _VALUE_PLACES),
+                                               _decimal(growth, _GROWTH_PLACES), bool(demo))
+            for cluster_id, year, quarter, value, ytd, demo, growth in rows}
+
+
+def year_so_far(values: Values, scope_id: int, year: int, quarter: int) -> Value | None:
+    """The year to date as of `quarter`: the latest quarter up to it that has a value (None before any)."""
+    return next((values[(scope_id, year, q)] for q in range(quarter, 0, -1) if (scope_id, year, q) in values), None)
+
+
+# --- other sums a page shows ------------------------------------------------------------------------------
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """`part` as a ratio of `whole` (0.25 = a quarter of it), unrounded; None when either is missing or zero."""
+    if part is None or not whole:
+        return None
+    return Decimal(part) / whole
+
+
+def running_totals(amounts: Sequence[Decimal | None]) -> list[Decimal]:
+    """The running total after each amount (a missing amount adds nothing)."""
+    totals, total = [], Decimal(0)
+    for amount in amounts:
+        total += amount or 0
+        totals.append(total)
+    return totals
+
+
+def quarter_sums(amounts: Iterable[tuple[Quarter, Decimal]], quarters: Sequence[Quarter]) -> list[Decimal]:
+    """Σ of the amounts that fall in each of `quarters` (zero for a quarter without any)."""
+    sums = dict.fromkeys(quarters, Decimal(0))
+    for quarter, amount in amounts:
+        sums[quarter] += amount
+    return [sums[quarter] for quarter in quarters]
+
+
+def enterprise_outputs(enterprises: QuerySet[Enterprise], *, year: int, quarter: int,
+                       include_unapproved: bool) -> list[Enterprise]:
+    """The enterprises with their output from the year's first quarter to `quarter` (`output`, None without
+    a figure) and their share of the enterprises' total (`share`, a ratio). One query."""
+    statuses = COUNTED_WITH_UNAPPROVED if include_unapproved else (FigureStatus.APPROVED,)
+    in_period = Q(figures__year=year, figures__quarter__lte=quarter, figures__status__in=statuses)
+    rows = list(enterprises.annotate(output=Sum("figures__output_value", filter=in_period)))
+    for enterprise in rows:  # SQLite sums decimals with float noise; the column has four places
+        enterprise.output = enterprise.output.quantize(_VALUE_PLACES) if enterprise.output is not None else None
+    total = sum((e.output or Decimal(0) for e in rows), Decimal(0))
+    for enterprise in rows:
+        enterprise.share = share(enterprise.output, total) if enterprise.output else None
+    return rows
+
+
+def inflows_year_to_date(inflows: QuerySet, *, year: int) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
+    """(origin, quarter) → (received in the quarter, received in the year so far), summed over `inflows` (e.g.
+    the rows of the regions a user may see). One query."""
+    rows = (inflows.filter(year=year).order_by().values("origin", "quarter").annotate(total=Sum("amount")))
+    by_origin: dict[str, dict[int, Decimal]] = {}
+    for row in rows:
+        by_origin.setdefault(row["origin"], {})[row["quarter"]] = row["total"]
+    result = {}
+    for origin, quarters in by_origin.items():
+        ordered = sorted(quarters)
+        for q, total in zip(ordered, running_totals([quarters[q] for q in ordered]), strict=True):
+            result[(origin, q)] = (quarters[q], total)
+    return result
+
+
+def provisional_year_to_date(*, user: User, year: int, quarter: int,
+                             cluster_ids: list[int]) -> tuple[dict, dict]:
+    """The map's "including unapproved" numbers: from approved + submitted figures, per region and per cluster,
+    scope id → (Value(year to date), last year's year to date, growth). Regions only where the user may read the
+    region's roll-up rows. Two queries."""
+    figures = QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=[year, year - 1],
+                                             quarter__lte=quarter, status__in=COUNTED_WITH_UNAPPROVED)
+    demo = Count("pk", filter=Q(source=FigureSource.DEMO))
+    by_region = figures  # clusters without a region group under None, which no region row takes
+    if not user.sees_everything:  # the regions whose roll-up rows the user may read (progress.selectors)
+        by_region = figures.filter(
+            cluster__regions__in=visible_progress(user).filter(scope=Scope.REGION).values("scope_id"))
+    result = []
+    for key, rows in (("cluster__regions", by_region), ("cluster_id", figures)):
+        sums: dict[int, dict[int, tuple[Decimal, bool]]] = {}
+        for row in rows.values(key, "year").annotate(total=Sum("output_value"), demo=demo).order_by():
+            sums.setdefault(row[key], {})[row["year"]] = (row["total"], row["demo"] > 0)
+        values = {}
+        for scope_id, years in sums.items():
+            if year not in years:
+                continue
+            total, is_demo = years[year]
+            before = years.get(year - 1, (None, False))[0]
+            growth = (total / before - 1) if before else None
+            values[scope_id] = (Value(total, total, growth, is_demo), before, growth)
+        result.append(values)
+    return result[0], result[1]

@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from clusters.models import Cluster
+
 from . import rollup
 from .models import RollupMark, RollupYear
 
@@ -61,6 +63,9 @@ def rollup_cluster_year(*, cluster_id: int, year: int) -> None:
 
     The next year is rebuilt too, because its year-on-year growth compares against this one.
     """
+    if not Cluster.objects.filter(pk=cluster_id).exists():
+        logger.info("cluster %s no longer exists: nothing to roll up for %s", cluster_id, year)
+        return
     years = [year, year + 1]
     _lock_years(years)
     mark = RollupMark.objects.filter(cluster_id=cluster_id, year=year).values_list("version", flat=True).first()

@@ -36,7 +36,7 @@ from clusters.services import (
     figures_enter_quarter,
 )
 from core.periods import Quarter
-from core.sheets import SheetError, data_rows, open_workbook
+from core.sheets import SheetError, data_rows, open_workbook, read_row
 from org.models import User
 
 TEMPLATE_ID = "jinzhou-quarterly-figures/2"
@@ -162,20 +162,19 @@ def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput
               "the quarter again and fill it in. Nothing was imported.")
     if META_SHEET not in workbook.sheetnames:
         raise SheetError(wrong)
-    meta = next(workbook[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=4, values_only=True), ())
+    meta = read_row(workbook[META_SHEET], number=1, width=4)
     if len(meta) < 4 or meta[0] not in (TEMPLATE_ID, TEMPLATE_ID_WITHOUT_EXTRAS) or meta[3] not in EntryMode.ALL:
         raise SheetError(wrong)
     try:
         quarter = Quarter(int(meta[1]), int(meta[2]))
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:  # OverflowError: int() of an infinite float
         raise SheetError(wrong) from error
     mode, with_extras = meta[3], meta[0] == TEMPLATE_ID
     width = INPUT_COLUMNS if with_extras else INPUT_COLUMNS_WITHOUT_EXTRAS
     sheet = workbook.worksheets[0]
     with translation.override("zh-hans"):
         expected = _headers(mode, extras=with_extras)
-    header = next(sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=len(expected), values_only=True),
-                  ())
+    header = read_row(sheet, number=HEADER_ROW, width=len(expected))
     if [str(h or "").strip() for h in header] != expected:
         raise SheetError(wrong)
     rows, entries = [], []

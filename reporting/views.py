@@ -7,7 +7,6 @@ the row check and the review buttons update the page in place.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -202,10 +201,8 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
             row.errors = rejected.errors.get(entry.unit, [])
             row.errors += [_("Someone else changed this figure meanwhile.") for _c in rejected.conflicts]
     if problem is None and typed is not None:
-        # In YTD mode the quarter's own value is the typed total less the earlier quarters of the year.
-        earlier = (row.earlier_in_year or Decimal(0)) if grid.mode == EntryMode.YTD else 0
         row.change = services.change_on(typed, row.last_year.value)
-        row.outlier = services.is_outlier(typed - earlier, row.last_year_own)
+        row.outlier = services.is_outlier(row.own_value(typed), row.last_year_own)
     elif problem:
         row.errors = [problem]
         # The optional values are checked too, so every wrong field is named at once.

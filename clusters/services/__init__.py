@@ -1,7 +1,8 @@
 """Writes to quarterly figures. Every entry path (pages, admin, API, import, commands) calls these.
 
 - `figures`: one figure: create, update, submit, approve, return, reopen; and approving several at once;
-- `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none;
+- `quarter`: a whole entry screen or imported sheet for one quarter, all rows or none, and the entry
+  screen's year-to-date arithmetic (`year_to_date`, `quarter_of_year_to_date`).
 - `reminders`: deadline reminders to editors and the overdue digest to planners (imported from
   `notices.reminders` directly: it reads through `clusters.selectors`, which reads this).
 """
@@ -35,6 +36,8 @@ from .quarter import (
     figures_enter_quarter,
     parse_extra,
     parse_output,
+    quarter_of_year_to_date,
+    year_to_date,
 )
 
 __all__ = [
@@ -42,5 +45,5 @@ __all__ = [
     "EntryResult", "ExtraField", "UnitKey", "change_on", "check_entry_rules", "figure_approve", "figure_create",
     "figure_reopen", "figure_return", "figure_submit", "figure_update", "figures_approve", "figures_check_quarter",
     "figures_enter_quarter", "is_outlier", "needs_second_person", "outlier_message", "parse_extra", "parse_output",
-    "same_quarter_last_year",
+    "quarter_of_year_to_date", "same_quarter_last_year", "year_to_date",
 ]

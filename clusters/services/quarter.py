@@ -200,6 +200,20 @@ def parse_extra(spec: ExtraField, text: str) -> tuple[Decimal | int | None, str 
     return value, None
 
 
+def year_to_date(values: Sequence[Decimal | int | None]) -> Decimal | None:
+    """The sum of a reporting unit's values over quarters of one year (its year to date when they are quarters
+    1..q); None when any of them is missing. Figures not yet approved count: this is the entry screen's
+    arithmetic, before the roll-up (progress) has anything to say."""
+    return None if any(v is None for v in values) else sum(values, Decimal(0))
+
+
+def quarter_of_year_to_date(typed: Decimal, earlier: Sequence[Decimal | int | None]) -> Decimal | None:
+    """The quarter's own value of a year to date (累计) typed for it: less the year's earlier quarters (their
+    values in `earlier`); None when one of them is missing."""
+    before = year_to_date(earlier)
+    return None if before is None else typed - before
+
+
 def _field_messages(error: ValidationError) -> list[str]:
     if not hasattr(error, "error_dict"):
         return list(error.messages)
@@ -246,21 +260,37 @@ class _QuarterEntry:
         cluster = self.editable.get(key.pk)
         return (cluster, None) if cluster else None
 
-    def own_value(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, typed: Decimal) -> Decimal | None:
-        """The quarter's own value: as typed, or derived from a year-to-date value."""
+    def earlier(self, cluster: Cluster, enterprise: Enterprise | None, name: str) -> tuple[list, list[Quarter]]:
+        """A unit's values of `name` in the year's quarters before this one, and the quarters without one."""
+        quarters = self.quarter.earlier_in_year()
+        values = [getattr(self.figures.get(self.slot(cluster, enterprise, q)), name, None) for q in quarters]
+        return values, [q for q, value in zip(quarters, values, strict=True) if value is None]
+
+    def own_value(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, typed: Decimal,
+                  spec: ExtraField | None = None) -> Decimal | None:
+        """The quarter's own value of output (or of `spec`, one of EXTRA_FIELDS) typed in the screen's mode: as
+        typed, or, for a year to date (累计), derived from it; the earlier quarters of the year must be there."""
         if self.mode != EntryMode.YTD:
             return typed
-        earlier = [self.figures.get(self.slot(cluster, enterprise, q)) for q in self.quarter.earlier_in_year()]
-        missing = [q for q, f in zip(self.quarter.earlier_in_year(), earlier, strict=True) if f is None]
-        if missing:
+        earlier, missing = self.earlier(cluster, enterprise, spec.name if spec else "output_value")
+        quarters = "、".join(q.label for q in missing)
+        if missing and spec is None:
             self.error(unit, _("Output value: a year-to-date value needs the earlier quarters of the year first "
                                "(%(missing)s missing); enter them, or switch to the quarter's own value.")
-                       % {"missing": "、".join(q.label for q in missing)})
-            return None
-        own = typed - sum((f.output_value for f in earlier), Decimal(0))
-        if own < 0:
-            self.error(unit, _("Output value: the year-to-date value %(ytd)s is below the sum of the earlier "
-                               "quarters (%(earlier)s).") % {"ytd": _plain(typed), "earlier": _plain(typed - own)})
+                       % {"missing": quarters})
+        elif missing:
+            self.error(unit, _("%(field)s: a year-to-date value needs the earlier quarters' values first "
+                               "(%(missing)s missing); enter them, or switch to the quarter's own value.")
+                       % {"field": spec.label, "missing": quarters})
+        own = quarter_of_year_to_date(typed, earlier)
+        if own is not None and own < 0:
+            values = {"ytd": _plain(typed), "earlier": _plain(typed - own)}
+            if spec is None:
+                self.error(unit, _("Output value: the year-to-date value %(ytd)s is below the sum of the earlier "
+                                   "quarters (%(earlier)s).") % values)
+            else:
+                self.error(unit, _("%(field)s: the year-to-date value %(ytd)s is below the sum of the earlier "
+                                   "quarters (%(earlier)s).") % {"field": spec.label, **values})
             return None
         return own
 
@@ -279,29 +309,13 @@ class _QuarterEntry:
                 continue
             if self.mode != EntryMode.YTD or not spec.cumulative:
                 values[spec.name] = typed
-                continue
-            earlier_quarters = self.quarter.earlier_in_year()
-            earlier = [self.figures.get(self.slot(cluster, enterprise, q)) for q in earlier_quarters]
-            missing = [q for q, f in zip(earlier_quarters, earlier, strict=True)
-                       if f is None or getattr(f, spec.name) is None]
-            if typed is None:
+            elif typed is None:
                 # Without the earlier quarters the screen could show no year-to-date value, so an
                 # empty box there means "not shown", not "clear it".
-                if not missing:
+                if not self.earlier(cluster, enterprise, spec.name)[1]:
                     values[spec.name] = None
-                continue
-            if missing:
-                self.error(unit, _("%(field)s: a year-to-date value needs the earlier quarters' values first "
-                                   "(%(missing)s missing); enter them, or switch to the quarter's own value.")
-                           % {"field": spec.label, "missing": "、".join(q.label for q in missing)})
-                continue
-            before = sum((getattr(f, spec.name) for f in earlier), Decimal(0))
-            if typed < before:
-                self.error(unit, _("%(field)s: the year-to-date value %(ytd)s is below the sum of the earlier "
-                                   "quarters (%(earlier)s).") % {
-                    "field": spec.label, "ytd": _plain(typed), "earlier": _plain(before)})
-                continue
-            values[spec.name] = typed - before
+            elif (own := self.own_value(unit, cluster, enterprise, typed, spec)) is not None:
+                values[spec.name] = own
         return values
 
     @staticmethod

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plan",
     "progress",
     "dashboards",
+    "briefing",
 ]
 
 MIDDLEWARE = [
@@ -291,8 +292,17 @@ ENTRY_MAX_OUTPUT = Decimal(env.str("ENTRY_MAX_OUTPUT", default="5000"))
 # Uploads: the explicit check refuses larger files with a message; Django keeps files up to this size
 # in memory and refuses request bodies (other than files) over DATA_UPLOAD_MAX_MEMORY_SIZE.
 ENTRY_UPLOAD_MAX_BYTES = env.int("ENTRY_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
-ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
 ENTRY_IMPORT_MAX_ROWS = env.int("ENTRY_IMPORT_MAX_ROWS", default=2000)
+# What an uploaded workbook may unpack to and hold, checked before openpyxl parses it (core/uploads.py).
+# Sized to the template: ENTRY_IMPORT_MAX_ROWS units, 13 columns, long explanations, fit in ~5 MB unpacked.
+ENTRY_UPLOAD_MAX_UNPACKED_BYTES = env.int("ENTRY_UPLOAD_MAX_UNPACKED_BYTES", default=16 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_PART_BYTES = env.int("ENTRY_UPLOAD_MAX_PART_BYTES", default=8 * 1024 * 1024)
+ENTRY_UPLOAD_MAX_RATIO = env.int("ENTRY_UPLOAD_MAX_RATIO", default=100)
+ENTRY_UPLOAD_MAX_PARTS = env.int("ENTRY_UPLOAD_MAX_PARTS", default=64)
+ENTRY_UPLOAD_MAX_COLUMNS = env.int("ENTRY_UPLOAD_MAX_COLUMNS", default=20)
+ENTRY_UPLOAD_MAX_SHARED_STRINGS = env.int("ENTRY_UPLOAD_MAX_SHARED_STRINGS", default=8 * ENTRY_IMPORT_MAX_ROWS)
+# The largest template holds ~41 XML elements a row (13 cells of 3 elements as openpyxl writes them).
+ENTRY_UPLOAD_MAX_XML_ELEMENTS = env.int("ENTRY_UPLOAD_MAX_XML_ELEMENTS", default=60 * ENTRY_IMPORT_MAX_ROWS)
 FILE_UPLOAD_MAX_MEMORY_SIZE = ENTRY_UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
@@ -309,6 +319,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") 
 # After authentication: signs out sessions past their absolute or idle age.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "core.middleware.SessionTimeoutMiddleware")
+# Inside authentication (it looks at the user after the view): no cache keeps a signed-in user's response.
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1,
+                  "core.middleware.PrivateResponsesMiddleware")
 # Last: turns a login refused during a lockout into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -345,6 +358,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that treat a key Django could not have made as no session (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+# Messages ("imported…", a row's problem) are kept in the server-side session, not in a cookie: a cookie
+# travels with every request and is readable by whoever holds it (a new API key once did travel this way).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 

@@ -145,7 +145,9 @@ class ClusterViewSet(ScopedReadOnlyViewSet):
     summary="Roll-up rows (汇总进度) by cluster, region, department and city",
     description="Per quarter (1–4) and year (quarter 0), with the computed-at stamp and a pending flag. Scoped: "
                 "city totals for everybody; cluster rows of visible clusters; region rows of regions with a visible "
-                "cluster; the caller's own department. Answers conditional GETs (ETag, Last-Modified → 304).",
+                "cluster; the caller's own department. Region, department and city totals count every cluster in "
+                "them, also clusters the caller cannot see: they are published within the city. Answers "
+                "conditional GETs (ETag, Last-Modified → 304).",
     responses={200: ProgressSerializer(many=True), 304: NOT_MODIFIED},
 ))
 class ProgressViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

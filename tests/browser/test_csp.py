@@ -10,8 +10,8 @@ from .pages import PASSWORD, assert_clean, open_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ("/", "/goals/", "/ranking/", "/figures/entry/", "/parks/", "/projects/", "/funds/", "/admin/",
-         "/admin/clusters/cluster/")
+PAGES = ("/", "/goals/", "/ranking/", "/figures/entry/", "/parks/", "/projects/", "/funds/", "/map/", "/briefing/",
+         "/admin/", "/admin/clusters/cluster/")
 
 
 @pytest.fixture

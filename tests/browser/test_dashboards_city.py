@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from clusters.models import Cluster
-from dashboards.selectors import cluster_values
 from org.models import Department
-from progress.selectors import latest_period
+from progress.selectors import cluster_values, latest_period
 
 from .pages import (
     api_rows,
@@ -163,7 +162,7 @@ def test_the_english_switch_translates_the_dashboard_and_its_charts(live_server,
     expect(page.locator("h1")).to_contain_text("City overview · Q3 2015")
     expect(page.locator('[data-goal="s3-count-100"] .goal-figures')).to_contain_text("/ 15 clusters ≥ 100")
     option = chart_option(page, "output")
-    assert option["yAxis"][0]["name"] == "100M yuan"
+    assert option["xAxis"][0]["name"] == "100M yuan"
     assert_clean(watched)
 
 

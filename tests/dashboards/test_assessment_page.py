@@ -124,3 +124,23 @@ def test_queries_are_bounded_whatever_the_data_size(client, planner, data, djang
     with django_assert_max_num_queries(MAX_QUERIES) as large:
         client.get(URL, {"year": 2012, "quarter": 4})
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_quarter_before_park_values_were_recorded_says_why_park_parts_are_empty(client, planner, data):
+    client.force_login(planner)
+    response = client.get(URL, {"year": 2012, "quarter": 4})
+    page = response.content.decode()
+    assert "园区面积、标准厂房两项显示“—”" in page
+    assert "不计入得分" in page
+
+
+def test_a_quarter_after_park_values_were_recorded_has_no_such_note(client, planner, data):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from parks.models import Park
+
+    Park.history.update(history_date=datetime(2011, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")))
+    client.force_login(planner)
+    page = client.get(URL, {"year": 2012, "quarter": 4}).content.decode()
+    assert "园区面积、标准厂房两项显示“—”" not in page

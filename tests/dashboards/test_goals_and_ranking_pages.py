@@ -84,3 +84,11 @@ def test_ranking_page_queries_are_bounded(client, planner, django_assert_max_num
     client.force_login(planner)
     with django_assert_max_num_queries(20):
         client.get(reverse("ranking-page"), {"year": 2011, "quarter": 4})
+
+
+def test_the_goals_method_states_the_at_risk_margin_not_a_setting_name(client, planner, settings):
+    settings.GOAL_AT_RISK_MARGIN = Decimal("0.08")
+    client.force_login(planner)
+    page = client.get(reverse("goal-page")).content.decode()
+    assert "GOAL_AT_RISK_MARGIN" not in page
+    assert "8 个百分点" in page

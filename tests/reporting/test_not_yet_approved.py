@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 
 from clusters.choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, FigureStatus
 from core.periods import Quarter
-from dashboards.selectors import cluster_values
+from progress.selectors import cluster_values
 from tests.reporting.support import ENTRY, cluster, english, figure
 
 pytestmark = pytest.mark.django_db

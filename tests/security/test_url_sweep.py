@@ -11,12 +11,16 @@ Decisions this module pins:
 - A department's users asking for another department's row get 403 or 404 (405 for a GET on a POST-only
   address; the admin sends staff back to its index, others to its login); the row's text (MARKER) appears
   in no response, whether page, .csv/.xlsx export or API answer.
+- Every response to a signed-in user, pages, downloads, API answers and refusals alike, says
+  `Cache-Control: private, no-store`: no shared cache keeps a department's data.
 """
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+
+from tests.caching import kept_private
 
 from .conftest import MARKER, ROLES, SCOPED_ROLES, World, body_text
 from .urlconf import endpoints, model_of
@@ -91,6 +95,8 @@ def test_get_every_url(world: World, role: str):
                             status in REFUSED or _refusal_redirect(response, admin=endpoint.is_admin)):
                         problems.append(f"{where}: answered without signing in")
                     continue
+                if not kept_private(response):
+                    problems.append(f"{where}: Cache-Control {response.get('Cache-Control')!r}, not private, no-store")
                 if role in SCOPED_ROLES:
                     if side == "foreign" and status == 200:
                         model = model_of(endpoint)
@@ -105,6 +111,8 @@ def test_get_every_url(world: World, role: str):
                     for export in _export_variants(endpoint, path, response):
                         exported = client.get(export)
                         requests += 1
+                        if not kept_private(exported):
+                            problems.append(f"{role} GET {export}: Cache-Control not private, no-store")
                         if exported.status_code >= 500:
                             problems.append(f"{role} GET {export} -> {exported.status_code}: server error")
                         elif MARKER in body_text(exported):
@@ -113,6 +121,8 @@ def test_get_every_url(world: World, role: str):
                     for export in _export_variants(endpoint, path, response):
                         exported = client.get(export)
                         requests += 1
+                        if not kept_private(exported):
+                            problems.append(f"{role} GET {export}: Cache-Control not private, no-store")
                         if exported.status_code >= 500:
                             problems.append(f"{role} GET {export} -> {exported.status_code}: server error")
     assert requests > 100, "the sweep reached suspiciously few URLs"

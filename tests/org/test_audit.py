@@ -110,6 +110,31 @@ def test_permission_changes_are_audited(agri_editor):
     assert event.details == {"action": "add", "items": ["clusters.change_cluster"]}
 
 
+def test_a_permission_given_from_its_own_side_is_audited_for_each_user(agri_editor, planner):
+    permission = Permission.objects.get(codename="change_cluster")
+    permission.user_set.add(agri_editor, planner)
+    events = _events(Kind.PERMISSIONS_CHANGED)
+    assert sorted(e.user.username for e in events) == sorted([agri_editor.username, planner.username])
+    assert all(e.details == {"action": "add", "items": ["clusters.change_cluster"]} for e in events)
+
+
+def test_a_groups_permissions_changed_from_the_permissions_side_are_audited(db):
+    group = Group.objects.create(name="reviewers")
+    permission = Permission.objects.get(codename="change_cluster")
+    permission.group_set.add(group)
+    permission.group_set.remove(group)
+    assert [(e.details["group"], e.details["action"], e.details["items"])
+            for e in _events(Kind.GROUP_PERMISSIONS_CHANGED)] == [
+        ("reviewers", "add", ["clusters.change_cluster"]), ("reviewers", "remove", ["clusters.change_cluster"])]
+
+
+def test_a_change_outside_a_request_has_no_actor_and_no_address(agri_editor):
+    agri_editor.role = User.Role.VIEWER
+    agri_editor.save()
+    [event] = _events(Kind.ROLE_CHANGED, user=agri_editor)
+    assert (event.actor, event.ip) == (None, None)
+
+
 def test_a_groups_permissions_are_audited(db):
     group = Group.objects.create(name="reviewers")
     group.permissions.add(Permission.objects.get(codename="change_cluster"))

@@ -1,0 +1,125 @@
+"""The briefing's two charts as PNG images drawn on the server with matplotlib: each cluster's output in the year
+to date against the 100 / 200 / 1000亿元 lines, and how far each stage goal has come.
+
+Chinese text needs a font with Chinese characters: fontconfig is asked for one (`fc-list :lang=zh`, e.g. Debian's
+fonts-wqy-microhei or fonts-noto-cjk, installed in the Docker image and in CI). Without one the charts are left
+out (`charts_for` returns None) and the briefing says so, rather than printing boxes.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from core.formats import goal_status
+from dashboards.charts import PALETTE, THRESHOLD_COLOUR
+
+from .content import Briefing
+
+SCALE_LINES = (Decimal(100), Decimal(200))
+LARGE = Decimal(1000)
+STATUS_COLOURS = {"met": "#2e8b57", "on_track": "#1f4e79", "at_risk": "#e07b24", "off_track": "#a52a2a",
+                  "missed": "#0b0b0b", "no_data": "#6b6b6b"}
+DPI = 150
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    title: str
+    png: bytes
+    width_cm: float = 16.0
+
+    @property
+    def data_uri(self) -> str:
+        """The image inline in the HTML page (the CSP allows data: images), so the page prints on its own."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def chinese_font() -> Path | None:
+    """A font file with Chinese characters, as fontconfig lists them (honours FONTCONFIG_FILE); None without one."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    listed = subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True, check=False,  # noqa: S603
+                            timeout=30).stdout
+    files = sorted(line.split(":")[0].strip() for line in listed.splitlines() if line.strip())
+    return Path(files[0]) if files else None
+
+
+def _figure(height_in: float):
+    from matplotlib.figure import Figure  # the object API: no pyplot state, safe in a web process
+
+    return Figure(figsize=(7.5, height_in), dpi=DPI, layout="constrained")
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _output_chart(briefing: Briefing) -> ChartImage | None:
+    lines = [line for line in briefing.clusters if line.row is not None]
+    if not lines:
+        return None
+    lines.sort(key=lambda line: line.row.ytd_value)
+    values = [float(line.row.ytd_value) for line in lines]  # drawing only: the numbers themselves stay Decimal
+    highest = max(line.row.ytd_value for line in lines)
+    scale = [*SCALE_LINES, *([LARGE] if highest * 2 >= LARGE else [])]
+    figure = _figure(1.2 + 0.32 * len(lines))
+    axes = figure.subplots()
+    axes.barh([line.cluster.name_zh for line in lines], values, color=PALETTE[0],
+              hatch=["//" if line.row.demo_units else "" for line in lines], edgecolor="white")
+    for value in scale:
+        axes.axvline(float(value), color=THRESHOLD_COLOUR, linestyle="--", linewidth=1)
+        axes.text(float(value), len(lines) - 0.4, f" {value:,.0f}", color=THRESHOLD_COLOUR, fontsize=8)
+    axes.set_xlabel(_("Output in the year to date (亿元)"))
+    axes.tick_params(axis="y", labelsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    title = _("Clusters' output in the year to %(period)s against 100 / 200 / 1000亿元") % {
+        "period": briefing.period.label}
+    axes.set_title(title, fontsize=10)
+    if any(line.row.demo_units for line in lines):
+        title += _(" (hatched: demo data)")
+    return ChartImage(title, _png(figure))
+
+
+def _goals_chart(briefing: Briefing) -> ChartImage | None:
+    judged = [e for e in briefing.goals if e.attained is not None]
+    if not judged:
+        return None
+    judged.reverse()  # horizontal bars read top-down: the first goal goes last
+    figure = _figure(1.2 + 0.3 * len(judged))
+    axes = figure.subplots()
+    shown = [min(float(e.attained) * 100, 150) for e in judged]  # a goal past 150 % is drawn at 150 %
+    axes.barh([e.goal.description_zh for e in judged], shown,
+              color=[STATUS_COLOURS.get(e.status, PALETTE[2]) for e in judged])
+    for index, e in enumerate(judged):
+        axes.text(shown[index], index, f" {e.attained * 100:.0f}% · {goal_status(e.status)}", va="center", fontsize=7)
+    axes.axvline(100, color=THRESHOLD_COLOUR, linestyle="--", linewidth=1)
+    axes.set_xlim(0, 190)
+    axes.set_xlabel(_("Attained (% of the target)"))
+    axes.tick_params(axis="y", labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    title = _("Stage goals: how far each has come (%(year)s)") % {"year": briefing.year}
+    axes.set_title(title, fontsize=10)
+    return ChartImage(title, _png(figure))
+
+
+def charts_for(briefing: Briefing) -> list[ChartImage] | None:
+    """The charts that have data to draw; None when no Chinese font is installed (the charts are left out)."""
+    font = chinese_font()
+    if font is None:
+        return None
+    from matplotlib import font_manager, rc_context
+
+    font_manager.fontManager.addfont(str(font))
+    name = font_manager.FontProperties(fname=str(font)).get_name()
+    with rc_context({"font.family": [name], "axes.unicode_minus": False, "hatch.color": "#ffffff"}):
+        return [chart for chart in (_output_chart(briefing), _goals_chart(briefing)) if chart is not None]
