@@ -120,10 +120,13 @@ def test_the_screens_details_in_chinese_at_1366_px_and_on_a_phone(live_server, b
     planner = sign_in(browser, live_server.url, "planner-b").page
     planner.goto(f"{live_server.url}/figures/entry/?year=2011&quarter=3")
 
-    # the planner's menu: every link on one line
-    tops = planner.eval_on_selector_all("#main-nav a",
-                                        "els => els.map(el => Math.round(el.getBoundingClientRect().top))")
-    assert max(tops) - min(tops) <= 4, tops
+    # the planner's menu: every link on one line, in Chinese and in English
+    english = sign_in(browser, live_server.url, "planner-b", language="en").page
+    english.goto(f"{live_server.url}/figures/entry/?year=2011&quarter=3")
+    for page in (planner, english):
+        tops = page.eval_on_selector_all("#main-nav a",
+                                         "els => els.map(el => Math.round(el.getBoundingClientRect().top))")
+        assert max(tops) - min(tops) <= 4, tops
 
     # 填报口径: each radio button right beside its label
     for choice in planner.locator("label.choice").all():
