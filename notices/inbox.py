@@ -30,7 +30,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
@@ -132,7 +132,8 @@ def awaiting_review(context: InboxContext) -> list[InboxItem]:
             department = figure.cluster.responsible_department
             groups.setdefault((Quarter(figure.year, figure.quarter), department), []).append(figure)
     return [InboxItem(
-        Kind.REVIEW, _("%(department)s · %(quarter)s: %(count)s figures to review") % {
+        Kind.REVIEW, ngettext("%(department)s · %(quarter)s: %(count)s figure to review",
+                              "%(department)s · %(quarter)s: %(count)s figures to review", len(members)) % {
             "department": department, "quarter": quarter.label, "count": len(members)},
         _url("figure-review-list", quarter, f"group-{department.code}-{quarter}"),
         quarter=quarter, count=len(members),
@@ -155,10 +156,13 @@ def quarter_deadlines(context: InboxContext) -> list[InboxItem]:
             continue
         values = {"quarter": quarter.label, "count": waiting, "deadline": quarter.deadline.isoformat()}
         if quarter.is_overdue(today):
-            title = _("%(quarter)s: %(count)s reporting units have not submitted; the deadline was %(deadline)s")
+            title = ngettext("%(quarter)s: %(count)s reporting unit has not submitted; the deadline was %(deadline)s",
+                             "%(quarter)s: %(count)s reporting units have not submitted; the deadline was %(deadline)s",
+                             waiting)
             kind = Kind.OVERDUE
         elif (quarter.deadline - today).days <= INBOX_DEADLINE_DAYS:
-            title = _("%(quarter)s: %(count)s reporting units have not submitted; due on %(deadline)s")
+            title = ngettext("%(quarter)s: %(count)s reporting unit has not submitted; due on %(deadline)s",
+                             "%(quarter)s: %(count)s reporting units have not submitted; due on %(deadline)s", waiting)
             kind = Kind.DUE
         else:
             continue
