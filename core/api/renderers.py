@@ -1,3 +1,4 @@
+
 """CSV and xlsx renderings of list endpoints (`?format=csv`, `?format=xlsx`, or the Accept header).
 
 Rows are the page's `results` (or the list, or the one object); nested objects become dotted
@@ -10,6 +11,7 @@ openpyxl in write-only mode.
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
@@ -18,6 +20,7 @@ from .downloads import name_the_download
 
 # Cells a spreadsheet would run as a formula (CSV/formula injection): prefixed with a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _rows(data: Any) -> list[dict]:
@@ -59,8 +62,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value  # text only: a decimal such as "-0.0821" is a number, never a formula
     return value
 
 
