@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
 
 from org.models import Department, User
 from plan.loader import plan_load
@@ -21,6 +22,23 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         plan_load()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test (live_server, a real worker) flushes the database when it ends, plan included.
+    Transactional tests load the plan themselves; before any other test, load it again so that test starts
+    from the plan like every other."""
+    yield
+    if nextitem is not None and _flushes(item) and not _flushes(nextitem):
+        with item.config.stash[blocking_manager_key].unblock():
+            plan_load()
+
+
+def _flushes(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool({"transactional_db", "live_server"} & uses)
 
 
 @pytest.fixture
