@@ -23,11 +23,12 @@ from ..cluster import cluster_charts, cluster_for_page
 from ..investment import investment_charts
 from ..map import city_map
 from ..park import park_charts
-from ..period import Period, PeriodForm, period_from
+from ..period import FIRST_YEAR, LAST_YEAR, Period, PeriodForm, period_from
 from .serializers import DashboardSerializer, MapDashboardSerializer, dashboard_data
 
 PERIOD = [
-    OpenApiParameter("year", OpenApiTypes.INT, description="Year, 2000–2100; default: the latest rolled-up year."),
+    OpenApiParameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+                     description=f"Year, {FIRST_YEAR}–{LAST_YEAR}; default: the latest rolled-up year."),
     OpenApiParameter("quarter", OpenApiTypes.INT, enum=[1, 2, 3, 4],
                      description="Quarter 1–4; default: the latest rolled-up quarter of that year (else 4)."),
     OpenApiParameter("unapproved", OpenApiTypes.BOOL,
