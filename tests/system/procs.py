@@ -124,10 +124,11 @@ def http_ok(url: str) -> bool:
 
 
 def gunicorn(env: dict[str, str], log_dir: Path, *, workers: int = 2, name: str = "gunicorn") -> tuple[Proc, str]:
+    """gunicorn with the production config file (jinzhou/gunicorn_conf.py: gthread workers), on a free port."""
     port = free_port()
-    proc = Proc(name, [sys.executable, "-m", "gunicorn", "jinzhou.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                       "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
-                       "--access-logfile", "-"], env, log_dir)
+    proc = Proc(name, [sys.executable, "-m", "gunicorn", "-c", "jinzhou/gunicorn_conf.py", "jinzhou.wsgi:application",
+                       "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--graceful-timeout", "5"],
+                env, log_dir)
     url = f"http://127.0.0.1:{port}"
     proc.start(lambda: http_ok(f"{url}/accounts/login/"))
     return proc, url
