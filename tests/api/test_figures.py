@@ -114,7 +114,8 @@ def test_reopening_an_approved_figure_returns_it(api, roles, heishan):
     figure = QuarterlyFigureFactory(cluster=heishan, status=FigureStatus.APPROVED)
     refused = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "复核"},
                                           format="json")
-    assert refused.status_code == 400  # an approved figure is reopened, not returned
+    # an approved figure is locked: it is reopened, not returned
+    assert (refused.status_code, refused.json()["code"]) == (409, "locked")
     response = api.as_(roles.planner).post(f"{URL}{figure.pk}/reopen/", {"version": 1, "reason": "复核"},
                                            format="json")
     assert response.json()["status"] == "returned"

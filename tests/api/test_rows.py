@@ -3,10 +3,10 @@
 import pytest
 from django.db.models import Prefetch
 
-from clusters.api.serializers import ClusterSerializer
 from clusters.models import Cluster
 from core.api.rows import columns, rows
 from org.models import Department, Region
+from progress.api.serializers import ClusterProgressSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,13 @@ def test_cluster_rows_render_like_instances_and_like_drf():
     context = {"latest": {}, "pending": {instances[0].pk}}
 
     # when
-    from_rows = ClusterSerializer(rows(Cluster, page, ["regions", "supporting_departments"]), many=True,
+    from_rows = ClusterProgressSerializer(rows(Cluster, page, ["regions", "supporting_departments"]), many=True,
                                   context=context).data
-    from_instances = ClusterSerializer(instances, many=True, context=context).data
+    from_instances = ClusterProgressSerializer(instances, many=True, context=context).data
 
     # then
     assert from_rows == from_instances
-    serializer = ClusterSerializer(context=context)
+    serializer = ClusterProgressSerializer(context=context)
     assert from_instances == [serializer.generic_representation(c) for c in instances]
     assert from_rows[0]["pending"] is True
     assert from_rows[0]["regions"] == [r.pk for r in instances[0].regions.all()]
