@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import StrictBooleanField
 from parks import selectors as park_selectors
 
 from .. import city, department
@@ -36,9 +37,15 @@ PERIOD = [
 ]
 
 
+class APIPeriodForm(PeriodForm):
+    """The pages' picker, with the API's spelling of a boolean: `true` or `false`, nothing else."""
+
+    unapproved = StrictBooleanField(required=False)
+
+
 def requested_period(request: Request) -> Period:
     """The period of the query string, parsed like the pages' picker; malformed input is a 400."""
-    form = PeriodForm(request.query_params)
+    form = APIPeriodForm(request.query_params)
     if not form.is_valid():
         raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
     return period_from(request.query_params)[0]
