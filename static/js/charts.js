@@ -88,10 +88,13 @@
 
   /* Ask the page's endpoint for the period the form now names; on any failure, submit the form instead. */
   function refresh(form) {
-    var query = new URLSearchParams(new FormData(form)).toString();
+    var fields = new URLSearchParams(new FormData(form));
+    var query = fields.toString();  // the page's own query string, kept in the address bar
+    if (fields.has("unapproved")) { fields.set("unapproved", "true"); }  // the API spells a boolean true / false
+    var asking = fields.toString();
     var mine = ++asked;
     form.setAttribute("aria-busy", "true");
-    fetch(form.getAttribute("data-api") + "?" + query, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+    fetch(form.getAttribute("data-api") + "?" + asking, {headers: {Accept: "application/json"}, credentials: "same-origin"})
       .then(function (response) {
         if (!response.ok) { throw new Error("dashboard endpoint answered " + response.status); }
         return response.json();
@@ -103,7 +106,7 @@
         history.replaceState(null, "", "?" + query);
         form.querySelectorAll(".error").forEach(function (error) { error.remove(); });
         form.removeAttribute("aria-busy");
-        form.setAttribute("data-drawn", query);  // the period on screen (tests wait for it)
+        form.setAttribute("data-drawn", asking);  // the period on screen, as the API was asked (tests wait for it)
       })
       .catch(function () { if (mine === asked) { form.submit(); } });
   }

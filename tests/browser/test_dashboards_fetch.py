@@ -72,7 +72,8 @@ def test_the_city_page_redraws_from_its_endpoint_when_the_period_changes(live_se
     assert _numbers(chart_option(page, "output")) != _numbers(before)
 
     # (leaving the year field fires its own change first: the later answer is the one drawn)
-    body = _change_and_watch(watched, "/api/v1/dashboards/city/?year=2012&quarter=3&unapproved=1",
+    # (the page's address keeps the checkbox's unapproved=1; the API is asked with its own spelling, true)
+    body = _change_and_watch(watched, "/api/v1/dashboards/city/?year=2012&quarter=3&unapproved=true",
                              lambda p: p.locator("input[name=unapproved]").check())
     assert body["period"]["unapproved"] is True
     assert "unapproved=1" in page.url
@@ -80,7 +81,7 @@ def test_the_city_page_redraws_from_its_endpoint_when_the_period_changes(live_se
     _assert_drawn_as_answered(watched, body)
 
     # what the page redrew is what an API client reads at that address
-    api = page.request.get(f"{live_server.url}/api/v1/dashboards/city/?year=2012&quarter=3&unapproved=1",
+    api = page.request.get(f"{live_server.url}/api/v1/dashboards/city/?year=2012&quarter=3&unapproved=true",
                            headers={"Accept": "application/json"}).json()
     assert api == body
     assert_clean(watched)

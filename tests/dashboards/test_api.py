@@ -68,7 +68,8 @@ def test_the_endpoint_answers_exactly_what_the_page_embeds(client, planner, name
     small_data()
     client.force_login(planner)
     api, page, _limit = _endpoints()[name]
-    response = client.get(api, query)
+    # The page's checkbox sends 1 (or on); the API, like every API boolean, true (charts.js translates).
+    response = client.get(api, {**query, "unapproved": "true"} if "unapproved" in query else query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert _embedded(client.get(page, query)) == {key: value for key, value in response.json().items()
@@ -156,7 +157,7 @@ def test_writes_are_not_allowed(client, planner):
     assert client.post(reverse("dashboard-city"), {}, content_type="application/json").status_code == 405
 
 
-@pytest.mark.parametrize("query", [{"year": 2012, "quarter": 4}, {"year": 2012, "quarter": 4, "unapproved": "1"}])
+@pytest.mark.parametrize("query", [{"year": 2012, "quarter": 4}, {"year": 2012, "quarter": 4, "unapproved": "true"}])
 def test_queries_are_fixed_whatever_the_data_size_within_the_pages_limits(client, planner,
                                                                          django_assert_max_num_queries, query):
     client.force_login(planner)
@@ -190,3 +191,12 @@ def test_the_schema_describes_every_dashboard_endpoint_and_validates(tmp_path):
         assert {p["name"] for p in operation["parameters"]} >= {"year", "quarter", "unapproved"}
     for name in ("Dashboard", "DashboardChart", "DashboardTable", "DashboardPeriod", "MapDashboard"):
         assert name in schema["components"]["schemas"]
+
+
+def test_unapproved_is_true_or_false_as_the_schema_says(client, planner):
+    client.force_login(planner)
+    api = _endpoints()["city"][0]
+    assert client.get(api, {"unapproved": "true"}).json()["period"]["unapproved"] is True
+    assert client.get(api, {"unapproved": "false"}).json()["period"]["unapproved"] is False
+    refused = client.get(api, {"unapproved": "-58800"})
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, ["unapproved"])
