@@ -59,7 +59,7 @@ def reminders_queue(*, today: date) -> int:
                     "quarter": quarter.label, "deadline": quarter.deadline.isoformat()}
                 text = _("#### %(title)s\n**%(department)s**: %(count)s reporting units have not submitted, "
                          "%(days)s days left.\n%(units)s\n\n[Enter the figures](%(url)s)") % {
-                    "title": title, "department": department.name, "count": len(rows), "days": days_left,
+                    "title": title, "department": department.name_zh, "count": len(rows), "days": days_left,
                     "units": _units(rows), "url": site_url(reverse("figure-entry"))}
                 queued += len(message_queue(
                     key=f"reminder:{quarter}:{department.code}:{today.isoformat()}", kind=ChannelMessage.Kind.REMINDER,
@@ -83,7 +83,7 @@ def _overdue_queue(quarter: Quarter, standing: selectors.Completeness, today: da
             "quarter": quarter.label, "deadline": quarter.deadline.isoformat()}
         text = _("#### %(title)s\n**%(department)s**: %(count)s reporting units are overdue.\n%(units)s\n\n"
                  "[Enter the figures](%(url)s)") % {
-            "title": title, "department": department.name, "count": len(rows), "units": _units(rows),
+            "title": title, "department": department.name_zh, "count": len(rows), "units": _units(rows),
             "url": site_url(reverse("figure-entry"))}
         queued += len(message_queue(
             key=f"overdue:{quarter}:{department.code}:{today.isoformat()}", kind=ChannelMessage.Kind.OVERDUE,

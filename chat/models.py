@@ -43,7 +43,7 @@ class Channel(models.Model):
         ordering = ["department__code", "kind", "pk"]
 
     def __str__(self) -> str:
-        where = self.department.name if self.department_id else _("city-wide (planners)")
+        where = str(self.department) if self.department_id else _("city-wide (planners)")
         return f"{where} · {self.get_kind_display()}"
 
     @property

@@ -87,9 +87,9 @@ def _handler(robot: Robot) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             parts = urlsplit(self.path)
-            kind, name = (parts.path.strip("/").split("/") + ["", ""])[:2]
+            kind, name = ([*parts.path.strip("/").split("/"), "", ""])[:2]
             query = parse_qs(parts.query)
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             try:

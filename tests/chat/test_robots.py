@@ -20,7 +20,8 @@ def test_the_dingtalk_signature_is_the_documented_one():
     url = robots.dingtalk_url("https://oapi.dingtalk.com/robot/send?access_token=t", "SECabc", 1700000000000)
     assert url.startswith("https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1700000000000&sign=")
     assert parse_qs(urlsplit(url).query)["sign"] == [expected]
-    assert "+" not in url.split("sign=")[1] and "/" not in url.split("sign=")[1]  # URL-encoded
+    assert "+" not in url.split("sign=")[1]
+    assert "/" not in url.split("sign=")[1]
 
 
 def test_a_signed_dingtalk_markdown_message_is_accepted(robot, make_channel):
@@ -42,7 +43,8 @@ def test_a_wrong_signature_is_refused_by_the_robot(robot, make_channel):
     channel.secret = "SEC-not-the-robots-secret"
     answer = robots.deliver(channel, title="t", text="x")
     assert (answer.ok, answer.retry) == (False, True)
-    assert "errcode 310000" in answer.detail and robot.refused == ["sign not match"]
+    assert "errcode 310000" in answer.detail
+    assert robot.refused == ["sign not match"]
 
 
 @pytest.mark.parametrize(("mode", "retry", "detail"), [
@@ -66,7 +68,8 @@ def test_an_unreachable_robot_is_a_temporary_failure(make_channel, robot):
     channel.url = "http://127.0.0.1:9/cgi-bin/webhook/send?key=" + WECOM_KEY
     answer = robots.deliver(channel, title="t", text="x")
     assert (answer.ok, answer.retry) == (False, True)
-    assert answer.detail.startswith("connection failed") and WECOM_KEY not in answer.detail
+    assert answer.detail.startswith("connection failed")
+    assert WECOM_KEY not in answer.detail
 
 
 def test_an_email_channel_sends_a_mail(make_channel, mailoutbox):
