@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from chat import services
 from chat.models import Channel
 
 from .conftest import DINGTALK_SECRET, DINGTALK_TOKEN
@@ -62,3 +63,9 @@ def test_test_fails_with_the_services_answer(make_channel, robot):
         _call("test", str(channel.pk))
     with pytest.raises(CommandError, match="no channel"):
         _call("test", "999999")
+
+
+def test_sweep_sends_what_is_due(make_channel, robot):
+    services.message_queue(key="k", kind="test", channels=[make_channel("wecom")], title="t", text="x")
+    assert _call("sweep").strip() == "1 sent"
+    assert _call("sweep").strip() == "0 sent"

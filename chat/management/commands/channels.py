@@ -3,9 +3,11 @@
     manage.py channels add --department CODE|--city --kind email|wecom|dingtalk --url URL [--secret S]
     manage.py channels list
     manage.py channels test ID
+    manage.py channels sweep
 
 `add` prints the new channel's id; `list` shows addresses and secrets masked; `test` sends a test message now,
-in this process, and exits non-zero with the service's answer when it fails.
+in this process, and exits non-zero with the service's answer when it fails; `sweep` sends what is due (the
+beat does it every minute; a machine without a worker can run it from cron).
 """
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         commands.add_parser("list", help="list the channels, addresses masked")
         test = commands.add_parser("test", help="send a test message now")
         test.add_argument("id", type=int)
+        commands.add_parser("sweep", help="send every message that is due now")
 
     def handle(self, *args, command: str, **options) -> None:
         getattr(self, f"_{command}")(**options)
@@ -68,3 +71,6 @@ class Command(BaseCommand):
         if not outcome.sent:
             raise CommandError(f"channel {id}: not sent: {outcome.detail}")
         self.stdout.write(f"channel {id}: sent ({outcome.detail})")
+
+    def _sweep(self, **options) -> None:
+        self.stdout.write(f"{services.messages_sweep()} sent")
