@@ -3,6 +3,7 @@ the form (blank keeps them), so neither reaches a page in full."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Department
@@ -50,10 +51,10 @@ class ChannelForm(forms.Form):
         self.channel = channel
         if channel is not None:
             self.fields["url"].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
-                "masked": channel.url_masked}
+                "masked": escape(channel.url_masked)}
             if channel.secret_encrypted:
                 self.fields["secret"].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
-                    "masked": channel.secret_masked}
+                    "masked": escape(channel.secret_masked)}
         else:
             self.fields["url"].required = True
             del self.fields["clear_secret"]

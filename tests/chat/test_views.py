@@ -136,3 +136,14 @@ def test_the_page_is_in_chinese_by_default_and_english_on_request(planner_client
     assert "<h1>工作群渠道</h1>" in planner_client.get(LIST).content.decode()
     planner_client.cookies["django_language"] = "en"
     assert "<h1>Chat channels</h1>" in planner_client.get(LIST).content.decode()
+
+
+def test_the_pages_have_no_inline_code(planner_client, make_channel):
+    from tests.security.test_csp import inline_code
+
+    channel = make_channel("dingtalk")
+    for path in (LIST, reverse("chat-channel-add"), reverse("chat-channel-edit", args=[channel.pk]),
+                 reverse("chat-channel-delete", args=[channel.pk])):
+        response = planner_client.get(path)
+        assert response.status_code == 200
+        assert inline_code(response.content.decode()) == [], path
