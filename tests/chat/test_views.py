@@ -147,3 +147,9 @@ def test_the_pages_have_no_inline_code(planner_client, make_channel):
         response = planner_client.get(path)
         assert response.status_code == 200
         assert inline_code(response.content.decode()) == [], path
+
+
+def test_the_completeness_page_links_planners_to_the_channels(planner_client, client, make_user):
+    assert f'href="{LIST}"' in planner_client.get(reverse("figure-completeness")).content.decode()
+    client.force_login(make_user(User.Role.EDITOR, "nlb"))
+    assert f'href="{LIST}"' not in client.get(reverse("figure-completeness")).content.decode()
