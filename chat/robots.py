@@ -66,7 +66,10 @@ def _redact(text: str, url: str, secret: str) -> str:
 
 def deliver(channel: Channel, *, title: str, text: str) -> Answer:
     """Send one message now; never raises for a failure of the service, answers what happened."""
-    url, secret = channel.url, channel.secret
+    try:
+        url, secret = channel.url, channel.secret
+    except ValueError:  # encrypted under a key that is no longer configured: trying again will not help
+        return Answer(False, False, "the stored address or secret cannot be decrypted: enter the channel again")
     if channel.kind == Channel.Kind.EMAIL:
         return _deliver_mail(url.removeprefix("mailto:"), title, text)
     target = dingtalk_url(url, secret) if channel.kind == Channel.Kind.DINGTALK else url

@@ -76,3 +76,12 @@ def test_an_email_channel_sends_a_mail(make_channel, mailoutbox):
     answer = robots.deliver(make_channel("email", "nlb-group"), title="填报提醒", text="正文")
     assert answer.ok
     assert [(m.subject, m.to) for m in mailoutbox] == [("填报提醒", ["nlb-group@example.gov.cn"])]
+
+
+def test_a_channel_whose_key_is_gone_is_a_failure_not_to_retry(make_channel, robot, settings):
+    channel = make_channel("wecom")
+    settings.CHAT_SECRETS_KEYS = ["a-key-the-channel-was-not-encrypted-with"]
+    answer = robots.deliver(channel, title="t", text="x")
+    assert (answer.ok, answer.retry) == (False, False)
+    assert "cannot be decrypted" in answer.detail
+    assert robot.received == []
