@@ -194,6 +194,9 @@ ACTIONS: dict[str, Action] = {
     "manage-rights": Action(_is_superuser, _all_rows),
     # The planners' settings: assessment weights, the roll-up tables in the admin.
     "manage-plan": Action(plans, _all_rows),
+    # The work-chat channels (企业微信 / 钉钉 robots, group mailboxes) of departments and planners: their
+    # addresses and secrets, the test message, the status page.
+    "manage-channels": Action(plans, _all_rows),
     # Open the admin site at all (what each admin page shows is then asked of its model).
     "administer": Action(_staff, _all_rows),
 }

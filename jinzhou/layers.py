@@ -12,8 +12,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domain", ("org", "clusters", "parks", "investment", "funds", "indicators")),
     # Every number computed from the domain: roll-up, years to date, growth, scores, projections.
     ("numbers", ("progress",)),
-    # What people see and receive: pages with charts, the quarterly reporting screens, e-mail.
-    ("pages", ("dashboards", "reporting", "notices", "briefing")),
+    # What people see and receive: pages with charts, the quarterly reporting screens, e-mail, work chat.
+    ("pages", ("dashboards", "reporting", "notices", "briefing", "chat")),
     # Wiring and loaders: settings, URLs, Celery, the plan and demo data.
     ("project", ("plan", "jinzhou")),
 )

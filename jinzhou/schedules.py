@@ -32,6 +32,13 @@ def beat_schedule() -> dict:
             "task": "notices.tasks.notices_sweep_task",
             "schedule": crontab(minute=f"*/{env.int('NOTICES_SWEEP_MINUTES', default=10)}"),
         },
+        # The work-chat outbox: messages are sent on commit; this sends those whose message was lost, whose
+        # retry is due (backoff) or that waited for a robot's rate limit. Every minute: the rate limit is
+        # counted per minute, and a due row costs one indexed query when there is none.
+        "chat-sweep": {
+            "task": "chat.tasks.chat_messages_sweep_task",
+            "schedule": crontab(minute="*"),
+        },
     }
 
 

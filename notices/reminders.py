@@ -21,6 +21,7 @@ from clusters import selectors
 from core import access
 from core.periods import Quarter
 from notices.services import notice_queue
+from notices.signals import reminders_queued
 from org.models import User
 
 
@@ -77,4 +78,5 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
                     body=render_to_string("notices/overdue_digest.txt", {
                         "user": planner, "quarter": quarter, "standing": standing}),
                 ))
+    reminders_queued.send(sender=None, today=today)  # the work-chat channels (chat.receivers)
     return ReminderRun(reminders, digests)

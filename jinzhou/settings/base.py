@@ -405,3 +405,23 @@ else:
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0) or None
 # Uploaded spreadsheets must be .xlsx by name and a zip archive by content (core.sheets checks the rest).
 ENTRY_UPLOAD_EXTENSIONS = ["xlsx"]
+
+# --- Work-chat reminders: 企业微信 / 钉钉 group robots (issue 17; docs/deploy.md "Chat robots") ---------
+INSTALLED_APPS += ["chat"]
+# The address the app is reached at: links in chat messages point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Keys that encrypt channels' webhook addresses and signing secrets at rest (comma-separated; the first
+# encrypts, all decrypt, for rotation). Empty: derived from SECRET_KEY (changing SECRET_KEY then needs the
+# old value listed here, or every channel entered again).
+CHAT_SECRETS_KEYS = env.list("CHAT_SECRETS_KEYS", default=[])
+# Attempts per message before it is given up; the wait after the n-th failure is BASE × 2^(n−1) seconds, at
+# most MAX (kept under CELERY_VISIBILITY_TIMEOUT so a countdown is never redelivered in a loop).
+CHAT_MAX_ATTEMPTS = env.int("CHAT_MAX_ATTEMPTS", default=6)
+CHAT_RETRY_BASE_SECONDS = env.float("CHAT_RETRY_BASE_SECONDS", default=30)
+CHAT_RETRY_MAX_SECONDS = env.float("CHAT_RETRY_MAX_SECONDS", default=900)
+# Messages per robot in any 60 seconds: DingTalk and WeCom take about 20; more are postponed.
+CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=18)
+# Seconds to connect to and to hear back from a robot: a slow service must not hold a worker.
+CHAT_HTTP_TIMEOUT = env.float("CHAT_HTTP_TIMEOUT", default=10)
+# urllib3 logs each request line (with the robot's token in the query) at DEBUG: never below WARNING.
+LOGGING.setdefault("loggers", {})["urllib3"] = {"level": "WARNING"}

@@ -280,6 +280,7 @@ ROLE_MATRIX = [
     ("manage-users",     "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-rights",    "-  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-plan",      "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-channels",  "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("administer",       "-  -  -  -  -  -  -  -  -  -  -  -"),  # the staff flag decides, not the role
 ]
 ROLE_COLUMNS = (*ROLES, "superuser")

@@ -42,6 +42,9 @@ MODEL_FOR_URL_NAME = {
     "disbursement-cancel-page": "funds.disbursement",
     "matching-fund-edit-page": "funds.matchingfund",
     "matching-fund-cancel-page": "funds.matchingfund",
+    "chat-channel-edit": "chat.channel",
+    "chat-channel-delete": "chat.channel",
+    "chat-channel-test": "chat.channel",
 }
 
 

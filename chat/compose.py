@@ -1,0 +1,119 @@
+"""What the work-chat channels are told, in short Chinese markdown with a link into the app (SITE_URL).
+
+- a deadline reminder per department and quarter (the department's channels), on the reminder days;
+- an overdue notice per department and quarter, once the deadline has passed (daily, like the e-mail digest);
+- a returned figure, with the reason (the department responsible for its cluster);
+- the planners' digest: awaiting review, overdue, returned and not yet corrected (the city-wide channel).
+
+Each message has a natural key (what, for whom, which period, which day), the same as the e-mail notices',
+so a second run the same day queues nothing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from clusters import selectors
+from clusters.choices import FigureStatus
+from clusters.models import QuarterlyFigure
+from core import access
+from core.periods import Quarter
+from notices.reminders import _digest_quarter, _reminder_quarter
+from org.models import User
+
+from .models import ChannelMessage
+from .services import channels_of, message_queue, site_url
+
+LISTED_UNITS = 8  # a chat message stays short: the first few units, then "and N more"
+
+
+def _units(rows: list) -> str:
+    names = [f"- {row.unit}" for row in rows[:LISTED_UNITS]]
+    if len(rows) > LISTED_UNITS:
+        names.append(_("- and %(count)s more") % {"count": len(rows) - LISTED_UNITS})
+    return "\n".join(names)
+
+
+@transaction.atomic
+def reminders_queue(*, today: date) -> int:
+    """Queue today's reminders, overdue notices and planners' digest to the channels; returns how many rows."""
+    queued = 0
+    reader = access.city_wide_reader()
+    with translation.override(settings.LANGUAGE_CODE):
+        due = _reminder_quarter(today)
+        if due is not None:
+            quarter, days_left = due
+            standing = selectors.completeness(user=reader, quarter=quarter, today=today)
+            waiting = defaultdict(list)
+            for row in standing.rows:
+                if row.standing in selectors.Standing.NOT_SUBMITTED:
+                    waiting[row.department].append(row)
+            for department, rows in waiting.items():
+                title = _("Reminder: %(quarter)s figures due %(deadline)s") % {
+                    "quarter": quarter.label, "deadline": quarter.deadline.isoformat()}
+                text = _("#### %(title)s\n**%(department)s**: %(count)s reporting units have not submitted, "
+                         "%(days)s days left.\n%(units)s\n\n[Enter the figures](%(url)s)") % {
+                    "title": title, "department": department.name_zh, "count": len(rows), "days": days_left,
+                    "units": _units(rows), "url": site_url(reverse("figure-entry"))}
+                queued += len(message_queue(
+                    key=f"reminder:{quarter}:{department.code}:{today.isoformat()}", kind=ChannelMessage.Kind.REMINDER,
+                    channels=channels_of(department), title=title, text=text))
+        quarter = _digest_quarter(today)
+        standing = selectors.completeness(user=reader, quarter=quarter, today=today)
+        if standing.open_rows:
+            queued += _overdue_queue(quarter, standing, today)
+            queued += _digest_queue(quarter, standing, today)
+    return queued
+
+
+def _overdue_queue(quarter: Quarter, standing: selectors.Completeness, today: date) -> int:
+    queued = 0
+    late = defaultdict(list)
+    for row in standing.rows:
+        if row.overdue:
+            late[row.department].append(row)
+    for department, rows in late.items():
+        title = _("Overdue: %(quarter)s figures were due %(deadline)s") % {
+            "quarter": quarter.label, "deadline": quarter.deadline.isoformat()}
+        text = _("#### %(title)s\n**%(department)s**: %(count)s reporting units are overdue.\n%(units)s\n\n"
+                 "[Enter the figures](%(url)s)") % {
+            "title": title, "department": department.name_zh, "count": len(rows), "units": _units(rows),
+            "url": site_url(reverse("figure-entry"))}
+        queued += len(message_queue(
+            key=f"overdue:{quarter}:{department.code}:{today.isoformat()}", kind=ChannelMessage.Kind.OVERDUE,
+            channels=channels_of(department), title=title, text=text))
+    return queued
+
+
+def _digest_queue(quarter: Quarter, standing: selectors.Completeness, today: date) -> int:
+    overdue = sum(row.overdue for row in standing.rows)
+    awaiting = sum(row.standing == selectors.Standing.SUBMITTED for row in standing.rows)
+    returned = QuarterlyFigure.objects.filter(status=FigureStatus.RETURNED).count()
+    title = _("Planners' digest %(date)s: %(quarter)s") % {"date": today.isoformat(), "quarter": quarter.label}
+    text = _("#### %(title)s\n- awaiting review: %(awaiting)s\n- overdue: %(overdue)s\n"
+             "- returned, not yet corrected: %(returned)s\n\n"
+             "[Review](%(review)s) · [Completeness](%(completeness)s)") % {
+        "title": title, "awaiting": awaiting, "overdue": overdue, "returned": returned,
+        "review": site_url(reverse("figure-review-list")), "completeness": site_url(reverse("figure-completeness"))}
+    return len(message_queue(key=f"digest:{quarter}:{today.isoformat()}", kind=ChannelMessage.Kind.DIGEST,
+                             channels=channels_of(None), title=title, text=text))
+
+
+def figure_returned_queue(*, figure: QuarterlyFigure, by: User, reason: str) -> int:
+    """Queue "figure returned, with the reason" to the channels of the department responsible for its cluster."""
+    department = figure.cluster.responsible_department
+    with translation.override(settings.LANGUAGE_CODE):
+        quarter = Quarter(figure.year, figure.quarter)
+        title = _("Figure returned: %(figure)s") % {"figure": figure}
+        text = _("#### %(title)s\n%(quarter)s, returned by %(by)s.\n> %(reason)s\n\n[Correct the figure](%(url)s)") % {
+            "title": title, "quarter": quarter.label, "by": by.get_full_name() or by.username,
+            "reason": " ".join(reason.split()) or _("(no reason given)"),
+            "url": site_url(reverse("figure-page", args=[figure.pk]))}
+    return len(message_queue(key=f"returned:{figure.pk}:v{figure.version}", kind=ChannelMessage.Kind.RETURNED,
+                             channels=channels_of(department), title=title, text=text))
