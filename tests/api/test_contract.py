@@ -20,7 +20,7 @@ from tests.factories import QuarterlyFigureFactory
 pytestmark = pytest.mark.django_db
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-LISTS = ["departments", "regions", "clusters", "figures", "goals", "progress", "parks", "projects", "inflows",
+LISTS = ["departments", "regions", "clusters", "figures", "commentary", "goals", "progress", "parks", "projects", "inflows",
          "funds", "disbursements", "ranking"]
 
 
