@@ -35,20 +35,23 @@ def _with_remarks(queryset: QuerySet[QuarterCommentary]) -> QuerySet[QuarterComm
         Prefetch("remarks", queryset=GoalRemark.objects.select_related("goal").order_by("goal__stage", "goal__code")))
 
 
-def commentary_of(*, user: User, cluster: Cluster, quarter: Quarter) -> QuarterCommentary | None:
-    """The commentary of `cluster` for `quarter`, if `user` may see it. Two queries."""
-    return _with_remarks(QuarterCommentary.objects.visible_to(user)).filter(
+def commentary_of(*, user: User, cluster: Cluster, quarter: Quarter, remarks: bool = True) -> QuarterCommentary | None:
+    """The commentary of `cluster` for `quarter`, if `user` may see it. One query, and one for its goal remarks
+    (unless `remarks` is False)."""
+    rows = QuarterCommentary.objects.visible_to(user)
+    return (_with_remarks(rows) if remarks else rows).filter(
         cluster=cluster, year=quarter.year, quarter=quarter.quarter).first()
 
 
-def commentaries_for(*, user: User, cluster_ids: Iterable[int], quarter: Quarter,
-                     approved_only: bool = False) -> dict[int, QuarterCommentary]:
-    """Cluster id → its commentary for `quarter` (those `user` may see; approved ones only if asked). Two queries."""
+def commentaries_for(*, user: User, cluster_ids: Iterable[int], quarter: Quarter, approved_only: bool = False,
+                     remarks: bool = True) -> dict[int, QuarterCommentary]:
+    """Cluster id → its commentary for `quarter` (those `user` may see; approved ones only if asked). One query,
+    and one for the goal remarks unless `remarks` is False."""
     rows = QuarterCommentary.objects.visible_to(user).filter(
         cluster_id__in=list(cluster_ids), year=quarter.year, quarter=quarter.quarter)
     if approved_only:
         rows = rows.filter(status=FigureStatus.APPROVED)
-    return {c.cluster_id: c for c in _with_remarks(rows)}
+    return {c.cluster_id: c for c in (_with_remarks(rows) if remarks else rows)}
 
 
 def remarks_for_goals(*, user: User, goal_ids: Iterable[int], quarter: Quarter,
@@ -114,14 +117,14 @@ class CommentaryCompleteness:
 
 
 def completeness(*, user: User, standing: Completeness) -> CommentaryCompleteness:
-    """`standing` (the figures' completeness of a quarter) by cluster, with the commentary. Two more queries."""
+    """`standing` (the figures' completeness of a quarter) by cluster, with the commentary. One more query."""
     figures_in: dict[int, bool] = {}
     clusters: dict[int, Cluster] = {}
     for row in standing.rows:
         cluster = row.unit.cluster
         clusters[cluster.pk] = cluster
         figures_in[cluster.pk] = figures_in.get(cluster.pk, True) and row.standing not in Standing.NOT_SUBMITTED
-    texts = commentaries_for(user=user, cluster_ids=clusters, quarter=standing.quarter)
+    texts = commentaries_for(user=user, cluster_ids=clusters, quarter=standing.quarter, remarks=False)
     result = CommentaryCompleteness(required=commentary_required())
     summaries: dict[int, DepartmentCompleteness] = {}
     for pk, cluster in clusters.items():
