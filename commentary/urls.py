@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("commentary/<int:cluster_id>/<int:year>/<int:quarter>/", views.commentary_edit, name="commentary-edit"),
+    path("commentary/<int:pk>/", views.commentary_edit, name="commentary-edit"),
 ]

@@ -37,15 +37,26 @@ def _page(request, *, cluster, period, commentary, form, at_risk, conflict=None,
     }, status=status)
 
 
+def _period(request: HttpRequest) -> Quarter:
+    """The quarter asked for (?year=&quarter=); the last quarter ended when none is given; 404 for nonsense."""
+    year, quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
+    if not year and not quarter:
+        return Quarter.last_ended()
+    if not (year.isascii() and year.isdigit() and quarter.isascii() and quarter.isdigit()):
+        raise Http404
+    if not (FIRST_FIGURE_YEAR <= int(year) <= LAST_YEAR and 1 <= int(quarter) <= 4):
+        raise Http404
+    return Quarter(int(year), int(quarter))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def commentary_edit(request: HttpRequest, cluster_id: int, year: int, quarter: int) -> HttpResponse:
+def commentary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the cluster-quarter's commentary (a form where the user may write it). POST: save, submit, review."""
     cluster = get_object_or_404(Cluster.objects.visible_to(request.user).select_related("responsible_department"),
-                                pk=cluster_id)
-    if not (FIRST_FIGURE_YEAR <= year <= LAST_YEAR and 1 <= quarter <= 4):
-        raise Http404
-    period = Quarter(year, quarter)
+                                pk=pk)
+    period = _period(request)
+    year, quarter = period.year, period.quarter
     commentary = selectors.commentary_of(user=request.user, cluster=cluster, quarter=period)
     at_risk = selectors.goals_needing_remarks(cluster=cluster, year=year)
     at_risk_ids = [g.pk for g in at_risk]
@@ -80,7 +91,7 @@ def commentary_edit(request: HttpRequest, cluster_id: int, year: int, quarter: i
                      status=400)
     done = (_("Commentary submitted: %(what)s") if action == "submit" else _("Commentary saved: %(what)s"))
     messages.success(request, done % {"what": saved})
-    return HttpResponseRedirect(request.path)
+    return HttpResponseRedirect(request.get_full_path())
 
 
 def _review(request: HttpRequest, commentary, action: str) -> HttpResponse:
@@ -91,7 +102,7 @@ def _review(request: HttpRequest, commentary, action: str) -> HttpResponse:
     form = CommentaryReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(request.get_full_path())
     version = form.cleaned_data["version"]
     try:
         if action == "approve":
@@ -106,4 +117,4 @@ def _review(request: HttpRequest, commentary, action: str) -> HttpResponse:
                                   "Review it again."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
-    return HttpResponseRedirect(request.path)
+    return HttpResponseRedirect(request.get_full_path())
