@@ -77,8 +77,8 @@ def commentary(n):
     """n commentaries of nlb's county clusters, each with a 原因及措施 (the remarks are prefetched in one query)."""
     clusters = list(Cluster.objects.filter(code__in=("heishan-main", "beizhen-main", "linghai-main", "yixian-main")))
     goal = StageGoal.objects.get(code="s1-heishan-100")
-    rows = []
-    for i in (next(_serial) for _ in range(n)):
+    rows, start = [], QuarterCommentary.objects.count()
+    for i in range(start, start + n):
         cluster, slot = clusters[i % 4], i // 4
         rows.append(QuarterCommentary(cluster=cluster, year=2010 + slot // 4, quarter=1 + slot % 4,
                                       progress=f"进展{i}", status=FigureStatus.APPROVED))
