@@ -82,6 +82,9 @@ def commentary_save(
     if period is not None and not period.is_over():
         raise ValidationError(_("%(quarter)s is not over yet; its commentary can be written after that.")
                               % {"quarter": period.label}, code="quarter_not_over")
+    # The cluster's row serialises the first save of a cluster-quarter: two people opening an empty tab at once
+    # meet a version conflict, not a duplicate-key error.
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
     current = QuarterCommentary.objects.select_for_update().filter(cluster=cluster, year=year, quarter=quarter).first()
     if current is None:
         commentary = QuarterCommentary(cluster=cluster, year=year, quarter=quarter)

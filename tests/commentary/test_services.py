@@ -12,6 +12,7 @@ from commentary import services
 from commentary.models import QuarterCommentary
 from core.exceptions import VersionConflict
 from core.history import object_history
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,39 @@ def test_figures_without_a_commentary_move_as_before(agri_editor):
     figure = figures.figure_submit(user=agri_editor, figure_id=figure.pk, expected_version=figure.version)
     assert figure.status == FigureStatus.SUBMITTED
     assert not QuarterCommentary.objects.exists()
+
+
+def test_reopening_an_approved_figure_sends_the_approved_commentary_back(agri_editor, planner, settings):
+    settings.REVIEW_REQUIRES_SECOND_PERSON = True
+    commentary = _write(agri_editor)
+    figure = _figure(agri_editor)
+    figure = figures.figure_submit(user=agri_editor, figure_id=figure.pk, expected_version=figure.version)
+    figure = figures.figure_approve(user=planner, figure_id=figure.pk, expected_version=figure.version)
+    figures.figure_reopen(user=planner, figure_id=figure.pk, expected_version=figure.version, reason="口径调整")
+    commentary.refresh_from_db()
+    assert (commentary.status, commentary.return_reason, commentary.approved_by) == (
+        FigureStatus.RETURNED, "口径调整", None)
+
+
+def test_with_enterprise_figures_the_commentary_is_approved_with_the_last_one(planner, agri_editor, settings):
+    settings.REVIEW_REQUIRES_SECOND_PERSON = False
+    cluster = Cluster.objects.get(code="heishan-main")
+    first, second = (EnterpriseFactory(cluster=cluster) for _ in range(2))
+    made = [figures.figure_create(user=agri_editor, cluster=cluster, enterprise=e, year=2011, quarter=1,
+                                  output_value=Decimal("3")) for e in (first, second)]
+    commentary = _write(agri_editor)
+    made = [figures.figure_submit(user=agri_editor, figure_id=f.pk, expected_version=f.version) for f in made]
+    figures.figure_approve(user=planner, figure_id=made[0].pk, expected_version=made[0].version)
+    commentary.refresh_from_db()
+    assert commentary.status == FigureStatus.SUBMITTED
+    figures.figure_approve(user=planner, figure_id=made[1].pk, expected_version=made[1].version)
+    commentary.refresh_from_db()
+    assert commentary.status == FigureStatus.APPROVED
+
+
+def test_the_history_says_the_commentary_moved_with_the_figures(agri_editor):
+    commentary = _write(agri_editor)
+    figure = _figure(agri_editor)
+    figures.figure_submit(user=agri_editor, figure_id=figure.pk, expected_version=figure.version)
+    commentary.refresh_from_db()
+    assert object_history(commentary)[0].reason == "随数据报送"
