@@ -171,6 +171,6 @@ def briefing_for(*, user: User, year: int, quarter: int) -> Briefing:
         goals=evaluations, scale_goal=scale_goal, parks=list(_parks(user, department, period.last_day)),
         inflows=[Inflow(o, inflow_rows.get(o), targets.get(o)) for o in (Origin.FOREIGN, Origin.DOMESTIC)],
         moves=moves, reporting=reporting,
-        commentary=quarter_commentary(clusters=clusters, goals=[e.goal for e in evaluations], year=year,
+        commentary=quarter_commentary(user=user, clusters=clusters, goals=[e.goal for e in evaluations], year=year,
                                       quarter=quarter),
     )

@@ -20,7 +20,7 @@ from dashboards.investment import UNITS
 from investment.choices import Origin
 from progress.goals import GoalEvaluation, Status
 
-from .commentary import NOT_COLLECTED
+from .commentary import MISSING, NO_REMARK, NOT_COLLECTED
 from .content import Briefing, ClusterLine
 
 HUNDRED = Decimal(100)
@@ -191,7 +191,8 @@ def worrying_goals(briefing: Briefing) -> list[GoalText]:
     texts = []
     for e in briefing.worrying:
         figures = _goal_figures(e)
-        remedy = briefing.commentary.goals.get(e.goal.pk) or str(NOT_COLLECTED)
+        remedy = briefing.commentary.goals.get(e.goal.pk) or str(
+            NO_REMARK if briefing.commentary.collected else NOT_COLLECTED)
         texts.append(GoalText(f"{e.goal.description_zh}（{goal_status(e.status)}）", figures,
                               _("Causes and remedies: %(text)s") % {"text": remedy}))
     return texts
@@ -206,7 +207,7 @@ def cluster_commentary(briefing: Briefing) -> list[tuple[str, list[str]]]:
         text = briefing.commentary.clusters.get(line.cluster.pk)
         out.append((line.cluster.name_zh, [
             _("Progress: %(text)s") % {"text": text.progress}, _("Problems: %(text)s") % {"text": text.problems},
-            _("Next steps: %(text)s") % {"text": text.next_steps}] if text else [str(NOT_COLLECTED)]))
+            _("Next steps: %(text)s") % {"text": text.next_steps}] if text else [str(MISSING)]))
     return out
 
 

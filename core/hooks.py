@@ -12,6 +12,8 @@ synchronously in the caller's transaction, so what they record commits, or rolls
   inflow and indicator roll-ups after commit; the sweep catches up a lost message.
 - `figure_returned_announce`: a planner sent a figure back (returned or reopened), with a reason.
   notices queues the e-mail to its editor in the outbox (`notices.receivers`).
+- `figure_status_announce`: a figure moved in its cycle (submitted, approved, returned, reopened). The
+  quarterly commentary follows its cluster-quarter's figures (`commentary.receivers`).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from django.dispatch import Signal
 cluster_year_changed = Signal()  # keyword arguments: cluster_id, year
 series_year_changed = Signal()  # keyword arguments: year
 figure_returned = Signal()  # keyword arguments: figure, by, reason
+figure_status_changed = Signal()  # keyword arguments: figure, by, reason
 
 
 def _send_to_rollup(signal: Signal, **kwargs: int) -> None:
@@ -48,3 +51,8 @@ def rollup_mark_series(*, years: Iterable[int | None]) -> None:
 def figure_returned_announce(*, figure: models.Model, by: models.Model, reason: str) -> None:
     """Tell whoever listens that `by` sent `figure` back to its editor, and why."""
     figure_returned.send(sender=type(figure), figure=figure, by=by, reason=reason)
+
+
+def figure_status_announce(*, figure: models.Model, by: models.Model | None, reason: str) -> None:
+    """Tell whoever listens that `figure` has just moved to its current status (by `by`, for `reason`)."""
+    figure_status_changed.send(sender=type(figure), figure=figure, by=by, reason=reason)

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from clusters.choices import GoalKind
 from clusters.models import Cluster, StageGoal
 from clusters.selectors import Completeness, completeness
+from commentary.models import QuarterCommentary
+from commentary.selectors import commentaries_for
 from core import access
 from core.periods import Quarter
 from core.sheets import Table
@@ -61,6 +63,7 @@ class DepartmentOverview:
     parks: list[Park]
     projects: list[Project]
     pending: set[int]  # clusters whose approved figures changed since the last roll-up
+    commentary: dict[int, QuarterCommentary]  # cluster id → its commentary for the period's quarter
 
 
 def department_clusters(*, user: User, department: Department) -> list[Cluster]:
@@ -153,4 +156,5 @@ def department_overview(*, user: User, department: Department, period: Period) -
         parks=list(parks),
         projects=list(projects),
         pending=pending_clusters(ids),
+        commentary=commentaries_for(user=user, cluster_ids=ids, quarter=period.as_quarter, remarks=False),
     )

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusters.models import StageGoal
+from commentary import selectors as commentary_selectors
 from core import access
 from core.exceptions import VersionConflict
 from core.geography import LocationForm
 from core.history import object_history
+from core.periods import Quarter
 from core.sheets import Table, export_format, table_response
 from parks import selectors as park_selectors
 from parks import services as park_services
@@ -122,7 +124,9 @@ def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
     period, form = period_from(request.GET)
     charts, context = cluster_charts(user=request.user, cluster=cluster, period=period)
     if not request.GET.get("export"):
-        context.update(history=object_history(cluster), history_label="clusters.cluster", history_pk=cluster.pk)
+        context.update(history=object_history(cluster), history_label="clusters.cluster", history_pk=cluster.pk,
+                       commentary=commentary_selectors.commentary_of(user=request.user, cluster=cluster,
+                                                                     quarter=period.as_quarter, remarks=False))
     return render_dashboard(request, "dashboards/cluster.html", period=period, form=form, charts=charts,
                             context={**context, "cluster": cluster}, api=reverse("dashboard-cluster", args=[pk]))
 
@@ -272,8 +276,11 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
     evaluations = evaluate_goals(year=year, goals=goals)
     margin_points = f"{(settings.GOAL_AT_RISK_MARGIN * 100).normalize():f}"
+    # 原因及措施 beside each goal at risk or off track: the latest written up to the year's last quarter.
+    at_risk = [e.goal.pk for e in evaluations if e.status in commentary_selectors.NEEDS_REMARK]
+    remarks = commentary_selectors.remarks_for_goals(user=request.user, goal_ids=at_risk, quarter=Quarter(year, 4))
     return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
-                                                      "margin_points": margin_points})
+                                                      "margin_points": margin_points, "remarks": remarks})
 
 
 @login_required

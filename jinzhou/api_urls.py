@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from clusters.api.views import FigureViewSet
+from commentary.api.views import CommentaryViewSet
 from core.api.views import NotFoundView
 from funds.api.views import DisbursementViewSet, FundViewSet
 from investment.api.views import InflowViewSet, ProjectViewSet
@@ -15,6 +16,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("regions", RegionViewSet, basename="region")
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("figures", FigureViewSet, basename="figure")
+router.register("commentary", CommentaryViewSet, basename="commentary")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("parks", ParkViewSet, basename="park")

@@ -24,6 +24,7 @@ from clusters import selectors, services
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
 from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
+from commentary import selectors as commentary_selectors
 from core import access
 from core.exceptions import VersionConflict
 from core.history import object_history
@@ -274,6 +275,7 @@ def figure_completeness(request: HttpRequest) -> HttpResponse:
         return table_response(exports.completeness_table(standing), fmt)
     return render(request, "reporting/figure_completeness.html", {
         "form": form, "standing": standing,
+        "by_cluster": commentary_selectors.completeness(user=request.user, standing=standing),
         "export_query": urlencode({"year": form.period.year, "quarter": form.period.quarter}),
     })
 

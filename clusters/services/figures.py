@@ -124,7 +124,9 @@ def _transition(figure: QuarterlyFigure, *, to: str, allowed_from: tuple[str, ..
             % {"status": figure.get_status_display(), "action": FigureStatus(to).label}, code="status",
         )
     figure.status = to
-    return save_change(figure, user=user, reason=reason)
+    figure = save_change(figure, user=user, reason=reason)
+    hooks.figure_status_announce(figure=figure, by=user, reason=reason)
+    return figure
 
 
 def same_quarter_last_year(figure: QuarterlyFigure) -> QuarterlyFigure | None:

@@ -273,7 +273,7 @@ GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 
 # --- Data entry, review, reminders and spreadsheets (issue 3) --------------------------------------
-INSTALLED_APPS += ["django_htmx", "reporting", "notices"]
+INSTALLED_APPS += ["django_htmx", "reporting", "notices", "commentary"]
 # After authentication, before messages: request.htmx tells a view to answer with a fragment.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
                   "django_htmx.middleware.HtmxMiddleware")
@@ -287,6 +287,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="jinzhou-clusters@localhost")
+
+# A quarter is complete only when its figures and the departments' commentary (进展说明) are submitted; False
+# makes the commentary optional for completeness (it is still collected, reviewed and quoted when written).
+COMMENTARY_REQUIRED = env.bool("COMMENTARY_REQUIRED", default=True)
 
 # Quarterly figures are due this many days after the quarter's last day.
 ENTRY_DEADLINE_DAYS = env.int("ENTRY_DEADLINE_DAYS", default=15)

@@ -20,8 +20,8 @@ from tests.factories import QuarterlyFigureFactory
 pytestmark = pytest.mark.django_db
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-LISTS = ["departments", "regions", "clusters", "figures", "goals", "progress", "parks", "projects", "inflows",
-         "funds", "disbursements", "ranking"]
+LISTS = ["departments", "regions", "clusters", "figures", "commentary", "goals", "progress", "parks", "projects",
+         "inflows", "funds", "disbursements", "ranking"]
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, QuarterlyFigure, StageGoal
+from commentary.models import QuarterCommentary
 from funds.models import Disbursement, Fund
 from investment.choices import Currency, Origin
 from investment.models import InvestmentInflow, Project
@@ -74,6 +75,8 @@ READS = [
     ("clusters", _heishan_cluster, "nlb", "fwy", "V V - V V V 401"),
     ("clusters", lambda: Cluster.objects.get(code="titanium"), "gov-taihe", "nlb", "V V - V V V 401"),
     ("figures", _figure, "nlb", "fwy", "V V - V V V 401"),
+    ("commentary", lambda: QuarterCommentary.objects.create(cluster=_heishan_cluster(), year=2011, quarter=1),
+     "nlb", "fwy", "V V - V V V 401"),
     ("goals", lambda: StageGoal.objects.get(code="s1-heishan-100"), "nlb", "fwy", "V V - V V V 401"),
     ("goals", lambda: StageGoal.objects.get(code="s3-count-100"), "nlb", "fwy", "V V V V V V 401"),
     ("progress", _progress_row, "nlb", "fwy", "V V - V V V 401"),
@@ -147,7 +150,7 @@ def test_ranking_is_read_by_every_signed_in_role_only(api, people, role):
 
 
 # Writes on the read-only endpoints: 405 for roles that may write, 403 for read-only roles, 401 anonymous.
-READ_ONLY = ["departments", "regions", "clusters", "goals", "parks", "projects", "inflows", "funds",
+READ_ONLY = ["departments", "regions", "clusters", "commentary", "goals", "parks", "projects", "inflows", "funds",
              "disbursements"]
 WRITE_ON_READ_ONLY = {"planner": 405, "editor_own": 405, "editor_other": 405, "viewer_own": 403, "api_own": 403,
                       "api_city": 403, "anonymous": 401}

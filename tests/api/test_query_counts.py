@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clusters.choices import FigureStatus, GoalKind
 from clusters.models import Cluster, Enterprise, QuarterlyFigure, StageGoal
+from commentary.models import GoalRemark, QuarterCommentary
 from funds.models import Disbursement, Fund
 from investment.choices import Currency, Origin
 from investment.models import InvestmentInflow, Project, ProjectStageMove
@@ -70,6 +71,19 @@ def figures(n):
     QuarterlyFigure.objects.bulk_create([
         QuarterlyFigure(cluster=_heishan_cluster(), enterprise=e, year=2011, quarter=1, output_value=Decimal("1.5"),
                         status=FigureStatus.APPROVED) for e in enterprises])
+
+
+def commentary(n):
+    """n commentaries of nlb's county clusters, each with a 原因及措施 (the remarks are prefetched in one query)."""
+    clusters = list(Cluster.objects.filter(code__in=("heishan-main", "beizhen-main", "linghai-main", "yixian-main")))
+    goal = StageGoal.objects.get(code="s1-heishan-100")
+    rows, start = [], QuarterCommentary.objects.count()
+    for i in range(start, start + n):
+        cluster, slot = clusters[i % 4], i // 4
+        rows.append(QuarterCommentary(cluster=cluster, year=2010 + slot // 4, quarter=1 + slot % 4,
+                                      progress=f"进展{i}", status=FigureStatus.APPROVED))
+    created = QuarterCommentary.objects.bulk_create(rows)
+    GoalRemark.objects.bulk_create([GoalRemark(commentary=c, goal=goal, text="原因") for c in created])
 
 
 def goals(n):
@@ -137,6 +151,7 @@ ENDPOINTS = [
     ("regions", regions, "nlb", 3),
     ("clusters", clusters, "nlb", 7),
     ("figures", figures, "nlb", 3),
+    ("commentary", commentary, "nlb", 4),
     ("goals", goals, "nlb", 6),
     ("progress", progress, "nlb", 3),
     ("parks", parks, "nlb", 4),

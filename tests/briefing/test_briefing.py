@@ -1,8 +1,9 @@
 """The quarterly briefing (/briefing/): the .docx opened with python-docx says, in its opening paragraph and its
 cluster table, exactly what the API says for that quarter; a department's briefing holds none of another
 department's clusters; a quarter without approved figures says what is missing instead of printing zeros; the
-commentary that is not collected yet is said to be so; the charts are left out, with a sentence, without a Chinese
-font; the HTML page says the same; the query count does not grow with the data."""
+commentary is quoted from approved commentary only, and a cluster without it is said to have none; the charts are
+left out, with a sentence, without a Chinese font; the HTML page says the same; the query count does not grow with
+the data."""
 import io
 import re
 from decimal import Decimal
@@ -13,8 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains
 
-from briefing.commentary import NOT_COLLECTED
-from clusters.models import Cluster
+from briefing.commentary import MISSING, NO_REMARK
+from clusters.choices import FigureStatus
+from clusters.models import Cluster, StageGoal
+from commentary.models import GoalRemark, QuarterCommentary
 from org.models import User
 from plan.data import CLUSTERS as PLAN_CLUSTERS
 from plan.demo import demo_load
@@ -158,16 +161,47 @@ def test_a_quarter_without_approved_figures_says_what_is_missing_instead_of_zero
     assert not re.search(r"\b0\.00", opening)
 
 
-def test_the_commentary_not_yet_collected_is_said_to_be_so(client, planner, demo):
+def test_a_cluster_without_approved_commentary_is_said_to_have_none(client, planner, demo):
     client.force_login(planner)
     document = _docx(client, year=YEAR, quarter=QUARTER)
     with translation.override("zh-hans"):
-        sentence = str(NOT_COLLECTED)
-    assert _after(document, "各产业集群主要进展、存在问题和下步措施") == sentence
+        missing, no_remark = str(MISSING), str(NO_REMARK)
+    assert _after(document, "各产业集群主要进展、存在问题和下步措施") != missing  # the first line names a cluster
     text = _all_text(document)
+    assert text.count(missing) == Cluster.objects.count()
     worrying = [g for g in _api(client, "/api/v1/goals/", year=YEAR) if g["status"] in ("at_risk", "off_track")]
     assert worrying
-    assert text.count(f"原因及措施：{sentence}") == len(worrying)
+    assert text.count(f"原因及措施：{no_remark}") == len(worrying)
+
+
+def _commentary(cluster, status, **texts):
+    return QuarterCommentary.objects.create(cluster=cluster, year=YEAR, quarter=QUARTER, status=status, **texts)
+
+
+def test_the_approved_commentary_is_quoted_and_an_unapproved_one_is_not(client, planner, demo):
+    client.force_login(planner)
+    worrying = [g for g in _api(client, "/api/v1/goals/", year=YEAR)
+                if g["status"] in ("at_risk", "off_track") and g.get("cluster")]
+    assert worrying
+    goal = StageGoal.objects.select_related("cluster").get(pk=worrying[0]["id"])
+    approved = _commentary(goal.cluster, FigureStatus.APPROVED, progress="光伏组件产能提升", problems="电价偏高",
+                           next_steps="争取直供电试点")
+    GoalRemark.objects.create(commentary=approved, goal=goal, text="主导企业扩产推迟；协调融资并督办")
+    other = Cluster.objects.exclude(pk=goal.cluster_id).first()
+    _commentary(other, FigureStatus.SUBMITTED, progress="尚未审核的文字", problems="x", next_steps="y")
+    text = _all_text(_docx(client, year=YEAR, quarter=QUARTER))
+    for quoted in ("主要进展：光伏组件产能提升", "存在问题：电价偏高", "下步措施：争取直供电试点",
+                   "原因及措施：主导企业扩产推迟；协调融资并督办"):
+        assert quoted in text
+    assert "尚未审核的文字" not in text
+
+
+def test_a_departments_briefing_quotes_none_of_another_departments_commentary(client, make_user, demo):
+    editor = make_user(User.Role.EDITOR, "nlb")
+    hidden = Cluster.objects.exclude(pk__in=Cluster.objects.visible_to(editor)).first()
+    _commentary(hidden, FigureStatus.APPROVED, progress="别的部门的进展", problems="x", next_steps="y")
+    client.force_login(editor)
+    assert "别的部门的进展" not in _all_text(_docx(client, year=YEAR, quarter=QUARTER))
 
 
 def test_the_charts_are_images_and_are_left_out_with_a_sentence_without_a_chinese_font(client, planner, demo,
@@ -208,5 +242,6 @@ def test_the_briefing_runs_a_bounded_number_of_queries(client, planner, make_use
 
 # session, user, latest period (2); the department (twice: the briefing's scope, the page header); clusters; roll-up
 # rows; goals and their evaluation (5); completeness (3); inflows; targets; stage moves; parks. Measured on the demo
-# data: 17 (planner, .docx) to 19 (a department, the page); the same with 12 more clusters, enterprises and projects.
-QUERIES = 19
+# data: 17 (planner, .docx) to 19 (a department, the page); the same with 12 more clusters, enterprises and projects;
+# and the approved commentary with its goal remarks (2).
+QUERIES = 21

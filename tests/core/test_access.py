@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from clusters.choices import GoalKind, PlatformKind
 from clusters.models import Cluster, PublicServicePlatform, StageGoal
+from commentary.models import GoalRemark, QuarterCommentary
 from core.access import ACTIONS, AccessRule, can_edit, can_view, editable_by, may, restrict, visible_to
 from funds.models import Disbursement, Fund, MatchingFund
 from indicators.models import CityIndicator, IndicatorActual
@@ -76,6 +77,10 @@ def _city_indicator() -> CityIndicator:
     return CityIndicator.objects.get(code="industry-share")
 
 
+def _commentary() -> QuarterCommentary:
+    return QuarterCommentary.objects.get_or_create(cluster=_cluster(), year=2011, quarter=1)[0]
+
+
 BUILDERS = {
     "region": _heishan,
     "department": lambda: Department.objects.get(code="nlb"),
@@ -110,6 +115,9 @@ BUILDERS = {
     "indicator_actual": lambda: IndicatorActual.objects.create(
         indicator=_city_indicator(), quarter=1, value_percent=Decimal("48.5")),
     "assessment_weight": lambda: AssessmentWeight.objects.get(criterion=Criterion.OUTPUT),
+    "quarter_commentary": lambda: _commentary(),
+    "goal_remark": lambda: GoalRemark.objects.create(
+        commentary=_commentary(), goal=StageGoal.objects.get(code="s1-heishan-100"), text="原因及措施"),
 }
 
 # Columns: pl planner · eo / ex editor of the owning / another department · vo / vx viewer of the owning /
@@ -142,6 +150,8 @@ MATRIX = [
     ("city_indicator",                "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("indicator_actual",              "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("assessment_weight",             "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
+    ("quarter_commentary",            "nlb",         "fwy", "E  E  -  V  -  V  V  E  V  -  -"),
+    ("goal_remark",                   "nlb",         "fwy", "E  E  -  V  -  V  V  E  V  -  -"),
 ]
 # City-wide rows (regions, departments, count goals, investment targets, indicators, a fund whose
 # managing department is still TBD) give no department an edit path: only planners edit them.

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from clusters.choices import PlatformKind
 from clusters.models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
+from commentary.models import GoalRemark, QuarterCommentary
 from core import access
 from core.history import HISTORY_MODELS
 from funds.models import Disbursement
@@ -109,6 +110,13 @@ def _mark_foreign_rows(world: World) -> None:
     platform = PublicServicePlatform.objects.create(cluster=cluster, kind=PlatformKind.values[0],
                                                     name=f"{MARKER}平台")
     world.foreign_rows[PublicServicePlatform] = platform
+    commentary = QuarterCommentary.objects.create(cluster=cluster, year=2011, quarter=1, progress=f"{MARKER}进展",
+                                                  problems=f"{MARKER}问题", next_steps=f"{MARKER}措施")
+    if goal is not None:
+        GoalRemark.objects.create(commentary=commentary, goal=goal, text=f"{MARKER}原因及措施")
+    world.foreign_rows[QuarterCommentary] = commentary
+    own_cluster = Cluster.objects.visible_to(reference).order_by("pk").first()
+    QuarterCommentary.objects.create(cluster=own_cluster, year=2011, quarter=1, progress="本部门的进展")
     world.foreign_rows.update({Cluster: cluster, Enterprise: enterprise, QuarterlyFigure: figure, Project: project,
                                Park: park, Disbursement: disbursement})
     for model, row in list(world.foreign_rows.items()):

@@ -33,6 +33,7 @@ MODEL_FOR_URL_NAME = {
     "readiness-item-page": "parks.parkreadinessitem",
     "project-page": "investment.project",
     "cluster-page": "clusters.cluster",
+    "commentary-edit": "clusters.cluster",
     "department-dashboard": "org.department",
     "cluster-dashboard": "clusters.cluster",
     "park-dashboard": "parks.park",
