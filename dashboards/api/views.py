@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clusters.models import FIRST_YEAR, LAST_YEAR
 from parks import selectors as park_selectors
 
 from .. import city, department
@@ -27,7 +28,8 @@ from ..period import Period, PeriodForm, period_from
 from .serializers import DashboardSerializer, MapDashboardSerializer, dashboard_data
 
 PERIOD = [
-    OpenApiParameter("year", OpenApiTypes.INT, description="Year, 2000–2100; default: the latest rolled-up year."),
+    OpenApiParameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+                     description=f"Year, {FIRST_YEAR}–{LAST_YEAR}; default: the latest rolled-up year."),
     OpenApiParameter("quarter", OpenApiTypes.INT, enum=[1, 2, 3, 4],
                      description="Quarter 1–4; default: the latest rolled-up quarter of that year (else 4)."),
     OpenApiParameter("unapproved", OpenApiTypes.BOOL,
