@@ -9,6 +9,7 @@ user saw (`seen_version`), so a save over someone else's newer one is refused wi
 """
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,13 +17,14 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from core import access
 from core.exceptions import ValidationError, VersionConflict
+from core.numbers import AmountField, IntegerField, ModelChoiceField
 from core.writes import row_delete, row_save
 
 
 class VersionedForm(forms.ModelForm):
     """Carries the version the user saw, so a save over someone else's newer one is refused."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -53,6 +55,14 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows.order_by(*ordering)]
 
 
+# Admin forms read numbers and ids like every other form (core.numbers): "²" or "1e9999999" is a form error.
+NUMBER_FIELDS = {
+    models.DecimalField: {"form_class": AmountField},
+    models.IntegerField: {"form_class": IntegerField},
+    models.ForeignKey: {"form_class": ModelChoiceField},
+}
+
+
 class RowWriter:
     """How an admin or an inline writes one row: through a service, never by saving it itself."""
 
@@ -72,9 +82,11 @@ class RowWriter:
 
 class ScopedAdmin(RowWriter, SimpleHistoryAdmin):
     """Lists only what the user may view; changes only what the user may edit; history on every object;
-    every save and deletion through a service."""
+    every save and deletion through a service. Numbers and ids are read by the parsers every other form
+    uses (core.numbers)."""
 
     form = VersionedForm
+    formfield_overrides = NUMBER_FIELDS
 
     def get_queryset(self, request: HttpRequest):
         return access.visible_to(super().get_queryset(request), request.user)
@@ -178,3 +190,4 @@ class RealEditAdmin(ScopedAdmin):
 class ChildInline(RowWriter, admin.TabularInline):
     form = VersionedForm
     extra = 0
+    formfield_overrides = NUMBER_FIELDS

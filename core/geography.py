@@ -17,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import VersionConflict
+from .numbers import AmountField, IntegerField
 from .writes import save_change
 
 WEST, EAST = Decimal("120.71"), Decimal("122.61")
@@ -90,9 +91,9 @@ def place(obj: Located, *, user, longitude: Decimal | None, latitude: Decimal | 
 class LocationForm(forms.Form):
     """Longitude and latitude in decimal degrees (both empty: not on the map); `seen`: the `version` read."""
 
-    longitude = forms.DecimalField(label=_("longitude (°E)"), required=False, **COORDINATE_DIGITS)
-    latitude = forms.DecimalField(label=_("latitude (°N)"), required=False, **COORDINATE_DIGITS)
-    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    longitude = AmountField(label=_("longitude (°E)"), required=False, **COORDINATE_DIGITS)
+    latitude = AmountField(label=_("latitude (°N)"), required=False, **COORDINATE_DIGITS)
+    seen = IntegerField(widget=forms.HiddenInput, min_value=1)
 
     @classmethod
     def of(cls, obj: Located) -> LocationForm:

@@ -63,9 +63,14 @@ def reason_label(reason: str | None) -> str:
 
 @dataclass(frozen=True)
 class Change:
+    """One field's change: `old`/`new` as the page shows them, `old_value`/`new_value` as an export
+    writes them (numbers and dates typed, see `_typed`)."""
+
     field: str
     old: str
     new: str
+    old_value: object = None
+    new_value: object = None
 
 
 @dataclass
@@ -103,6 +108,17 @@ def _display(model_field: models.Field, value: object, names: dict[tuple[type, o
     return str(value)
 
 
+def _typed(model_field: models.Field, value: object, names: dict[tuple[type, object], str]) -> object:
+    """A value as a spreadsheet holds it: numbers and dates as themselves; names, labels, yes/no and times
+    as the page shows them (a time among numbers would need the zone in a header of its own); nothing for
+    an empty value."""
+    if value is None or value == "":
+        return None
+    if model_field.is_relation or model_field.choices or isinstance(value, bool | datetime):
+        return _display(model_field, value, names)
+    return value
+
+
 def _related_names(model_fields: list[models.Field], records: list) -> dict[tuple[type, object], str]:
     """One query per related model: the names of every related row the records mention."""
     wanted: dict[type, set] = {}
@@ -138,7 +154,8 @@ def object_history(obj: models.Model) -> list[Entry]:
                 continue
             shown_old, shown_new = _display(model_field, old, names), _display(model_field, new, names)
             if before is None or shown_old != shown_new:  # e.g. a time that moved within the minute
-                changes.append(Change(str(model_field.verbose_name), shown_old, shown_new))
+                changes.append(Change(str(model_field.verbose_name), shown_old, shown_new,
+                                      _typed(model_field, old, names), _typed(model_field, new, names)))
         user = record.history_user
         entries.append(Entry(
             when=record.history_date, who=user.get_username() if user else _("system"),
@@ -154,9 +171,9 @@ def history_table(obj: models.Model, entries: list[Entry]) -> Table:
     """The history as rows for a spreadsheet: one row per changed field."""
     rows = []
     for entry in entries:
-        when = timezone.localtime(entry.when)
         for change in entry.changes or [Change("", "", "")]:
-            rows.append([when, entry.who, entry.kind_label, entry.reason, change.field, change.old, change.new])
+            rows.append([entry.when, entry.who, entry.kind_label, entry.reason, change.field, change.old_value,
+                         change.new_value])
     return Table(
         title=_("History"),
         headers=[_("When"), _("Who"), _("Action"), _("Reason"), _("Field"), _("Old value"), _("New value")],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 # The plan's base year (2011): where every trend starts, and the period shown before any roll-up exists.
 PLAN_YEAR = 2011
 
-_PATTERN = re.compile(r"^\s*(\d{4})\s*(?:-|Q|q|/)\s*([1-4])\s*$")
+_PATTERN = re.compile(r"^\s*([0-9]{4})\s*(?:-|Q|q|/)\s*([1-4])\s*$")
 
 
 @dataclass(frozen=True, order=True)

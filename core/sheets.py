@@ -1,8 +1,8 @@
 """Spreadsheets in and out: every list screen's .xlsx / .csv export, and careful reading of uploads.
 
-Exports write exactly the rows a selector returned for the user (the caller scopes them). Text that
-a spreadsheet would run as a formula (=, +, -, @ at the start) is written as plain text, so an
-exported name can never execute in the reader's Excel (CSV/formula injection).
+Exports write exactly the rows a selector returned for the user (the caller scopes them), typed by
+core.cells: numbers as numbers, dates as dates, and text as text that never runs as a formula in the
+reader's Excel (CSV/formula injection).
 
 Reading refuses, with a message that says why, anything that is not an .xlsx workbook, is larger
 than ENTRY_UPLOAD_MAX_BYTES (packed), unpacks to more or holds more than `core.uploads` allows (a zip
@@ -11,13 +11,10 @@ ENTRY_IMPORT_MAX_ROWS rows, holds formulas (an import takes values only) or fail
 """
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 import openpyxl
 from django.conf import settings
@@ -26,14 +23,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core import uploads
+from core.cells import XLSX_TYPE, csv_text, xlsx_bytes
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -47,53 +42,18 @@ class Table:
 
 
 def _plain(value: object) -> object:
-    if value is None:
-        return ""
+    """A screen's value as exported: booleans as yes/no for people; everything else typed (core.cells)."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, (int, Decimal, float, date, datetime)):
-        return value
-    return str(value)
-
-
-def _csv_cell(value: object) -> str:
-    value = _plain(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return value
 
 
 def write_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    # The byte-order mark lets Excel open UTF-8 (Chinese) CSV correctly.
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text(table.headers, ([_plain(v) for v in row] for row in table.rows)).encode("utf-8")
 
 
 def write_xlsx(table: Table) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31]
-    sheet.append(list(table.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_plain(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
-            if isinstance(cell.value, datetime):
-                cell.value = cell.value.replace(tzinfo=None)  # Excel has no time zones
-    for index, header in enumerate(table.headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 2))
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(table.title, table.headers, ([_plain(v) for v in row] for row in table.rows))
 
 
 def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
@@ -176,7 +136,8 @@ def data_rows(sheet, *, first_row: int, width: int) -> list[SheetRow]:
     """The non-empty rows from `first_row` on, `width` columns each.
 
     Refuses a sheet with more than ENTRY_IMPORT_MAX_ROWS rows (counted as it reads, so a huge
-    file is not read to its end) or with any formula: an import takes typed values only.
+    file is not read to its end) or with any formula: an import takes typed values only. `sheet` is an
+    openpyxl worksheet or a core.csv_sheets.CsvSheet.
     """
     limit = settings.ENTRY_IMPORT_MAX_ROWS
     formulas: list[str] = []
@@ -186,8 +147,8 @@ def data_rows(sheet, *, first_row: int, width: int) -> list[SheetRow]:
             if number - first_row >= limit:
                 raise SheetError(uploads.too_many_rows_message(limit))
             for cell in cells:
-                if getattr(cell, "data_type", None) == "f" or (
-                        isinstance(cell.value, str) and cell.value.startswith("=")):
+                # A text cell starting with "=" is text (the template writes such notes as text): only real formulas.
+                if getattr(cell, "data_type", None) == "f":
                     formulas.append(f"{get_column_letter(cell.column)}{number}")
             values = tuple(getattr(cell, "value", None) for cell in cells)
             if any(v not in (None, "") for v in values):

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
+from core.numbers import IntegerField
 from core.periods import PLAN_YEAR, Quarter
 from progress.selectors import latest_period
 
@@ -20,11 +21,11 @@ from progress.selectors import latest_period
 class YearForm(forms.Form):
     """The year picker of the goals page."""
 
-    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    year = IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
 
 
 class PeriodForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    year = IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, required=False,
                                      choices=[(q, _("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)])
     unapproved = forms.BooleanField(label=_("including unapproved figures"), required=False)

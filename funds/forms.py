@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from core.forms import ISODateField
+from core.numbers import AmountField, IntegerField, ModelChoiceField
 from org.models import Region
 from parks.models import Park
 
@@ -15,11 +16,11 @@ from .models import MONEY_DIGITS, Fund
 
 
 class DisbursementForm(forms.Form):
-    fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
-    region = forms.ModelChoiceField(label=_("recipient region"), queryset=Region.objects.none())
-    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
-    cluster = forms.ModelChoiceField(label=_("cluster"), queryset=Cluster.objects.none(), required=False)
-    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
+    fund = ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
+    region = ModelChoiceField(label=_("recipient region"), queryset=Region.objects.none())
+    park = ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
+    cluster = ModelChoiceField(label=_("cluster"), queryset=Cluster.objects.none(), required=False)
+    amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
     paid_on = ISODateField(label=_("paid on"), initial=timezone.localdate)
     purpose = forms.CharField(label=_("purpose"), max_length=200)
 
@@ -32,15 +33,15 @@ class DisbursementForm(forms.Form):
 
 
 class MatchingFundForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all())
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100,
-                              initial=lambda: timezone.localdate().year)
-    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
+    region = ModelChoiceField(label=_("region"), queryset=Region.objects.all())
+    year = IntegerField(label=_("year"), min_value=2000, max_value=2100,
+                        initial=lambda: timezone.localdate().year)
+    amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
     established_on = ISODateField(label=_("established on"))
 
 
 class VersionMixin(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class DisbursementEditForm(VersionMixin, DisbursementForm):
@@ -52,8 +53,8 @@ class DisbursementEditForm(VersionMixin, DisbursementForm):
 
 
 class MatchingFundEditForm(VersionMixin):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    amount_wan = forms.DecimalField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
+    year = IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    amount_wan = AmountField(label=_("amount (10,000 yuan)"), min_value=Decimal("0.01"), **MONEY_DIGITS)
     established_on = ISODateField(label=_("established on"))
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import access
 from core.exceptions import VersionConflict
+from core.numbers import NumberError, id_in_query
 from core.sheets import Table, export_format, table_response
 
 from . import selectors, services
@@ -83,8 +84,10 @@ def matching_fund_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def disbursement_list(request: HttpRequest) -> HttpResponse:
-    fund_id = request.GET.get("fund", "")
-    fund_id = int(fund_id) if fund_id.isdigit() else None
+    try:
+        fund_id = id_in_query(request.GET, "fund")
+    except NumberError as error:
+        return HttpResponseBadRequest(error.message)
     rows = list(selectors.disbursement_rows(user=request.user, fund_id=fund_id))
     if fmt := export_format(request):
         return table_response(_disbursement_table(rows), fmt)

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from core import access
 from core.exceptions import VersionConflict
 from core.geography import LocationForm
 from core.history import object_history
+from core.numbers import NumberError, id_in_query
 from core.sheets import Table, export_format, table_response
 
 from . import selectors, services
@@ -35,8 +36,11 @@ def _project_table(projects) -> Table:
 @login_required
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
-    stage = request.GET.get("stage", "")
-    stage = int(stage) if stage.isdigit() and int(stage) in ProjectStage.values else None
+    try:
+        stage = id_in_query(request.GET, "stage")
+    except NumberError as error:
+        return HttpResponseBadRequest(error.message)
+    stage = stage if stage in ProjectStage.values else None
     projects = list(selectors.project_rows(user=request.user, stage=stage))
     if fmt := export_format(request):
         return table_response(_project_table(projects), fmt)

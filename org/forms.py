@@ -3,13 +3,15 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from core.numbers import ModelChoiceField
+
 from .models import User
 
 
 class TokenActionForm(forms.Form):
     """Issue (or replace) or revoke one user's API token."""
 
-    user = forms.ModelChoiceField(queryset=User.objects.all())
+    user = ModelChoiceField(queryset=User.objects.all())
     action = forms.ChoiceField(choices=[("issue", "issue"), ("revoke", "revoke")])
 
 

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ISODateField
+from core.numbers import AmountField
 
 from .choices import ReadinessStatus
 from .models import AREA_DIGITS, FLOOR_DIGITS
@@ -13,8 +14,8 @@ class SeenMixin(forms.Form):
 
 
 class ParkProgressForm(SeenMixin):
-    area_km2 = forms.DecimalField(label=_("current area (km²)"), required=False, min_value=0, **AREA_DIGITS)
-    factory_built_m2 = forms.DecimalField(label=_("standard factory space built (m²)"), min_value=0, **FLOOR_DIGITS)
+    area_km2 = AmountField(label=_("current area (km²)"), required=False, min_value=0, **AREA_DIGITS)
+    factory_built_m2 = AmountField(label=_("standard factory space built (m²)"), min_value=0, **FLOOR_DIGITS)
 
 
 class ReadinessItemForm(SeenMixin):

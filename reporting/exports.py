@@ -7,11 +7,8 @@ from django.utils.translation import gettext as _
 from clusters.models import QuarterlyFigure
 from clusters.selectors import Completeness, Grid
 from clusters.services import EXTRA_FIELDS
+from core.cells import ratio
 from core.sheets import Table
-
-
-def _percent(ratio) -> str:
-    return "" if ratio is None else f"{ratio * 100:+.1f}%"
 
 
 def grid_table(grid: Grid) -> Table:
@@ -26,12 +23,13 @@ def grid_table(grid: Grid) -> Table:
         title=grid.quarter.label, filename=f"figures-{grid.quarter}",
         headers=[_("Unit code"), _("Cluster"), _("Enterprise"), _("Responsible department"), _("Status"),
                  f"{value} ({_('100 million yuan')})", _("Previous quarter"), _("Same quarter last year"),
-                 _("Year-on-year change"), _("Needs explanation"), _("Note"), _("Version"), *extra_headers],
+                 _("Year-on-year change (ratio, 0.1 = 10 %)"), _("Needs explanation"), _("Note"), _("Version"),
+                 *extra_headers],
         rows=[[
             row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
             str(row.unit.cluster.responsible_department),
             row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous,
-            row.last_year, _percent(row.change), row.outlier, row.figure.note if row.figure else "",
+            row.last_year, ratio(row.change), row.outlier, row.figure.note if row.figure else "",
             row.figure.version if row.figure else None, *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
         ] for row in grid.rows],
     )

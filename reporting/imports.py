@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import openpyxl
+from django.conf import settings
 from django.core import signing
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clusters.choices import FigureSource
@@ -35,6 +37,9 @@ from clusters.services import (
     UnitKey,
     figures_enter_quarter,
 )
+from core.cells import put
+from core.csv_sheets import CsvUnreadable, is_csv, read_csv
+from core.numbers import NumberError, parse_id, parse_integer, quote
 from core.periods import Quarter
 from core.sheets import SheetError, data_rows, open_workbook, read_row
 from org.models import User
@@ -66,6 +71,8 @@ def _headers(mode: str, *, extras: bool = True) -> list[str]:
 # code, cluster, enterprise, version, value, explanation (and the optional values); the rest is for reading only
 INPUT_COLUMNS = 6 + len(EXTRA_FIELDS)
 INPUT_COLUMNS_WITHOUT_EXTRAS = 6
+TYPED_IN_COLUMNS = range(5, INPUT_COLUMNS + 1)  # the value, the explanation and the optional values
+META_COLUMN = 15  # O1:R1 repeat the hidden _meta sheet's row, for a template saved as CSV
 
 
 def template_xlsx(grid: Grid) -> bytes:
@@ -86,14 +93,21 @@ def template_xlsx(grid: Grid) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="EEF2F6")
         editable = [row for row in grid.rows if row.may_edit]
-        for row in editable:
+        for number, row in enumerate(editable, start=FIRST_DATA_ROW):
             figure = row.figure
-            sheet.append([
+            values = [
                 row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
                 figure.version if figure else None, row.shown, figure.note if figure else "",
                 *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
                 row.previous, row.last_year, figure.get_status_display() if figure else _("not entered"),
-            ])
+            ]
+            # Typed cells (core.cells): a note or name starting with "=" stays text, never a formula.
+            for column, value in enumerate(values, start=1):
+                cell = put(sheet.cell(row=number, column=column), value)
+                if column in TYPED_IN_COLUMNS:
+                    # What is typed shows as typed: a spreadsheet saving CSV writes the shown text, and a
+                    # format with fewer decimals would round a mistyped fifth decimal away unseen.
+                    cell.number_format = "General"
         last = FIRST_DATA_ROW + max(len(editable), 1) - 1
         numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  error=_("Enter a number of 亿元, zero or more."), showErrorMessage=True)
@@ -108,9 +122,15 @@ def template_xlsx(grid: Grid) -> bytes:
         for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = f"E{FIRST_DATA_ROW}"
+        meta_row = [TEMPLATE_ID, grid.quarter.year, grid.quarter.quarter, grid.mode]
         meta = workbook.create_sheet(META_SHEET)
-        meta.append([TEMPLATE_ID, grid.quarter.year, grid.quarter.quarter, grid.mode])
+        meta.append(meta_row)
         meta.sheet_state = "hidden"
+        # The same, in hidden columns of the first row: a sheet saved as CSV keeps only its first sheet.
+        for column, value in enumerate(meta_row, start=META_COLUMN):
+            sheet.cell(row=1, column=column, value=value)
+        sheet.column_dimensions.group(get_column_letter(META_COLUMN), get_column_letter(META_COLUMN + 3),
+                                      hidden=True)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -146,32 +166,46 @@ class Preview:
 
 
 def _text(value: object) -> str:
+    """A cell as text. A float keeps its shortest repr (12.3, 0.30000000000000004): the amount parser
+    (core.numbers) rounds a spreadsheet's binary noise and refuses a real fifth decimal."""
     if value is None:
         return ""
     if isinstance(value, float):
-        value = Decimal(repr(value))  # Excel stores numbers as floats: 12.3 stays 12.3, not 12.2999…
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return repr(value)
     return str(value).strip()
 
 
-def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput]]:
-    """Parse an uploaded template. Raises `SheetError` when the file as a whole is refused."""
+def _template_sheet(upload) -> tuple[object, tuple]:
+    """The sheet to read and the template's identity row (id, year, quarter, mode), from an .xlsx (its
+    hidden _meta sheet) or a CSV (the first row's hidden columns)."""
+    if is_csv(upload.name):
+        if upload.size > settings.ENTRY_UPLOAD_MAX_BYTES:
+            raise SheetError(_("The file is %(size)s; the limit is %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.ENTRY_UPLOAD_MAX_BYTES)})
+        try:
+            sheet = read_csv(upload.read(), max_rows=settings.ENTRY_IMPORT_MAX_ROWS + FIRST_DATA_ROW)
+        except CsvUnreadable as error:
+            raise SheetError(error.message) from error
+        return sheet, read_row(sheet, number=1, width=META_COLUMN + 3)[META_COLUMN - 1:]
     workbook = open_workbook(upload)
+    if META_SHEET not in workbook.sheetnames:
+        return workbook.worksheets[0], ()
+    return workbook.worksheets[0], read_row(workbook[META_SHEET], number=1, width=4)
+
+
+def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput]]:
+    """Parse an uploaded template (.xlsx or .csv). Raises `SheetError` when the file as a whole is refused."""
+    sheet, meta = _template_sheet(upload)
     wrong = _("This is not the quarterly-figures template, or its layout was changed. Download the template for "
               "the quarter again and fill it in. Nothing was imported.")
-    if META_SHEET not in workbook.sheetnames:
-        raise SheetError(wrong)
-    meta = read_row(workbook[META_SHEET], number=1, width=4)
     if len(meta) < 4 or meta[0] not in (TEMPLATE_ID, TEMPLATE_ID_WITHOUT_EXTRAS) or meta[3] not in EntryMode.ALL:
         raise SheetError(wrong)
     try:
-        quarter = Quarter(int(meta[1]), int(meta[2]))
-    except (TypeError, ValueError, OverflowError) as error:  # OverflowError: int() of an infinite float
+        quarter = Quarter(parse_integer(meta[1]), parse_integer(meta[2]))
+    except ValueError as error:  # NumberError (also an infinite or huge number), or a quarter outside 1–4
         raise SheetError(wrong) from error
     mode, with_extras = meta[3], meta[0] == TEMPLATE_ID
     width = INPUT_COLUMNS if with_extras else INPUT_COLUMNS_WITHOUT_EXTRAS
-    sheet = workbook.worksheets[0]
     with translation.override("zh-hans"):
         expected = _headers(mode, extras=with_extras)
     header = read_row(sheet, number=HEADER_ROW, width=len(expected))
@@ -187,15 +221,16 @@ def read_upload(upload) -> tuple[Quarter, str, list[PreviewRow], list[EntryInput
         rows.append(row)
         if UnitKey.parse(code) is None:
             row.errors.append(_("Unit code: “%(code)s” is not a reporting unit of the template; do not change the "
-                                "first four columns.") % {"code": _text(code)[:30]})
+                                "first four columns.") % {"code": quote(code)})
             continue
-        version_text = _text(version)
-        if version_text and not version_text.isdigit():
+        try:
+            version = parse_id(version) if _text(version) else None
+        except NumberError:
             row.errors.append(_("Version: “%(text)s” was changed; do not change the first four columns.")
-                              % {"text": version_text[:20]})
+                              % {"text": quote(version)})
             continue
         entries.append(EntryInput(unit=str(UnitKey.parse(code)), value=_text(value), note=_text(note),
-                                  version=int(version_text) if version_text else None, **extras))
+                                  version=version, **extras))
     return quarter, mode, rows, entries
 
 

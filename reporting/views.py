@@ -91,7 +91,10 @@ def _entry_save(request: HttpRequest) -> HttpResponse:
     form = QuarterForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
-    entries = entries_from_post(request.POST)
+    try:
+        entries = entries_from_post(request.POST)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
     submit = request.POST.get("action") == "submit"
     try:
         result = services.figures_enter_quarter(user=request.user, quarter=form.period, entries=entries,
@@ -136,8 +139,11 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
     """
     _require_writer(request)
     form = QuarterForm(request.POST)
-    # htmx posts the whole screen; `check` names the row to look at.
-    entry = next((e for e in entries_from_post(request.POST) if e.unit == request.POST.get("check")), None)
+    try:
+        # htmx posts the whole screen; `check` names the row to look at.
+        entry = next((e for e in entries_from_post(request.POST) if e.unit == request.POST.get("check")), None)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
     if not form.is_valid() or entry is None:
         return HttpResponseBadRequest()
     grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)

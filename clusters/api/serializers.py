@@ -13,9 +13,9 @@ from rest_framework import serializers
 from clusters.choices import FigureSource
 from clusters.models import FIRST_FIGURE_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from core import access
-from core.api.filters import MAX_ID
 from core.api.inputs import AmountField, InputSerializer, IntegerField
 from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
+from core.numbers import MAX_ID
 
 YI = "亿元 (100 million yuan)"
 MAX_VERSION = 2**31 - 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core import access
 from core.exceptions import PermissionDenied, ValidationError
+from core.numbers import NumberError, parse_amount, parse_id
 from core.periods import Quarter
 from org.models import User
 
@@ -43,9 +44,12 @@ class UnitKey:
 
     @classmethod
     def parse(cls, text: object) -> UnitKey | None:
-        text = str(text or "").strip()
-        if len(text) > 1 and text[0] in "ce" and text[1:].isdigit():
-            return cls(text[0], int(text[1:]))
+        text = text.strip() if isinstance(text, str) else ""
+        if len(text) > 1 and text[0] in "ce":
+            try:
+                return cls(text[0], parse_id(text[1:]))
+            except NumberError:
+                return None
         return None
 
     @classmethod
@@ -142,52 +146,54 @@ class EntryRejected(Exception):
         self.errors, self.conflicts = errors, list(conflicts)
 
 
-_PLACES = Decimal(1).scaleb(-OUTPUT_DIGITS["decimal_places"])
-
-
 def _plain(value: Decimal) -> str:
     """12.5000 → "12.5" for messages."""
     return f"{value.normalize():f}"
 
 
+def _amount(label: object, text: str, *, places: int, max_digits: int,
+            whole: str = "") -> tuple[Decimal | None, str | None]:
+    """`text` through the one amount parser (core.numbers) → (value, None) or (None, the problem named after
+    the field); `whole`, if given, is the problem to name when a whole number had decimals."""
+    try:
+        return parse_amount(text, places=places, max_digits=max_digits), None
+    except NumberError as error:
+        if whole and error.code == "places":
+            return None, whole
+        return None, _("%(field)s: %(problem)s") % {"field": label, "problem": error.message}
+
+
 def parse_output(text: str) -> tuple[Decimal | None, str | None]:
     """An output value as typed → (value, None) or (None, the reason it is not one)."""
-    cleaned = str(text).strip().replace(",", "").replace("，", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, _("Output value: “%(text)s” is not a number.") % {"text": str(text)[:30]}
-    if not value.is_finite():
-        return None, _("Output value: “%(text)s” is not a number.") % {"text": str(text)[:30]}
+    value, problem = _amount(_("Output value"), text, places=OUTPUT_DIGITS["decimal_places"],
+                             max_digits=OUTPUT_DIGITS["max_digits"])
+    if problem:
+        return None, problem
     if value < 0:
         return None, _("Output value: cannot be negative.")
     if value > settings.ENTRY_MAX_OUTPUT:
         return None, _("Output value: %(value)s 亿元 in one quarter is implausibly large (the limit is "
                        "%(limit)s 亿元); check the unit: figures are in 亿元, not 万元 or 元.") % {
             "value": _plain(value), "limit": settings.ENTRY_MAX_OUTPUT}
-    if value != value.quantize(_PLACES):
-        return None, _("Output value: at most %(places)s decimal places.") % {
-            "places": OUTPUT_DIGITS["decimal_places"]}
     return value, None
 
 
 def parse_extra(spec: ExtraField, text: str) -> tuple[Decimal | int | None, str | None]:
     """An optional value as typed → (value, None) or (None, the reason it is not one); '' → (None, None)."""
-    cleaned = str(text).strip().replace(",", "").replace("，", "")
-    if cleaned == "":
+    if str(text).strip() == "":
         return None, None
     label = spec.label
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        return None, _("%(field)s: “%(text)s” is not a number.") % {"field": label, "text": str(text)[:30]}
+    if spec.integer:
+        value, problem = _amount(label, text, places=0, max_digits=len(str(MAX_EMPLOYEES)),
+                                 whole=_("%(field)s: a whole number of people, without decimals.") % {"field": label})
+    else:
+        value, problem = _amount(label, text, places=OUTPUT_DIGITS["decimal_places"],
+                                 max_digits=OUTPUT_DIGITS["max_digits"])
+    if problem:
+        return None, problem
     if value < 0:
         return None, _("%(field)s: cannot be negative.") % {"field": label}
     if spec.integer:
-        if value != value.to_integral_value():
-            return None, _("%(field)s: a whole number of people, without decimals.") % {"field": label}
         if value > MAX_EMPLOYEES:
             return None, _("%(field)s: %(value)s is implausibly large.") % {"field": label, "value": _plain(value)}
         return int(value), None
@@ -195,9 +201,6 @@ def parse_extra(spec: ExtraField, text: str) -> tuple[Decimal | int | None, str 
         return None, _("%(field)s: %(value)s 亿元 is implausibly large (the limit is %(limit)s 亿元); check the "
                        "unit: figures are in 亿元, not 万元 or 元.") % {
             "field": label, "value": _plain(value), "limit": settings.ENTRY_MAX_OUTPUT}
-    if value != value.quantize(_PLACES):
-        return None, _("%(field)s: at most %(places)s decimal places.") % {
-            "field": label, "places": OUTPUT_DIGITS["decimal_places"]}
     return value, None
 
 

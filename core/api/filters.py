@@ -12,19 +12,18 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
-from .inputs import NO_NUL, is_whole_number
+from core.numbers import MAX_ID, IntegerField
 
-MAX_ID = 2**63 - 1  # bigint: an id beyond this cannot exist, and must not reach the database
+from .inputs import NO_NUL
+
 YEARS = (2000, 2100)
 
 
-class WholeNumberField(forms.IntegerField):
-    """ASCII digits only: Django's IntegerField would read `3.0` as 3, which the schema calls invalid."""
+class WholeNumberField(IntegerField):
+    """ASCII digits with an optional minus, as the schema says (core.numbers, strictly): not `3.0`, `+3`, `²`
+    or `１２`, which Django would read as numbers or answer with a 500."""
 
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not is_whole_number(value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+    strict = True
 
 
 class IntegerFilter(django_filters.Filter):

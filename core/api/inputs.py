@@ -4,32 +4,28 @@
   (`ouput_value`) is not silently ignored; the schema says `additionalProperties: false`.
 - `IntegerField`: a JSON integer (`5`; not `5.0`, `"5"` or `true`, which DRF would take);
   `QueryIntegerField`: an integer in a query string, ASCII digits with an optional minus (not
-  `5.0`, which Django and DRF would read as 5).
+  `5.0`, which Django and DRF would read as 5, nor `²`, which `int()` refuses).
 - `AmountField`: an amount as a decimal string (never a JSON number: amounts travel as strings,
   like everywhere in this API), at least 0, within the field's digits and an optional maximum;
   `-0` is stored and echoed as `0`. Its schema `pattern` is derived from those bounds, so a
-  generated client and the fuzzer know the range without reading prose.
+  generated client and the fuzzer know the range without reading prose. The string is read by
+  the one amount parser of the pages and the import (`core.numbers.parse_amount`), so what a
+  Chinese IME types (`１２．３`) or a spreadsheet copies (`1,234.5`) means the same everywhere, and
+  an error quotes at most a short prefix of the input.
 """
-import re
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.numbers import NumberError, parse_amount, parse_integer
+
 NO_NUL = r"^[^\u0000]*$"
 # At least one character that str.strip() keeps (DRF trims text before checking it is not blank):
 # whitespace as Python counts it includes the separators U+001C–U+001F, which `\s` in other regex
 # engines does not, so they are named.
 NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f][^\u0000]*$"
-
-
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
-
-
-def is_whole_number(text: str) -> bool:
-    """`12` or `-3` in ASCII digits, nothing else (no sign `+`, spaces, `.0`, exponents or other scripts)."""
-    return bool(_WHOLE_NUMBER.fullmatch(text))
 
 
 class IntegerField(serializers.IntegerField):
@@ -45,9 +41,10 @@ class QueryIntegerField(serializers.IntegerField):
     """An integer in a query string: ASCII digits, as the schema says."""
 
     def to_internal_value(self, data: Any) -> int:
-        if not isinstance(data, str) or not is_whole_number(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        try:
+            return parse_integer(data, strict=True)
+        except NumberError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from error
 
 
 class InputSerializer(serializers.Serializer):
@@ -115,5 +112,7 @@ class AmountField(serializers.DecimalField):
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str):
             self.fail("not_a_string")
-        value = super().to_internal_value(data)
-        return value.copy_abs() if value == 0 else value  # -0 is 0
+        try:
+            return parse_amount(data, places=self.decimal_places, max_digits=self.max_digits)  # -0 is 0
+        except NumberError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from error

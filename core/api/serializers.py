@@ -13,6 +13,8 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 DEMO_LABEL = "演示数据"
+# The style of a DecimalField holding a ratio (0.25 = 25 %): spreadsheets show it as a percentage.
+AS_RATIO = {"cell": "ratio"}
 _SKIP = object()
 Getter = Callable[[Any], Any]
 

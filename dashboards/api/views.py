@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clusters.models import FIRST_YEAR, LAST_YEAR
 from core.api.filters import StrictBooleanField
 from parks import selectors as park_selectors
 
@@ -24,7 +25,7 @@ from ..cluster import cluster_charts, cluster_for_page
 from ..investment import investment_charts
 from ..map import city_map
 from ..park import park_charts
-from ..period import FIRST_YEAR, LAST_YEAR, Period, PeriodForm, period_from
+from ..period import Period, PeriodForm, period_from
 from .serializers import DashboardSerializer, MapDashboardSerializer, dashboard_data
 
 PERIOD = [

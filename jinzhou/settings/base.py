@@ -407,8 +407,9 @@ else:
 # Request bodies: anything larger than this is refused with 413 before a byte of it is read. Defaults to
 # the larger of the form limit and the upload limit plus room for the form's other fields.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0) or None
-# Uploaded spreadsheets must be .xlsx by name and a zip archive by content (core.sheets checks the rest).
-ENTRY_UPLOAD_EXTENSIONS = ["xlsx"]
+# Uploaded spreadsheets must be .xlsx (a zip archive by content: core.sheets checks the rest) or .csv
+# (UTF-8 or GBK text: core.csv_sheets) by name.
+ENTRY_UPLOAD_EXTENSIONS = ["xlsx", "csv"]
 
 # --- Work-chat reminders: 企业微信 / 钉钉 group robots (issue 17; docs/deploy.md "Chat robots") ---------
 INSTALLED_APPS += ["chat"]

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from clusters.api.serializers import ClusterSerializer
 from clusters.choices import GoalKind, Stage
 from clusters.models import Cluster
-from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
+from core.api.serializers import AS_RATIO, DEMO_LABEL, DescribedModelSerializer
 from progress.models import Progress
 
 YI = "亿元 (100 million yuan)"
@@ -27,6 +27,7 @@ class LatestProgressSerializer(DescribedModelSerializer):
         model = Progress
         fields = ["year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth", "is_demo", "data_label",
                   "computed_at", "pending"]
+        extra_kwargs = {"yoy_growth": {"style": AS_RATIO}, "ytd_yoy_growth": {"style": AS_RATIO}}
         descriptions = {
             "year": "Year of the latest quarter with approved figures.",
             "quarter": "That quarter, 1–4.",
@@ -77,6 +78,7 @@ class ProgressSerializer(DescribedModelSerializer):
         fields = ["scope", "scope_id", "year", "quarter", "value", "ytd_value", "prev_value", "prev_ytd_value",
                   "yoy_growth", "ytd_yoy_growth", "units", "is_demo", "data_label", "data_version", "computed_at",
                   "pending"]
+        extra_kwargs = {"yoy_growth": {"style": AS_RATIO}, "ytd_yoy_growth": {"style": AS_RATIO}}
         descriptions = {
             "scope": "cluster (产业集群), region (区域), department (责任部门) or city (全市).",
             "scope_id": "Id of the cluster, region or department; 0 for the city.",
@@ -101,10 +103,14 @@ class ProgressSerializer(DescribedModelSerializer):
         return DEMO_LABEL if row.demo_units else ""
 
 
-def _ratio(help_text: str, **kwargs) -> serializers.DecimalField:
-    # No max_digits: a ratio such as a needed growth rate has no natural bound and must never fail to render.
+def _decimal(help_text: str, **kwargs) -> serializers.DecimalField:
+    # No max_digits: a value such as a needed growth rate has no natural bound and must never fail to render.
     return serializers.DecimalField(max_digits=None, decimal_places=None, read_only=True, allow_null=True,
                                     help_text=help_text, **kwargs)
+
+
+def _ratio(help_text: str) -> serializers.DecimalField:
+    return _decimal(help_text, style=AS_RATIO)
 
 
 class GoalEvaluationSerializer(serializers.Serializer):
@@ -125,17 +131,17 @@ class GoalEvaluationSerializer(serializers.Serializer):
                                            help_text="The goal in Chinese (目标).")
     description_en = serializers.CharField(source="goal.description_en", read_only=True,
                                            help_text="The goal in English.")
-    threshold = _ratio("Threshold, in 亿元 for output goals or in `unit` for capacity goals; null if qualitative.",
-                       source="goal.threshold")
+    threshold = _decimal("Threshold, in 亿元 for output goals or in `unit` for capacity goals; null if qualitative.",
+                         source="goal.threshold")
     unit = serializers.CharField(source="goal.unit", read_only=True,
                                  help_text="Unit of the threshold (亿元, 万吨, MW).")
     target_count = serializers.IntegerField(source="goal.target_count", read_only=True, allow_null=True,
                                             help_text="Count goals: how many clusters must reach the threshold.")
     year = serializers.IntegerField(read_only=True, help_text=(
         "The year evaluated (评估年份): the requested year, or the goal's deadline year once that has passed."))
-    current = _ratio("Current value in `year`: a cluster's annual output (亿元), the number of clusters at the "
-                     "threshold, or the capacity in `unit`; null without data.")
-    target = _ratio("Target: the threshold, or for count goals the number of clusters.")
+    current = _decimal("Current value in `year`: a cluster's annual output (亿元), the number of clusters at the "
+                       "threshold, or the capacity in `unit`; null without data.")
+    target = _decimal("Target: the threshold, or for count goals the number of clusters.")
     attained = _ratio("current / target, a ratio (完成率); null without data.")
     met = serializers.BooleanField(read_only=True, allow_null=True, help_text="current ≥ target; null without data.")
     status = serializers.ChoiceField(

@@ -165,6 +165,9 @@ def test_the_pandas_example_in_the_docs_reads_progress_as_numbers(live_server, t
     for column in ("year", "quarter", "value", "ytd_value", "yoy_growth", "ytd_yoy_growth"):
         assert pd.api.types.is_numeric_dtype(progress[column]), (column, progress[column].dtype)
     assert len(falling) > 0  # negative growth arrives as a number, not as text
+    figures = namespace["figures"]
+    assert len(figures) > 0
+    assert pd.api.types.is_numeric_dtype(figures["output_value"])  # xlsx: numeric cells
     rows = requests.get(f"{live_server.url}/api/v1/progress/", params={"page_size": 1000}, timeout=30,
                         headers={"Authorization": f"Token {tokens['client']}"}).json()["results"]
     assert len(progress) == len(rows)

@@ -55,10 +55,11 @@ def test_the_title_is_ascii_and_the_chinese_name_is_in_the_description(schema):
 
 
 def test_no_schema_object_has_a_title_a_generator_would_turn_into_a_class_name(schema):
-    # A property named "title" (a chart's title) is data, not the schema keyword.
-    titles = [path for path, key, _value in _walk(schema["paths"]) if key == "title" and path[-2:-1] != ("properties",)]
-    titles += [path for path, key, _value in _walk(schema["components"])
-               if key == "title" and path[-2:-1] != ("properties",)]
+    def is_title(path) -> bool:  # the keyword, not a property named "title" (a dashboard chart has one)
+        return path[-1] == "title" and not (len(path) > 1 and path[-2] == "properties")
+
+    titles = [path for path, _key, _value in _walk(schema["paths"]) if is_title(path)]
+    titles += [path for path, _key, _value in _walk(schema["components"]) if is_title(path)]
     assert titles == []
 
 

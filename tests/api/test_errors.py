@@ -60,8 +60,10 @@ def test_messages_are_chinese_by_default_and_english_on_request(api, roles):
     client = api.as_(roles.planner)
     zh = client.get("/api/v1/figures/", {"year": "abc"}).json()
     en = client.get("/api/v1/figures/", {"year": "abc"}, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert zh == {"detail": "无效的输入。", "code": "invalid", "errors": {"year": ["输入整数。"]}}
-    assert en == {"detail": "Invalid input.", "code": "invalid", "errors": {"year": ["Enter a whole number."]}}
+    assert zh == {"detail": "无效的输入。", "code": "invalid",
+                  "errors": {"year": ["“abc”不是整数（只能使用数字 0–9）。"]}}
+    assert en == {"detail": "Invalid input.", "code": "invalid",
+                  "errors": {"year": ["“abc” is not a whole number (digits 0–9)."]}}
 
 
 def test_errors_are_json_even_when_a_spreadsheet_was_asked_for(api, roles):
@@ -69,7 +71,7 @@ def test_errors_are_json_even_when_a_spreadsheet_was_asked_for(api, roles):
         response = api.as_(roles.planner).get("/api/v1/figures/", {"year": "abc", "format": fmt})
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
-        assert response.json()["errors"] == {"year": ["输入整数。"]}
+        assert response.json()["errors"] == {"year": ["“abc”不是整数（只能使用数字 0–9）。"]}
 
 
 def test_anonymous_is_401_with_a_token_challenge(api):

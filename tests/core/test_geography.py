@@ -131,6 +131,16 @@ def test_the_project_page_saves_a_location_and_the_map_places_it(client, planner
     assert placed == [project.name]
 
 
+def test_coordinates_typed_with_a_chinese_ime_are_read_like_any_amount(client, planner):
+    client.force_login(planner)
+    park = _park()
+    response = client.post(reverse("park-location-page", args=[park.pk]), {
+        "location-longitude": "１２１．１２８", "location-latitude": "41.117",
+        "location-seen": park.version})
+    assert response.status_code == 302
+    assert (_park().longitude, _park().latitude) == (INSIDE["longitude"], INSIDE["latitude"])
+
+
 def test_a_viewer_cannot_place_anything(client, make_user):
     client.force_login(make_user(User.Role.VIEWER, "nlb"))
     park = _park()

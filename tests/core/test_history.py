@@ -75,8 +75,8 @@ def test_a_planner_exports_the_history(client, planner, reviewed_figure, fmt):
         rows = list(load_xlsx(response.content).active.iter_rows(values_only=True))
     else:
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:7] == ("When", "Who", "Action", "Reason", "Field", "Old value", "New value") or \
-        rows[0][:7] == ["When", "Who", "Action", "Reason", "Field", "Old value", "New value"]
+    assert list(rows[0][:7]) == ["When (Asia/Shanghai)", "Who", "Action", "Reason", "Field", "Old value",
+                                 "New value"]
     assert any(r[3] == "returned: 请核对" and r[4] == "status" for r in rows)
 
 

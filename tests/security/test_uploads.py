@@ -2,6 +2,7 @@
 import io
 
 import openpyxl
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
@@ -43,10 +44,12 @@ def test_the_request_limit_is_configurable(settings):
     assert request_max_bytes() == 1234
 
 
-def test_a_workbook_with_another_extension_is_refused(editor_client):
-    response = editor_client.post(IMPORT, {"file": SimpleUploadedFile("figures.csv", _xlsx_bytes())})
+@pytest.mark.parametrize("name", ["figures.xls", "figures.ods", "figures.et", "figures"])
+def test_a_workbook_with_another_extension_is_refused_saying_to_save_it_as_xlsx_or_csv(editor_client, name):
+    response = editor_client.post(IMPORT, {"file": SimpleUploadedFile(name, _xlsx_bytes())})
     assert response.status_code == 400
-    assert "File extension “csv” is not allowed" in response.content.decode()
+    assert "Save the sheet from your spreadsheet program as an Excel workbook (.xlsx) or as CSV (.csv)" \
+        in response.content.decode()
 
 
 def test_a_file_that_is_not_a_zip_archive_from_its_first_bytes_is_refused(editor_client):
