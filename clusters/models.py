@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel, Versioned
+from core.models import Bilingual, DemoFlagged, TimeStampedModel, Versioned, in_language
 from org.models import Department, Region
 
 from .choices import FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
@@ -24,7 +24,7 @@ FIRST_FIGURE_YEAR = 2010
 OUTPUT_DIGITS = {"max_digits": 12, "decimal_places": 4}
 
 
-class Cluster(TimeStampedModel, Versioned):
+class Cluster(Bilingual, TimeStampedModel, Versioned):
     """An industrial cluster (产业集群). `is_placeholder` marks what the plan does not name."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -58,9 +58,6 @@ class Cluster(TimeStampedModel, Versioned):
         verbose_name = _("industrial cluster")
         verbose_name_plural = _("industrial clusters")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name_zh
 
 
 class Enterprise(TimeStampedModel, DemoFlagged, Versioned):
@@ -307,8 +304,13 @@ class StageGoal(TimeStampedModel, Versioned):
             ),
         ]
 
+    @property
+    def description(self) -> str:
+        """The goal's wording in the active language."""
+        return in_language(self.description_zh, self.description_en)
+
     def __str__(self) -> str:
-        return self.description_zh
+        return self.description
 
 
 class PublicServicePlatform(TimeStampedModel, DemoFlagged, Versioned):

@@ -20,6 +20,13 @@ def yi(value: Decimal | None) -> str:
     return _("%(value)s 100M yuan") % {"value": f"{Decimal(value):,.2f}"}
 
 
+def wan(value: Decimal | None) -> str:
+    """A money amount in 万元 (10,000 yuan), as `amount` writes it, with its unit; — when empty."""
+    if value is None or value == "":
+        return "—"
+    return _("%(value)s 10,000 yuan") % {"value": amount(value)}
+
+
 def amount(value: Decimal | None) -> str:
     """A stored amount without trailing zeros and with thousands separators; — when empty."""
     if value is None or value == "":

@@ -1,5 +1,6 @@
 """Abstract bases shared by every app."""
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,3 +32,20 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_language(zh: str, en: str) -> str:
+    """`en` when the active language is English and an English text exists, else `zh`."""
+    return en if en and (get_language() or "").startswith("en") else zh
+
+
+class Bilingual:
+    """Rows with a Chinese and an English name (`name_zh`, `name_en`): `name` and `str()` give the one of the
+    active language, so English pages show English names where the plan's rows have them."""
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_zh, self.name_en)
+
+    def __str__(self) -> str:
+        return self.name

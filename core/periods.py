@@ -20,6 +20,12 @@ PLAN_YEAR = 2011
 _PATTERN = re.compile(r"^\s*([0-9]{4})\s*(?:-|Q|q|/)\s*([1-4])\s*$")
 
 
+def quarter_choices() -> list[tuple[int, str]]:
+    """The quarter menu's choices (第1季度 … / Q1 …). A form passes the function itself, so the labels are
+    translated for each request, not once at import."""
+    return [(q, _("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)]
+
+
 @dataclass(frozen=True, order=True)
 class Quarter:
     year: int

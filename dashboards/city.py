@@ -92,7 +92,7 @@ def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
     unit = _("100M yuan")
     # Horizontal bars, largest at the top (the category axis runs downwards), so that every name is drawn.
     option = axis_chart(
-        categories=[c.name_zh for c, _v in rows],
+        categories=[c.name for c, _v in rows],
         series=[Series(_("output %(year)s") % {"year": period.year}, [v.value if v else None for _c, v in rows])],
         unit=unit, thresholds=[Threshold(yi_label(line), line) for line in lines], horizontal=True,
     )
@@ -100,7 +100,7 @@ def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
     fit_value_axis(option, top=max(highest, *lines), horizontal=True)
     table = Table(title=demo_title(title, demo), filename=f"cluster-output-{period.year}",
                   headers=[_("Cluster"), _("Output (100M yuan)"), _("demo data")],
-                  rows=[[c.name_zh, v.value if v else None, bool(v and v.demo)] for c, v in rows])
+                  rows=[[c.name, v.value if v else None, bool(v and v.demo)] for c, v in rows])
     note = (_("The whole year; a year under way counts its quarters so far. Dashed lines: 100亿元, 200亿元%(more)s.")
             % {"more": _(" and 1000亿元") if LARGE in lines else ""})
     return Chart("output", title, option, table, demo=demo, note=note, height=bar_rows_height(len(rows)))
@@ -133,14 +133,14 @@ def indicator_chart(*, year: int | None, rows: list[IndicatorRow]) -> Chart:
     title = _("City indicators, %(period)s") % {
         "period": _("Q%(quarter)s %(year)s") % {"year": year, "quarter": quarter}} if year else _("City indicators")
     option = axis_chart(
-        categories=[row.indicator.name_zh for row in rows],
+        categories=[row.indicator.name for row in rows],
         series=[Series(_("actual"), [row.actual for row in rows]),
                 Series(_("target"), [row.indicator.target_percent for row in rows])],
         unit="%",
     )
     table = Table(title=demo_title(title, demo), filename=f"city-indicators-{year}-{quarter}",
                   headers=[_("Indicator"), _("Actual (%)"), _("Comparison"), _("Target (%)"), _("met"), _("demo data")],
-                  rows=[[row.indicator.name_zh, row.actual, row.indicator.get_comparison_display(),
+                  rows=[[row.indicator.name, row.actual, row.indicator.get_comparison_display(),
                          row.indicator.target_percent, row.met, row.demo] for row in rows if row.actual is not None])
     return Chart("indicators", title, option, table, demo=demo)
 

@@ -59,7 +59,8 @@ def _goal_lines(cluster: Cluster, year: int) -> list[GoalLine]:
     # No goal of its own: the city-wide scale thresholds (100 / 200 / 1000 亿元) it counts towards.
     counts = StageGoal.objects.filter(kind=GoalKind.CLUSTER_COUNT).order_by("deadline_year", "threshold")
     stand_ins = [StageGoal(code=g.code, stage=g.stage, deadline_year=g.deadline_year, kind=GoalKind.CLUSTER_VALUE,
-                           cluster=cluster, threshold=g.threshold, description_zh=g.description_zh)
+                           cluster=cluster, threshold=g.threshold, description_zh=g.description_zh,
+                           description_en=g.description_en)
                  for g in counts]
     seen, lines = set(), []
     for evaluation in evaluate_goals(year=year, goals=stand_ins):

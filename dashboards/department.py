@@ -96,7 +96,7 @@ def trend_chart(*, cluster: Cluster, values: Values, period: Period, scale: Deci
     seen: set[Decimal] = set()
     targets = [t for t in targets if not (t.value in seen or seen.add(t.value))]  # one line per value
     demo = any(v.demo for v in own if v)
-    title = cluster.name_zh
+    title = cluster.name
     option = axis_chart(
         categories=[q.label for q in quarters],
         series=[Series(_("quarter"), [v.value if v else None for v in own]),

@@ -127,7 +127,7 @@ def _growth_text(percent: Decimal | None) -> str:
 
 def _region_tips(row: RegionRow) -> list[str]:
     return _tip(
-        row.region.name_zh + (f"（{_('demo data')}）" if row.ytd and row.ytd.demo else ""),
+        row.region.name + (f"（{_('demo data')}）" if row.ytd and row.ytd.demo else ""),
         _("Output, year to date: %(value)s") % {"value": _yi(row.ytd.value if row.ytd else None)},
         _("Growth on the same period last year: %(growth)s") % {"growth": _growth_text(row.growth_percent)},
         _("Clusters ≥ 100亿元: %(n)s") % {"n": row.at_scale if row.at_scale is not None else "—"},
@@ -225,10 +225,10 @@ def _overlays(parks: list[Park], projects: list[Project]) -> dict:
 def _region_table(rows: list[RegionRow], unlocated, period: Period) -> Table:
     title = _("Cluster output by region, %(quarter)s, year to date") % {"quarter": period.as_quarter.label}
     demo = any(r.ytd and r.ytd.demo for r in rows)
-    table_rows = [[r.region.name_zh, _("district of the map") if r.on_map else _("listed beside the map"),
+    table_rows = [[r.region.name, _("district of the map") if r.on_map else _("listed beside the map"),
                    r.ytd.value if r.ytd else None, r.last_year, r.growth_percent, r.at_scale,
                    bool(r.ytd and r.ytd.demo)] for r in rows]
-    table_rows += [[c.name_zh, _("no region stated in the plan"), v.value if v else None, None, None,
+    table_rows += [[c.name, _("no region stated in the plan"), v.value if v else None, None, None,
                     int(bool(v and v.value >= SCALE)) if v else None, bool(v and v.demo)] for c, v in unlocated]
     return Table(title=demo_title(title, demo), filename=f"map-regions-{period.year}Q{period.quarter}",
                  headers=[_("Region"), _("On the map"), _("Output, year to date (100M yuan)"),

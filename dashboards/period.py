@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
 from core.numbers import IntegerField
-from core.periods import PLAN_YEAR, Quarter
+from core.periods import PLAN_YEAR, Quarter, quarter_choices
 from progress.selectors import latest_period
 
 
@@ -27,7 +27,7 @@ class YearForm(forms.Form):
 class PeriodForm(forms.Form):
     year = IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, required=False,
-                                     choices=[(q, _("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)])
+                                     choices=quarter_choices)
     unapproved = forms.BooleanField(label=_("including unapproved figures"), required=False)
 
 

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import FIRST_YEAR, LAST_YEAR, Cluster
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel, Versioned
+from core.models import Bilingual, DemoFlagged, TimeStampedModel, Versioned
 from org.models import Department, Region
 from parks.models import Park
 
@@ -51,7 +51,7 @@ class Correctable(Versioned):
         return self.cancelled_at is not None
 
 
-class Fund(TimeStampedModel, Versioned):
+class Fund(Bilingual, TimeStampedModel, Versioned):
     """A dedicated fund of the plan. `amount_wan` empty means the plan states no amount (待定)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -90,9 +90,6 @@ class Fund(TimeStampedModel, Versioned):
                 violation_error_message=_("The fund amount must be positive."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name_zh
 
 
 class MatchingFund(TimeStampedModel, DemoFlagged, Correctable):

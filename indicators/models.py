@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import FIRST_YEAR, LAST_YEAR
 from core.access import AccessRule, ScopedQuerySet
-from core.models import DemoFlagged, TimeStampedModel, Versioned
+from core.models import Bilingual, DemoFlagged, TimeStampedModel, Versioned
 
 PERCENT_DIGITS = {"max_digits": 5, "decimal_places": 2}
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -20,7 +20,7 @@ class Comparison(models.TextChoices):
     AT_LEAST = "gte", "≥"
 
 
-class CityIndicator(TimeStampedModel, Versioned):
+class CityIndicator(Bilingual, TimeStampedModel, Versioned):
     """A city-wide indicator with its target percentage for a year."""
 
     code = models.SlugField(_("code"), max_length=40)
@@ -53,7 +53,7 @@ class CityIndicator(TimeStampedModel, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.year}"
+        return f"{self.name} {self.year}"
 
 
 class IndicatorActual(TimeStampedModel, DemoFlagged, Versioned):

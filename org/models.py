@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
-from core.models import TimeStampedModel, Versioned
+from core.models import Bilingual, TimeStampedModel, Versioned
 
 
-class Region(TimeStampedModel, Versioned):
+class Region(Bilingual, TimeStampedModel, Versioned):
     """A territorial unit named by the plan: a county, an urban district or a zone."""
 
     class Kind(models.TextChoices):
@@ -32,11 +32,8 @@ class Region(TimeStampedModel, Versioned):
         verbose_name_plural = _("regions")
         ordering = ["kind", "code"]
 
-    def __str__(self) -> str:
-        return self.name_zh
 
-
-class Department(TimeStampedModel, Versioned):
+class Department(Bilingual, TimeStampedModel, Versioned):
     """A municipal commission or office, a support department, or a county/district government.
 
     A government department belongs to its region: it is the responsible subject (责任主体)
@@ -75,9 +72,6 @@ class Department(TimeStampedModel, Versioned):
                 violation_error_message=_("A county/district government must belong to a region."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name_zh
 
 
 class User(AbstractUser):

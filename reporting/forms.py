@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import FIRST_FIGURE_YEAR
 from clusters.services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
 from core.numbers import IntegerField, NumberError, parse_id
-from core.periods import Quarter
+from core.periods import Quarter, quarter_choices
 
 
 class ReviewForm(forms.Form):
@@ -28,11 +28,6 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("reason for reopening"), max_length=500)
 
 
-def _quarters() -> list[tuple[int, str]]:
-    # A callable, so the labels are translated for each request, not once at import.
-    return [(q, gettext("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)]
-
-
 def _years() -> list[tuple[int, int]]:
     return [(y, y) for y in range(timezone.localdate().year, FIRST_FIGURE_YEAR - 1, -1)]
 
@@ -41,7 +36,7 @@ class QuarterForm(forms.Form):
     """Which quarter a screen shows (2011年第3季度) and, for the entry screen, how values are typed."""
 
     year = forms.TypedChoiceField(label=_("year"), coerce=int, choices=_years)
-    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=_quarters)
+    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=quarter_choices)
     mode = forms.ChoiceField(label=_("values typed as"), required=False, widget=forms.RadioSelect, choices=[
         (EntryMode.QUARTER, _("the quarter's own value")), (EntryMode.YTD, _("year to date (累计)")),
     ])

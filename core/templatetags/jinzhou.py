@@ -20,6 +20,7 @@ register = template.Library()
 
 register.filter("yi", formats.yi)
 register.filter("amount", formats.amount)
+register.filter("wan", formats.wan)
 register.filter("or_tbd", formats.or_tbd)
 register.filter("goal_status", formats.goal_status)
 register.filter("cell", formats.cell)
