@@ -170,9 +170,12 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
     access = Cluster.access.via("cluster")
 
     class Meta:
+        # Ordered by the ids, not by cluster and enterprise: those would join both tables (and their own orderings)
+        # into every query of figures, including the roll-up's and completeness's that only fill a dict. A list
+        # that people read orders itself explicitly.
         verbose_name = _("quarterly figure")
         verbose_name_plural = _("quarterly figures")
-        ordering = ["-year", "-quarter", "cluster", "enterprise"]
+        ordering = ["-year", "-quarter", "cluster_id", "enterprise_id"]
         indexes = [
             models.Index(fields=["year", "quarter", "status"], name="figure_period_status"),
             # The roll-up groups by cluster and period; the one-reporting-mode trigger looks up by them.
