@@ -78,10 +78,10 @@ def test_the_page_exports_what_it_shows(client, agri_editor, fmt):
 def test_the_page_runs_the_same_bounded_queries_with_no_data_and_demo_data(client, planner,
                                                                             django_assert_max_num_queries):
     client.force_login(planner)
-    with django_assert_max_num_queries(7) as empty:
+    with django_assert_max_num_queries(11) as empty:
         client.get(PAGE, {"year": 2015, "quarter": 4})
     demo_load()
-    with django_assert_max_num_queries(7) as full:
+    with django_assert_max_num_queries(11) as full:
         response = client.get(PAGE, {"year": 2015, "quarter": 4})
     assert len(response.context["standing"].rows) > 16
     assert len(full.captured_queries) == len(empty.captured_queries)
