@@ -117,7 +117,7 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
                     "409 (`status`) if one is not submitted; 404 if one does not exist or is hidden. The roll-up is "
                     "redone once per cluster and year.")
     @action(detail=False, methods=["post"], url_path="approve-batch", url_name="approve-batch",
-            renderer_classes=_JSON_ONLY, parser_classes=[JSONParser])
+            renderer_classes=_JSON_ONLY, parser_classes=[JSONParser], filter_backends=[], pagination_class=None)
     def approve_batch(self, request: Request) -> Response:
         params = FigureBatchApproveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
