@@ -194,11 +194,7 @@ class FigureBatchApproveSerializer(serializers.Serializer):
     """Approve several submitted figures at once (批量审核): all of them, or none."""
 
     # A ListField, not `many=True`: its length limits are validators, which the schema shows (minItems/maxItems).
-    figures = serializers.ListField(child=FigureVersionSerializer(), min_length=1, max_length=500,
-                                    help_text="The figures to approve, each with the `version` you read (1–500).")
-
-    def validate_figures(self, figures: list[dict]) -> list[dict]:
-        ids = [f["id"] for f in figures]
-        if len(set(ids)) != len(ids):
-            raise serializers.ValidationError(_("Name each figure once."))
-        return figures
+    figures = serializers.ListField(
+        child=FigureVersionSerializer(), min_length=1, max_length=500,
+        help_text="The figures to approve, each with the `version` you read (1–500). A figure named twice with the "
+                  "same version counts once; with two versions, one is stale (409).")

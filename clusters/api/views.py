@@ -122,7 +122,7 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         params = FigureBatchApproveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         approved = services.figures_approve(
-            user=request.user, versions={f["id"]: f["version"] for f in params.validated_data["figures"]})
+            user=request.user, versions=[(f["id"], f["version"]) for f in params.validated_data["figures"]])
         return Response(FigureSerializer(approved, many=True).data)
 
     @extend_schema(summary="Return (退回, planners)", operation_id="figures_return",

@@ -11,6 +11,7 @@ progress nor notices.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -207,8 +208,10 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
 
 
 @transaction.atomic
-def figures_approve(*, user: User, versions: dict[int, int], at: datetime | None = None) -> list[QuarterlyFigure]:
-    """A planner approves several submitted figures at once (figure id → the version read): all, or none.
+def figures_approve(*, user: User, versions: dict[int, int] | Iterable[tuple[int, int]],
+                    at: datetime | None = None) -> list[QuarterlyFigure]:
+    """A planner approves several submitted figures at once (figure id → the version read, or such pairs): all,
+    or none. A figure named twice with the same version is named once; with two versions, one is stale.
 
     The figures are locked in id order (two batches cannot deadlock). Every figure meets the rules of
     `figure_approve`, the four-eyes rule included; if any figure was changed since it was read, nothing
@@ -217,18 +220,21 @@ def figures_approve(*, user: User, versions: dict[int, int], at: datetime | None
     """
     if not access.may(user, "review", QuarterlyFigure):
         raise PermissionDenied(_("Only a planner may review figures."))
-    if not versions:
+    read: dict[int, set[int]] = {}
+    for pk, version in versions.items() if isinstance(versions, dict) else versions:
+        read.setdefault(pk, set()).add(version)
+    if not read:
         raise ValidationError(_("Choose at least one figure to approve."))
     # The rows the permission layer lets this user review, locked: the same question `figure_approve` asks
     # of one figure (through core.writes.locked_for_change), asked once of the whole batch.
     figures = list(access.restrict(QuarterlyFigure.objects.all(), user, "review").select_for_update()
-                   .filter(pk__in=list(versions)).order_by("pk"))
-    missing = sorted(set(versions) - {f.pk for f in figures})
+                   .filter(pk__in=list(read)).order_by("pk"))
+    missing = sorted(set(read) - {f.pk for f in figures})
     if missing:
         # Hidden and missing look the same, as for an id in the path (404).
         raise ValidationError(_("No such figure: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
                               code="does_not_exist")
-    stale = [f for f in figures if f.version != versions[f.pk]]
+    stale = [f for f in figures if read[f.pk] != {f.version}]
     if stale:
         raise StaleFigures(stale)
     own = [f for f in figures if needs_second_person(user, f)]

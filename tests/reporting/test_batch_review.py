@@ -191,11 +191,25 @@ def test_the_api_keeps_the_four_eyes_rule_per_figure(settings, client, make_user
     assert _api(client, [{"id": f.pk, "version": f.version} for f in submitted.values()]).status_code == 200
 
 
-@pytest.mark.parametrize("figures", [[], [{"id": 1}], "x", [{"id": 1, "version": 1}, {"id": 1, "version": 1}]])
+@pytest.mark.parametrize("figures", [[], [{"id": 1}], "x", [{"id": "a", "version": 1}]])
 def test_the_api_refuses_a_malformed_batch(as_planner, submitted, figures):
     response = _api(as_planner, figures)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_the_api_counts_a_figure_named_twice_with_the_same_version_once(as_planner, submitted):
+    pv = submitted["pv"]
+    response = _api(as_planner, [{"id": pv.pk, "version": pv.version}] * 2)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()] == [pv.pk]
+
+
+def test_the_api_answers_409_for_a_figure_named_with_two_versions(as_planner, submitted):
+    pv = submitted["pv"]
+    response = _api(as_planner, [{"id": pv.pk, "version": pv.version}, {"id": pv.pk, "version": pv.version + 1}])
+    assert (response.status_code, response.json()["stale"]) == (409, [{"id": pv.pk, "current_version": pv.version}])
+    assert _status([pv]) == {FigureStatus.SUBMITTED}
 
 
 def test_the_api_refuses_a_figure_that_is_not_submitted_as_a_conflict(as_planner, submitted):
