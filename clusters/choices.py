@@ -16,6 +16,13 @@ class FigureStatus(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
+# "Not yet approved" has one meaning everywhere (dashboards' switch, the entry screen's totals and its
+# 上季度 / 上年同期 columns, the review page): handed in and awaiting review. Drafts and returned figures
+# are still being worked on; they count nowhere, not even "including figures not yet approved".
+NOT_YET_APPROVED = (FigureStatus.SUBMITTED,)
+COUNTED_WITH_UNAPPROVED = (FigureStatus.APPROVED, *NOT_YET_APPROVED)
+
+
 class FigureSource(models.TextChoices):
     ENTERED = "entered", _("entered")
     IMPORTED = "imported", _("imported")

@@ -1,17 +1,22 @@
 """Reads of clusters and figures for pages, exports and the API; each states its queries.
 
-The entry grid, the completeness page and the reminders share one idea of a quarter's reporting
-units (`reporting_units`): a cluster reports as a whole or by its enterprises, the way its latest
-figure up to that quarter did; a cluster with no figure yet reports by enterprise if it has any.
+The entry grid, the completeness page, the reporting period (`clusters.reporting_period`) and the inbox
+(so also the reminders) share one idea of a quarter's reporting units (`reporting_units`): a cluster
+reports as a whole or by its enterprises, the way its latest figure up to that quarter did; a cluster with
+no figure yet reports by enterprise if it has any. Comparisons (上季度, 上年同期) count figures the one way
+every page counts them (`Compared`: approved, and submitted ones marked as not yet approved).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +24,7 @@ from core import access
 from core.periods import Quarter
 from org.models import Department, User
 
-from .choices import FigureStatus
+from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, FigureStatus
 from .models import Cluster, Enterprise, QuarterlyFigure
 from .services import (
     EDITABLE_STATUSES,
@@ -29,6 +34,7 @@ from .services import (
     UnitKey,
     change_on,
     is_outlier,
+    needs_second_person,
     quarter_of_year_to_date,
     year_to_date,
 )
@@ -54,27 +60,33 @@ class Unit:
         return f"{self.cluster} · {self.enterprise}" if self.enterprise else str(self.cluster)
 
 
-def _clusters_with_mode(clusters: QuerySet[Cluster], quarter: Quarter) -> list[Cluster]:
-    """The clusters with `by_enterprise_then` (1, 0, or None without any figure up to `quarter`),
-    `has_enterprises`, their department and enterprises. Two queries."""
-    latest = (QuarterlyFigure.objects.filter(cluster=OuterRef("pk"))
-              .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.quarter))
-              .annotate(by_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
-              .order_by("-year", "-quarter").values("by_enterprise")[:1])
-    return list(
+def _clusters_with_modes(clusters: QuerySet[Cluster], quarters: list[Quarter]) -> list[Cluster]:
+    """The clusters with `by_enterprise_then` (quarter → 1, 0, or None without any figure up to that
+    quarter), `has_enterprises`, their department and enterprises. Two queries, however many quarters."""
+    def latest(quarter: Quarter) -> Subquery:
+        return Subquery(
+            QuarterlyFigure.objects.filter(cluster=OuterRef("pk"))
+            .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.quarter))
+            .annotate(by_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
+            .order_by("-year", "-quarter").values("by_enterprise")[:1])
+
+    rows = list(
         clusters.select_related("responsible_department")
-        .annotate(by_enterprise_then=Subquery(latest),
+        .annotate(**{f"by_enterprise_{i}": latest(q) for i, q in enumerate(quarters)},
                   has_enterprises=Exists(Enterprise.objects.filter(cluster=OuterRef("pk"))))
         .prefetch_related(Prefetch("enterprises", queryset=Enterprise.objects.order_by("name")))
         .order_by("level", "code")
     )
+    for cluster in rows:
+        cluster.by_enterprise_then = {q: getattr(cluster, f"by_enterprise_{i}") for i, q in enumerate(quarters)}
+    return rows
 
 
-def reporting_units(clusters: list[Cluster]) -> list[Unit]:
-    """Each cluster's reporting units, from `_clusters_with_mode`'s annotations (no query)."""
+def reporting_units(clusters: list[Cluster], quarter: Quarter) -> list[Unit]:
+    """Each cluster's reporting units in `quarter`, from `_clusters_with_modes`'s annotations (no query)."""
     units = []
     for cluster in clusters:
-        by_enterprise = cluster.by_enterprise_then
+        by_enterprise = cluster.by_enterprise_then[quarter]
         if by_enterprise is None:
             by_enterprise = cluster.has_enterprises
         if by_enterprise:
@@ -84,9 +96,13 @@ def reporting_units(clusters: list[Cluster]) -> list[Unit]:
     return units
 
 
-def _figures(cluster_ids: list[int], years: tuple[int, ...]) -> dict[tuple, QuarterlyFigure]:
-    """(cluster, enterprise, year, quarter) → figure, for the given years. One query."""
-    rows = (QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids, year__in=years)
+def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
+    """(cluster, enterprise, year, quarter) → figure, for the given quarters. One query."""
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for quarter in quarters:
+        by_year[quarter.year].add(quarter.quarter)
+    periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+    rows = (QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
             .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
 
@@ -113,20 +129,43 @@ def _text_of(value: Decimal | int | None) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A value a figure is compared with (上季度, 上年同期), counted the one way every page counts: an
+    approved figure as it is, a submitted one marked `unapproved`; a draft or returned figure does not
+    count (`withheld`: there is one, still being worked on), and neither does a missing one."""
+
+    value: Decimal | None = None
+    unapproved: bool = False
+    withheld: bool = False
+
+    @classmethod
+    def of(cls, figures: list[QuarterlyFigure | None]) -> Compared:
+        """The sum of `figures` (one quarter, or the quarters of a year to date), if every one counts."""
+        if any(f is not None and f.status not in COUNTED_WITH_UNAPPROVED for f in figures):
+            return cls(withheld=True)
+        if not figures or any(f is None for f in figures):
+            return cls()
+        return cls(year_to_date([f.output_value for f in figures]),
+                   unapproved=any(f.status in NOT_YET_APPROVED for f in figures))
+
+
 @dataclass
 class GridRow:
     """One reporting unit on the entry screen, with what it is compared against.
 
     `shown`, `previous`, `last_year` and `change` are in the screen's mode (the quarter's own value,
-    or the year to date); `outlier` always compares the quarter's own values.
+    or the year to date); `outlier` always compares the quarter's own values. `shown` is the unit's own
+    figure whatever its status (it is what the user edits); `previous` and `last_year` count only what
+    every page counts (`Compared`).
     """
 
     unit: Unit
     figure: QuarterlyFigure | None
     may_edit: bool
     shown: Decimal | None = None
-    previous: Decimal | None = None
-    last_year: Decimal | None = None
+    previous: Compared = field(default_factory=Compared)
+    last_year: Compared = field(default_factory=Compared)
     change: Decimal | None = None
     outlier: bool = False
     last_year_own: Decimal | None = None
@@ -173,12 +212,17 @@ class GridRow:
 
 @dataclass
 class Grid:
+    """The entry screen of a quarter. The totals count the way the dashboards do: `approved_total` the
+    official figures, `counted_total` those plus the submitted ones (`unapproved_count` of them);
+    `withheld_count` drafts and returned figures count in neither."""
+
     quarter: Quarter
     mode: str
     rows: list[GridRow]
     approved_total: Decimal
-    all_total: Decimal
+    counted_total: Decimal
     unapproved_count: int
+    withheld_count: int
 
     @property
     def editable_count(self) -> int:
@@ -191,8 +235,14 @@ def _values(figures: dict, unit: Unit, quarters: list[Quarter], name: str = "out
             for q in quarters]
 
 
-def _ytd(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    return year_to_date(_values(figures, unit, [*quarter.earlier_in_year(), quarter]))
+def _in_mode(quarter: Quarter, mode: str) -> list[Quarter]:
+    """The quarters whose own values make up `quarter`'s value in `mode`: itself, or Q1 … itself."""
+    return [*quarter.earlier_in_year(), quarter] if mode == EntryMode.YTD else [quarter]
+
+
+def _compared(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> Compared:
+    return Compared.of([figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter))
+                        for q in _in_mode(quarter, mode)])
 
 
 def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str, Decimal | int | None]:
@@ -203,37 +253,34 @@ def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str,
             for spec in EXTRA_FIELDS}
 
 
-def _own(figures: dict, unit: Unit, quarter: Quarter) -> Decimal | None:
-    return _values(figures, unit, [quarter])[0]
-
-
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
     """The entry screen of `quarter`: one row per reporting unit of the clusters `user` may see,
     editable where the permission layer lets the user edit. Four queries, whatever the data."""
-    clusters = _clusters_with_mode(Cluster.objects.visible_to(user), quarter)
+    clusters = _clusters_with_modes(Cluster.objects.visible_to(user), [quarter])
     ids = [c.pk for c in clusters]
     editable = set(Cluster.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    figures = _figures(ids, (quarter.year - 1, quarter.year))
-    value = _ytd if mode == EntryMode.YTD else _own
-    rows, approved_total, all_total, unapproved = [], Decimal(0), Decimal(0), 0
-    for unit in reporting_units(clusters):
+    figures = _figures(ids, [Quarter(year, q) for year in (quarter.year - 1, quarter.year) for q in range(1, 5)])
+    rows, approved_total, counted_total, unapproved, withheld = [], Decimal(0), Decimal(0), 0, 0
+    for unit in reporting_units(clusters, quarter):
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
-                      shown=value(figures, unit, quarter), previous=value(figures, unit, quarter.previous),
-                      last_year=value(figures, unit, quarter.a_year_earlier),
-                      last_year_own=_own(figures, unit, quarter.a_year_earlier),
+                      shown=year_to_date(_values(figures, unit, _in_mode(quarter, mode))),
+                      previous=_compared(figures, unit, quarter.previous, mode),
+                      last_year=_compared(figures, unit, quarter.a_year_earlier, mode),
+                      last_year_own=_values(figures, unit, [quarter.a_year_earlier])[0],
                       extras=_extras(figures, unit, quarter, mode), ytd=mode == EntryMode.YTD,
                       earlier=_values(figures, unit, quarter.earlier_in_year()) if mode == EntryMode.YTD else [])
-        row.change = change_on(row.shown, row.last_year)
+        row.change = change_on(row.shown, row.last_year.value)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)
-            all_total += figure.output_value
             if figure.status == FigureStatus.APPROVED:
                 approved_total += figure.output_value
-            else:
-                unapproved += 1
+            if figure.status in COUNTED_WITH_UNAPPROVED:
+                counted_total += figure.output_value
+            unapproved += figure.status in NOT_YET_APPROVED
+            withheld += figure.status not in COUNTED_WITH_UNAPPROVED
         rows.append(row)
-    return Grid(quarter, mode, rows, approved_total, all_total, unapproved)
+    return Grid(quarter, mode, rows, approved_total, counted_total, unapproved, withheld)
 
 
 # --- completeness and timeliness -------------------------------------------------------------------
@@ -279,18 +326,33 @@ class Completeness:
     def open_rows(self) -> list[UnitStanding]:
         return [r for r in self.rows if r.standing != Standing.APPROVED]
 
+    @property
+    def not_submitted(self) -> list[UnitStanding]:
+        return [r for r in self.rows if r.standing in Standing.NOT_SUBMITTED]
 
-def completeness(*, user: User, quarter: Quarter, today: date | None = None,
-                 clusters: QuerySet[Cluster] | None = None) -> Completeness:
-    """Which reporting units of the clusters `user` may see have not submitted, or are not approved, for
-    `quarter`; overdue when the deadline has passed and they have not submitted. Per department too.
-    Three queries, whatever the data (`clusters` narrows the set, e.g. to what one editor may edit)."""
+    @property
+    def fully_approved(self) -> bool:
+        return not self.open_rows
+
+
+def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter],
+              today: date | None = None) -> dict[Quarter, Completeness]:
+    """For each of `quarters`: which reporting units of `clusters` have not submitted, or are not approved;
+    overdue when the deadline has passed and they have not submitted. Per department too. Three queries,
+    whatever the data and however many quarters."""
     today = today or timezone.localdate()
-    clusters = _clusters_with_mode(clusters if clusters is not None else Cluster.objects.visible_to(user), quarter)
-    figures = _figures([c.pk for c in clusters], (quarter.year,))
+    quarters = sorted(set(quarters))
+    if not quarters:
+        return {}
+    clusters = _clusters_with_modes(clusters, quarters)
+    figures = _figures([c.pk for c in clusters], quarters)
+    return {quarter: _completeness(clusters, figures, quarter, today) for quarter in quarters}
+
+
+def _completeness(clusters: list[Cluster], figures: dict, quarter: Quarter, today: date) -> Completeness:
     late = quarter.is_overdue(today)
     rows, summaries = [], {}
-    for unit in reporting_units(clusters):
+    for unit in reporting_units(clusters, quarter):
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         standing = figure.status if figure else Standing.MISSING
         row = UnitStanding(unit, figure, standing, overdue=late and standing in Standing.NOT_SUBMITTED)
@@ -305,20 +367,40 @@ def completeness(*, user: User, quarter: Quarter, today: date | None = None,
     return Completeness(quarter, quarter.deadline, late, rows, departments)
 
 
+def completeness(*, user: User, quarter: Quarter, today: date | None = None,
+                 clusters: QuerySet[Cluster] | None = None) -> Completeness:
+    """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to
+    what one editor may edit). Three queries, whatever the data."""
+    clusters = clusters if clusters is not None else Cluster.objects.visible_to(user)
+    return standings(clusters=clusters, quarters=[quarter], today=today)[quarter]
+
+
 # --- review ---------------------------------------------------------------------------------------
+
+def _counted_value_of(offset: int) -> tuple[Subquery, Subquery]:
+    """The output value and status of the same reporting unit's figure `offset` quarters before the outer
+    figure, if that figure counts (`COUNTED_WITH_UNAPPROVED`). For annotating figures annotated `period`."""
+    same_unit = (QuarterlyFigure.objects.annotate(unit=Coalesce("enterprise_id", Value(0)),
+                                                  period=F("year") * 4 + F("quarter"))
+                 .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
+                         period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
+    return Subquery(same_unit.values("output_value")[:1]), Subquery(same_unit.values("status")[:1])
+
 
 def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED,
                        quarter: Quarter | None = None) -> QuerySet[QuarterlyFigure]:
-    """Figures `user` may see in `status` (None: any), oldest period first, with the same quarter last
-    year's value (`last_year_value`) for comparison. One query."""
-    last_year = (QuarterlyFigure.objects.annotate(unit=Coalesce("enterprise_id", Value(0)))
-                 .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                         year=OuterRef("year") - 1, quarter=OuterRef("quarter"))
-                 .values("output_value")[:1])
+    """Figures `user` may see in `status` (None: any), oldest period first and by department, with the
+    counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
+    same quarter last year (`last_year_value`, `last_year_status`) for comparison. One query."""
+    previous_value, previous_status = _counted_value_of(1)
+    last_year_value, last_year_status = _counted_value_of(4)
     figures = (QuarterlyFigure.objects.visible_to(user)
                .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
-               .annotate(last_year_value=Subquery(last_year))
-               .order_by("year", "quarter", "cluster__code", "enterprise__name"))
+               .annotate(period=F("year") * 4 + F("quarter"))
+               .annotate(previous_value=previous_value, previous_status=previous_status,
+                         last_year_value=last_year_value, last_year_status=last_year_status)
+               .order_by("year", "quarter", "cluster__responsible_department__code", "cluster__code",
+                         "enterprise__name"))
     if status:
         figures = figures.filter(status=status)
     if quarter is not None:
@@ -326,20 +408,70 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
     return figures
 
 
+@dataclass
+class ReviewRow:
+    """A figure on the review page, beside what it is compared with and whether `user` may approve it."""
+
+    figure: QuarterlyFigure
+    previous: Compared
+    last_year: Compared
+    approvable: bool
+
+    @property
+    def change(self) -> Decimal | None:
+        return change_on(self.figure.output_value, self.last_year.value)
+
+    @property
+    def group_key(self) -> str:
+        """The key of its `ReviewGroup`."""
+        return _group_key(self.figure.cluster.responsible_department, Quarter(self.figure.year, self.figure.quarter))
+
+
+def _group_key(department: Department, quarter: Quarter) -> str:
+    return f"{department.code}-{quarter}"
+
+
+@dataclass
+class ReviewGroup:
+    """The figures of one responsible department for one quarter: the review page's unit of approval."""
+
+    department: Department
+    quarter: Quarter
+    rows: list[ReviewRow]
+
+    @property
+    def key(self) -> str:
+        return _group_key(self.department, self.quarter)
+
+    @property
+    def approvable(self) -> list[ReviewRow]:
+        return [row for row in self.rows if row.approvable]
+
+
+def review_row(user: User, figure: QuarterlyFigure) -> ReviewRow:
+    """One figure from `figures_for_review` as the review page shows it (no query for the roles that review:
+    the permission layer answers a planner without one)."""
+    def compared(value: Decimal | None, status: str | None) -> Compared:
+        return Compared(value, unapproved=status in NOT_YET_APPROVED)
+
+    return ReviewRow(figure, compared(figure.previous_value, figure.previous_status),
+                     compared(figure.last_year_value, figure.last_year_status),
+                     approvable=figure.status == FigureStatus.SUBMITTED and access.may(user, "review", figure)
+                     and not needs_second_person(user, figure))
+
+
+def review_groups(*, user: User, figures: Iterable[QuarterlyFigure]) -> list[ReviewGroup]:
+    """`figures_for_review`'s figures grouped by quarter × responsible department, in its order (no query)."""
+    groups: list[ReviewGroup] = []
+    for figure in figures:
+        department, quarter = figure.cluster.responsible_department, Quarter(figure.year, figure.quarter)
+        if not groups or (groups[-1].department, groups[-1].quarter) != (department, quarter):
+            groups.append(ReviewGroup(department, quarter, []))
+        groups[-1].rows.append(review_row(user, figure))
+    return groups
+
+
 def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
     """One figure `user` may see, with what its page shows. One query."""
     return (QuarterlyFigure.objects.visible_to(user)
             .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())
-
-
-def editors_of(clusters: list[Cluster]) -> dict[int, list[User]]:
-    """Cluster id → the active editors (with an e-mail address) who may edit it: one query per editor,
-    through the permission layer. For the reminders, which run in the background."""
-    ids = [c.pk for c in clusters]
-    result: dict[int, list[User]] = defaultdict(list)
-    for editor in access.department_editors(User.objects.exclude(email="")).order_by("pk"):
-        for cluster_id in Cluster.objects.editable_by(editor).filter(pk__in=ids).values_list("pk", flat=True):
-            result[cluster_id].append(editor)
-    return result
-
-

@@ -1,7 +1,7 @@
 """Domain errors raised by services and translated to pages / API responses by their callers."""
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["STATE_CODES", "PermissionDenied", "ValidationError", "VersionConflict"]
+__all__ = ["STATE_CODES", "PermissionDenied", "StaleFigures", "ValidationError", "VersionConflict"]
 
 
 class VersionConflict(Exception):
@@ -10,6 +10,15 @@ class VersionConflict(Exception):
     def __init__(self, current: object) -> None:
         super().__init__("version conflict")
         self.current = current
+
+
+class StaleFigures(Exception):
+    """Some of the rows a caller read together were saved by someone else since (optimistic locking
+    over a batch): `stale` holds them as they are now. Nothing was written."""
+
+    def __init__(self, stale: list) -> None:
+        super().__init__("stale rows")
+        self.stale = stale
 
 
 # Codes of a ValidationError meaning: the request is well-formed, but the current state of the data refuses

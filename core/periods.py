@@ -50,6 +50,13 @@ class Quarter:
         """The most recent quarter that is over: the one being reported now."""
         return cls.containing(today or timezone.localdate()).previous
 
+    @classmethod
+    def last_past_deadline(cls, today: date | None = None) -> Quarter:
+        """The most recent quarter whose reporting deadline has passed."""
+        today = today or timezone.localdate()
+        quarter = cls.last_ended(today)
+        return quarter if quarter.is_overdue(today) else quarter.previous
+
     def __str__(self) -> str:
         return f"{self.year}-{self.quarter}"
 

@@ -2,7 +2,8 @@
 
 Read from the query string (`?year=2012&quarter=3&unapproved=1`); anything missing or invalid
 falls back to the latest quarter the roll-up holds, so a bookmarked or tampered URL still shows
-a page (with the form's error next to the picker).
+a page (with the form's error next to the picker), and the page says it shows that quarter. The
+reporting screens open elsewhere: at the user's reporting period (clusters.reporting_period).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Period:
     year: int
     quarter: int
     include_unapproved: bool = False
+    latest: bool = False  # nothing was asked for: the latest quarter with approved figures, said on the page
 
     @property
     def as_quarter(self) -> Quarter:
@@ -66,4 +68,4 @@ def period_from(query: QueryDict) -> tuple[Period, PeriodForm]:
     latest_year, latest_quarter = latest_period()
     year = cleaned.get("year") or latest_year
     quarter = cleaned.get("quarter") or (latest_quarter if year == latest_year else 4)
-    return Period(year, quarter, bool(cleaned.get("unapproved"))), form
+    return Period(year, quarter, bool(cleaned.get("unapproved")), latest=not cleaned.get("year")), form

@@ -7,6 +7,7 @@ from commentary.api.views import CommentaryViewSet
 from core.api.views import NotFoundView
 from funds.api.views import DisbursementViewSet, FundViewSet
 from investment.api.views import InflowViewSet, ProjectViewSet
+from notices.api.views import InboxView
 from org.api.views import DepartmentViewSet, RegionViewSet
 from parks.api.views import ParkViewSet
 from progress.api.views import ClusterViewSet, GoalViewSet, ProgressViewSet, RankingView
@@ -29,6 +30,7 @@ urlpatterns = [
     *router.urls,
     path("ranking/", RankingView.as_view(), name="ranking"),
     path("dashboards/", include("dashboards.api.urls")),
+    path("inbox/", InboxView.as_view(), name="inbox"),
     # Last: anything else under /api/v1/ is a JSON 404, whatever DEBUG says.
     re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
 ]

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
 
-from clusters.choices import FigureSource, FigureStatus
+from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
 from core import access
 from core.periods import PLAN_YEAR, Quarter
@@ -24,7 +24,6 @@ from org.models import Department, Region, User
 
 from .models import GROWTH_DIGITS, VALUE_DIGITS, Progress, RollupMark, Scope
 
-COUNTED_WITH_UNAPPROVED = (FigureStatus.APPROVED, FigureStatus.SUBMITTED)
 _VALUE_PLACES = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
 _GROWTH_PLACES = Decimal(1).scaleb(-GROWTH_DIGITS["decimal_places"])
 

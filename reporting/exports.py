@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from clusters.choices import NOT_YET_APPROVED
 from clusters.models import QuarterlyFigure
 from clusters.selectors import Completeness, Grid
 from clusters.services import EXTRA_FIELDS
@@ -24,28 +25,32 @@ def grid_table(grid: Grid) -> Table:
         headers=[_("Unit code"), _("Cluster"), _("Enterprise"), _("Responsible department"), _("Status"),
                  f"{value} ({_('100 million yuan')})", _("Previous quarter"), _("Same quarter last year"),
                  _("Year-on-year change (ratio, 0.1 = 10 %)"), _("Needs explanation"), _("Note"), _("Version"),
-                 *extra_headers],
+                 _("Previous quarter not yet approved"), _("Same quarter last year not yet approved"), *extra_headers],
         rows=[[
             row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
             str(row.unit.cluster.responsible_department),
-            row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous,
-            row.last_year, ratio(row.change), row.outlier, row.figure.note if row.figure else "",
-            row.figure.version if row.figure else None, *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
+            row.figure.get_status_display() if row.figure else _("not entered"), row.shown, row.previous.value,
+            row.last_year.value, ratio(row.change), row.outlier, row.figure.note if row.figure else "",
+            row.figure.version if row.figure else None, row.previous.unapproved, row.last_year.unapproved,
+            *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
         ] for row in grid.rows],
     )
 
 
-def figure_table(figures: QuerySet[QuarterlyFigure] | list[QuarterlyFigure], *, title: str, filename: str) -> Table:
+def figure_table(figures: QuerySet[QuarterlyFigure], *, title: str, filename: str) -> Table:
+    """The review list (`selectors.figures_for_review`) as shown, with what each figure is compared with."""
     return Table(
         title=title, filename=filename,
         headers=[_("Quarter"), _("Cluster"), _("Enterprise"), _("Responsible department"),
                  _("Output value (100 million yuan)"), _("Same quarter last year"), _("Status"), _("Source"),
-                 _("Entered by"), _("Note"), _("Version")],
+                 _("Entered by"), _("Note"), _("Version"), _("Previous quarter"),
+                 _("Previous quarter not yet approved"), _("Same quarter last year not yet approved")],
         rows=[[
             _("Q%(quarter)s %(year)s") % {"year": f.year, "quarter": f.quarter}, f.cluster.name_zh,
             f.enterprise.name if f.enterprise else "", str(f.cluster.responsible_department), f.output_value,
-            getattr(f, "last_year_value", None), f.get_status_display(), f.get_source_display(),
-            f.entered_by.get_username() if f.entered_by else "", f.note, f.version,
+            f.last_year_value, f.get_status_display(), f.get_source_display(),
+            f.entered_by.get_username() if f.entered_by else "", f.note, f.version, f.previous_value,
+            f.previous_status in NOT_YET_APPROVED, f.last_year_status in NOT_YET_APPROVED,
         ] for f in figures],
     )
 

@@ -1,6 +1,9 @@
 """Forms of the clusters app: choosing a quarter, the entry screen's rows, review decisions, uploads."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -29,6 +32,7 @@ class ReopenForm(forms.Form):
 
 
 def _years() -> list[tuple[int, int]]:
+    """The years figures may be entered for, from the first (FIRST_FIGURE_YEAR) to the current one, newest first."""
     return [(y, y) for y in range(timezone.localdate().year, FIRST_FIGURE_YEAR - 1, -1)]
 
 
@@ -41,16 +45,32 @@ class QuarterForm(forms.Form):
         (EntryMode.QUARTER, _("the quarter's own value")), (EntryMode.YTD, _("year to date (累计)")),
     ])
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The field fills in %(value)s itself; the plan's years are filled in here.
+        self.fields["year"].error_messages["invalid_choice"] = gettext(
+            "There is no year “%(value)s” here: the plan's years run from %(first)s to %(last)s.") % {
+            "value": "%(value)s", "first": FIRST_FIGURE_YEAR, "last": timezone.localdate().year}
+        self.fields["quarter"].error_messages["invalid_choice"] = _("There is no quarter “%(value)s”: 1 to 4.")
+        self.problems: list[str] = []  # what was wrong with the query string `from_query` fell back from
+
     @classmethod
-    def from_query(cls, data) -> QuarterForm:
-        """The form bound to a query string, falling back to the last quarter that is over."""
-        default = Quarter.last_ended()
-        merged = {"year": default.year, "quarter": default.quarter, "mode": EntryMode.QUARTER}
-        merged.update({k: data[k] for k in ("year", "quarter", "mode") if data.get(k)})
-        form = cls(merged)
+    def from_query(cls, data, *, default: Callable[[], Quarter]) -> QuarterForm:
+        """The form bound to a query string. Where the query names no quarter, `default()` (the user's
+        reporting period, asked for only then); where it names a wrong one, `default()` too, and
+        `problems` says what was wrong."""
+        asked = {k: data[k] for k in ("year", "quarter", "mode") if data.get(k)}
+        if not {"year", "quarter"} <= set(asked):
+            quarter = default()
+            asked = {"year": quarter.year, "quarter": quarter.quarter, **asked}
+        form = cls({"mode": EntryMode.QUARTER, **asked})
         if not form.is_valid():
-            form = cls({"year": default.year, "quarter": default.quarter, "mode": EntryMode.QUARTER})
+            problems = [gettext("%(field)s: %(problem)s") % {"field": form.fields[name].label, "problem": message}
+                        for name, messages in form.errors.items() for message in messages]
+            quarter = default()
+            form = cls({"year": quarter.year, "quarter": quarter.quarter, "mode": EntryMode.QUARTER})
             form.is_valid()
+            form.problems = problems
         return form
 
     @property
@@ -60,6 +80,39 @@ class QuarterForm(forms.Form):
     @property
     def entry_mode(self) -> str:
         return self.cleaned_data.get("mode") or EntryMode.QUARTER
+
+
+class FigureVersionsField(forms.Field):
+    """Several figures as the review page names them, `<id>:<version>` (the version the page showed),
+    cleaned to {id: version}."""
+
+    widget = forms.MultipleHiddenInput
+    pattern = re.compile(r"([1-9][0-9]{0,9}):([1-9][0-9]{0,9})")
+
+    def to_python(self, value) -> dict[int, int]:
+        versions = {}
+        for text in value or []:
+            match = self.pattern.fullmatch(str(text))
+            if match is None:
+                raise forms.ValidationError(_("“%(value)s” does not name a figure."), params={"value": str(text)[:30]})
+            versions[int(match[1])] = int(match[2])
+        return versions
+
+
+class BatchApproveForm(forms.Form):
+    """A planner approving several figures at once from the review page: `figure` holds the ticked rows,
+    `group` every approvable row of one group; `action` says which the planner meant."""
+
+    figure = FigureVersionsField(required=False)
+    group = FigureVersionsField(required=False)
+    action = forms.ChoiceField(choices=[("ticked", "ticked"), ("group", "group")])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["versions"] = data.get("figure" if data.get("action") == "ticked" else "group") or {}
+        if "action" in data and not data["versions"]:
+            raise forms.ValidationError(_("Tick the figures to approve first."))
+        return data
 
 
 def entries_from_post(data) -> list[EntryInput]:

@@ -99,7 +99,7 @@ def template_xlsx(grid: Grid) -> bytes:
                 row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
                 figure.version if figure else None, row.shown, figure.note if figure else "",
                 *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
-                row.previous, row.last_year, figure.get_status_display() if figure else _("not entered"),
+                row.previous.value, row.last_year.value, figure.get_status_display() if figure else _("not entered"),
             ]
             # Typed cells (core.cells): a note or name starting with "=" stays text, never a formula.
             for column, value in enumerate(values, start=1):

@@ -7,32 +7,45 @@ the row check and the review buttons update the page in place.
 """
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusters import selectors, services
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
+from clusters.reporting_period import reporting_period
 from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
 from commentary import selectors as commentary_selectors
 from core import access
-from core.exceptions import VersionConflict
+from core.exceptions import StaleFigures, VersionConflict
 from core.history import object_history
 from core.periods import Quarter
 from core.sheets import XLSX_TYPE, attachment, export_format, table_response
+from notices.inbox import InboxContext, Kind, inbox_count
+from org.models import User
 
 from . import exports, imports
-from .forms import QuarterForm, ReopenForm, ReviewForm, UploadForm, entries_from_post
+from .forms import BatchApproveForm, QuarterForm, ReopenForm, ReviewForm, UploadForm, entries_from_post
 
 
 def _require_writer(request: HttpRequest) -> None:
@@ -45,15 +58,50 @@ def _require_planner(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only a planner may review figures."))
 
 
+# --- the reporting period, shown and carried on every reporting screen -------------------------------
+
+class PeriodBar:
+    """What every reporting screen shows above its content: the user's reporting period (the quarter the
+    screens open at; read when first asked for, so an export of a named quarter does not pay for it), the
+    quarter shown (None: all quarters) and what was wrong with the one asked for. `query` carries the
+    quarter shown to the other reporting screens (their links in the menu)."""
+
+    def __init__(self, user: User, shown: Quarter | None, problems: list[str] | None = None,
+                 period: Quarter | None = None) -> None:
+        self.user, self.shown, self.problems = user, shown, problems or []
+        if period is not None:
+            self.period = period
+
+    @cached_property
+    def period(self) -> Quarter:
+        return reporting_period(user=self.user)
+
+    @property
+    def query(self) -> str:
+        shown = self.shown or self.period
+        return urlencode({"year": shown.year, "quarter": shown.quarter})
+
+
+def _quarter_form(request: HttpRequest, data: QueryDict | None = None) -> tuple[QuarterForm, PeriodBar]:
+    """The quarter a reporting screen shows: the one in the query string (or `data`), else the user's
+    reporting period."""
+    bar = PeriodBar(request.user, None)
+    form = QuarterForm.from_query(request.GET if data is None else data, default=lambda: bar.period)
+    bar.shown, bar.problems = form.period, form.problems
+    return form, bar
+
+
 # --- the quarterly entry screen ---------------------------------------------------------------------
 
 def _entry_url(quarter, mode: str) -> str:
     return f"{reverse('figure-entry')}?{urlencode({'year': quarter.year, 'quarter': quarter.quarter, 'mode': mode})}"
 
 
-def _render_grid(request: HttpRequest, form: QuarterForm, grid: selectors.Grid, *, errors=(), status=200):
+def _render_grid(request: HttpRequest, form: QuarterForm, grid: selectors.Grid, *, errors=(), status=200,
+                 period_bar: PeriodBar | None = None):
     return render(request, "reporting/figure_entry.html", {
         "form": form, "grid": grid, "errors": errors, "quarter_over": grid.quarter.is_over(),
+        "period_bar": period_bar or PeriodBar(request.user, grid.quarter),
         "has_errors": bool(errors) or any(row.errors for row in grid.rows),
         "ytd": grid.mode == EntryMode.YTD, "export_query": urlencode(
             {"year": grid.quarter.year, "quarter": grid.quarter.quarter, "mode": grid.mode}),
@@ -66,11 +114,11 @@ def figure_entry(request: HttpRequest) -> HttpResponse:
     """GET: the grid of a quarter (or its export). POST: save the screen as drafts, or submit it."""
     if request.method == "POST":
         return _entry_save(request)
-    form = QuarterForm.from_query(request.GET)
+    form, bar = _quarter_form(request)
     grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
     if fmt := export_format(request):
         return table_response(exports.grid_table(grid), fmt)
-    return _render_grid(request, form, grid)
+    return _render_grid(request, form, grid, period_bar=bar)
 
 
 def _with_typed(grid: selectors.Grid, entries: list[EntryInput], errors: dict[str, list[str]]) -> selectors.Grid:
@@ -161,7 +209,7 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
             row.errors = rejected.errors.get(entry.unit, [])
             row.errors += [_("Someone else changed this figure meanwhile.") for _c in rejected.conflicts]
     if problem is None and typed is not None:
-        row.change = services.change_on(typed, row.last_year)
+        row.change = services.change_on(typed, row.last_year.value)
         row.outlier = services.is_outlier(row.own_value(typed), row.last_year_own)
     elif problem:
         row.errors = [problem]
@@ -176,20 +224,27 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def figure_review_list(request: HttpRequest) -> HttpResponse:
-    """The planner's queue: submitted figures (or another status), optionally of one quarter."""
+    """The planner's queue, grouped by quarter × responsible department, each figure beside the previous
+    quarter and the same quarter last year: the figures of one quarter (the reporting period unless the
+    query names another) or, with `?all=1`, of every quarter; submitted ones unless `status` says otherwise."""
     _require_planner(request)
+    form, bar = _quarter_form(request)
     status = request.GET.get("status") or FigureStatus.SUBMITTED
     if status not in FigureStatus.values:
+        messages.error(request, _("There is no status “%(value)s”; showing submitted figures.")
+                       % {"value": status[:30]})
         status = FigureStatus.SUBMITTED
-    form = QuarterForm(request.GET) if request.GET.get("year") else None
-    quarter = form.period if form is not None and form.is_valid() else None
-    figures = selectors.figures_for_review(user=request.user, status=status, quarter=quarter)
+    if request.GET.get("all") == "1":
+        bar.shown, bar.problems = None, []  # the quarter asked for, right or wrong, does not matter
+    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
+    figures = list(figures)
     return render(request, "reporting/figure_review.html", {
-        "figures": list(figures), "status": status, "statuses": FigureStatus.choices,
-        "form": form or QuarterForm.from_query({}), "quarter": quarter,
-        "export_query": request.GET.urlencode(),
+        "figures": figures, "groups": selectors.review_groups(user=request.user, figures=figures),
+        "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,
+        "period_bar": bar, "export_query": request.GET.urlencode(),
+        "status_query": urlencode({"status": status}),
     })
 
 
@@ -224,13 +279,42 @@ def figure_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:  # PermissionDenied here: the four-eyes rule
         problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     if request.htmx:
-        figure = selectors.figures_for_review(user=request.user, status=None).filter(pk=pk).first() or figure
-        return render(request, "reporting/_review_row.html", {
-            "f": figure, "problem": problem, "done": None if problem else done})
+        figure = selectors.figures_for_review(user=request.user, status=None).filter(pk=pk).first()
+        response = render(request, "reporting/_review_row.html", {
+            "row": selectors.review_row(request.user, figure), "problem": problem, "done": None if problem else done})
+        response["HX-Trigger"] = "inbox-changed"  # the header's inbox badge counts again (static/js/app.js)
+        return response
     if problem:
         messages.error(request, problem)
     else:
         messages.success(request, done)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def figure_approve_batch(request: HttpRequest) -> HttpResponse:
+    """Approve a review group, or its ticked rows, at once: all or none (`services.figures_approve`); back to
+    the review page, which says what was approved or, when some row had changed meanwhile, which."""
+    _require_planner(request)
+    form = BatchApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("__all__", []) or
+                                         [m for msgs in form.errors.values() for m in msgs]))
+        return _back(request)
+    try:
+        approved = services.figures_approve(user=request.user, versions=form.cleaned_data["versions"])
+    except StaleFigures as stale:
+        messages.error(request, _("Nothing was approved: someone changed these figures meanwhile. Review them "
+                                  "again: %(figures)s") % {"figures": "、".join(
+                                      f"{f.reporting_unit} ({Quarter(f.year, f.quarter).label})"
+                                      for f in stale.stale)})
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, ngettext("%(count)s figure approved: %(figures)s",
+                                           "%(count)s figures approved: %(figures)s", len(approved))
+                         % {"count": len(approved), "figures": "、".join(str(f.reporting_unit) for f in approved)})
     return _back(request)
 
 
@@ -275,14 +359,13 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def figure_completeness(request: HttpRequest) -> HttpResponse:
     """Per quarter: the reporting units and departments that have not submitted or are not approved."""
-    form = QuarterForm.from_query(request.GET)
+    form, bar = _quarter_form(request)
     standing = selectors.completeness(user=request.user, quarter=form.period)
     if fmt := export_format(request):
         return table_response(exports.completeness_table(standing), fmt)
     return render(request, "reporting/figure_completeness.html", {
-        "form": form, "standing": standing,
+        "form": form, "standing": standing, "period_bar": bar, "export_query": bar.query,
         "by_cluster": commentary_selectors.completeness(user=request.user, standing=standing),
-        "export_query": urlencode({"year": form.period.year, "quarter": form.period.quarter}),
     })
 
 
@@ -293,10 +376,19 @@ def figure_completeness(request: HttpRequest) -> HttpResponse:
 def figure_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx template of a quarter with the user's reporting units filled in."""
     _require_writer(request)
-    form = QuarterForm.from_query(request.GET)
+    form, _bar = _quarter_form(request)
     grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
     return attachment(imports.template_xlsx(grid), filename=f"template-{form.period}-{grid.mode}.xlsx",
                       content_type=XLSX_TYPE)
+
+
+def _import_page(request: HttpRequest, form: UploadForm, *, preview=None, status: int = 200) -> HttpResponse:
+    """The import page, its template picker at the quarter the user came from (the query string or, after
+    an upload, the form's hidden fields), else at the reporting period."""
+    quarter_form, bar = _quarter_form(request, request.POST if request.method == "POST" else None)
+    return render(request, "reporting/figure_import.html", {
+        "form": form, "quarter_form": quarter_form, "preview": preview, "period_bar": bar,
+    }, status=status)
 
 
 @login_required
@@ -305,17 +397,12 @@ def figure_import(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: the preview: every bad row with its reason, or what would change."""
     _require_writer(request)
     if request.method == "GET":
-        return render(request, "reporting/figure_import.html", {"form": UploadForm(),
-                                                               "quarter_form": QuarterForm.from_query({})})
+        return _import_page(request, UploadForm())
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "reporting/figure_import.html", {"form": form,
-                                                               "quarter_form": QuarterForm.from_query({})},
-                      status=400)
+        return _import_page(request, form, status=400)
     preview = imports.preview_upload(user=request.user, upload=form.cleaned_data["file"])
-    return render(request, "reporting/figure_import.html", {
-        "form": UploadForm(), "quarter_form": QuarterForm.from_query({}), "preview": preview,
-    }, status=200 if preview.ok else 400)
+    return _import_page(request, UploadForm(), preview=preview, status=200 if preview.ok else 400)
 
 
 @login_required
@@ -339,3 +426,28 @@ def figure_import_confirm(request: HttpRequest) -> HttpResponse:
                      % {"quarter": quarter.label, "created": len(result.created), "updated": len(result.updated),
                         "unchanged": result.unchanged})
     return HttpResponseRedirect(_entry_url(quarter, EntryMode.QUARTER))
+
+
+# --- the inbox ----------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What the user has to act on (notices.inbox), by kind, each item linking to where it is done."""
+    context = InboxContext(request.user)
+    items = context.items()
+    sections = [(kind, [item for item in items if item.kind == kind]) for kind in Kind]
+    return render(request, "reporting/inbox.html", {
+        "items": items, "sections": [(kind, members) for kind, members in sections if members],
+        "period_bar": PeriodBar(request.user, context.state.period, period=context.state.period),
+    })
+
+
+@login_required
+@require_safe
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The header badge's number, fetched by every page after it has loaded (static/js/app.js), so no page
+    pays for the inbox's queries before it is shown."""
+    response = JsonResponse({"count": inbox_count(user=request.user)})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -181,3 +181,20 @@ class FigureReturnSerializer(InputSerializer):
 
     version = _version()
     reason = serializers.CharField(max_length=500, help_text="Why it goes back to its editor (退回原因); required.")
+
+
+class FigureVersionSerializer(serializers.Serializer):
+    """One figure of a batch, with the version the client read."""
+
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Figure id.")
+    version = _version()
+
+
+class FigureBatchApproveSerializer(serializers.Serializer):
+    """Approve several submitted figures at once (批量审核): all of them, or none."""
+
+    # A ListField, not `many=True`: its length limits are validators, which the schema shows (minItems/maxItems).
+    figures = serializers.ListField(
+        child=FigureVersionSerializer(), min_length=1, max_length=500,
+        help_text="The figures to approve, each with the `version` you read (1–500). A figure named twice with the "
+                  "same version counts once; with two versions, one is stale (409).")

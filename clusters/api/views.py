@@ -1,5 +1,5 @@
-"""Quarterly figures (read, create, update, submit, approve, return); clusters, which carry their latest
-rolled-up quarter, are served by progress.api.views.ClusterViewSet.
+"""Quarterly figures (read, create, update, submit, approve one or several, return, reopen); clusters, which
+carry their latest rolled-up quarter, are served by progress.api.views.ClusterViewSet.
 
 Thin: parse with a serializer, call a selector or a `clusters.services` function, render. Every
 queryset is `visible_to(request.user)`; who may write what is decided by the services, whose
@@ -8,6 +8,7 @@ exceptions core.api.exceptions turns into 400 / 403 / 409.
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from clusters.models import QuarterlyFigure
 from core.api.views import ScopedQuerysetMixin
 
 from .serializers import (
+    FigureBatchApproveSerializer,
     FigureCreateSerializer,
     FigureReturnSerializer,
     FigureSerializer,
@@ -104,6 +106,24 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureTransitionSerializer, services.figure_approve)
+
+    @extend_schema(
+        summary="Approve several figures at once (批量审核, planners)", operation_id="figures_approve_batch",
+        request=FigureBatchApproveSerializer,
+        responses={200: FigureSerializer(many=True)},
+        description="Every figure named becomes approved, or none does: 409 if any was changed since its `version` "
+                    "was read (`stale` lists each with its `current_version`; `errors.figures` says the same in "
+                    "words); 403 unless planner, or if the four-eyes rule forbids one (you entered or submitted it); "
+                    "409 (`status`) if one is not submitted; 404 if one does not exist or is hidden. The roll-up is "
+                    "redone once per cluster and year.")
+    @action(detail=False, methods=["post"], url_path="approve-batch", url_name="approve-batch",
+            renderer_classes=_JSON_ONLY, parser_classes=[JSONParser], filter_backends=[], pagination_class=None)
+    def approve_batch(self, request: Request) -> Response:
+        params = FigureBatchApproveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        approved = services.figures_approve(
+            user=request.user, versions=[(f["id"], f["version"]) for f in params.validated_data["figures"]])
+        return Response(FigureSerializer(approved, many=True).data)
 
     @extend_schema(summary="Return (退回, planners)", operation_id="figures_return",
                    request=FigureReturnSerializer,

@@ -1,4 +1,4 @@
-"""Writes to one quarterly figure: create, update, submit, approve, return, reopen.
+"""Writes to one quarterly figure: create, update, submit, approve, return, reopen; and approving several at once.
 
 Each function runs in one transaction and writes through the kernel's helper (`core.writes`): the
 figure locked, the action asked of the permission layer (`edit`, `submit`, `review`, `reopen`), the
@@ -11,6 +11,7 @@ progress nor notices.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import access, formats, hooks
-from core.exceptions import PermissionDenied, ValidationError
+from core.exceptions import PermissionDenied, StaleFigures, ValidationError
 from core.periods import Quarter
 from core.writes import locked_for_change, save_change
 from org.models import User
@@ -181,11 +182,21 @@ def figure_submit(
     return _transition(figure, to=FigureStatus.SUBMITTED, allowed_from=EDITABLE_STATUSES, reason="submitted", user=user)
 
 
-def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
+def needs_second_person(user: User, figure: QuarterlyFigure) -> bool:
     """Four eyes (REVIEW_REQUIRES_SECOND_PERSON): whoever entered or submitted a figure does not approve it."""
-    if settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id):
+    return settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id)
+
+
+def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
+    if needs_second_person(user, figure):
         raise PermissionDenied(_("You entered or submitted this figure; another planner must approve it "
                                  "(four-eyes rule)."))
+
+
+def _approve(figure: QuarterlyFigure, *, user: User, at: datetime | None) -> QuarterlyFigure:
+    figure.approved_by, figure.approved_at = user, at or timezone.now()
+    return _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
+                       user=user)
 
 
 @transaction.atomic
@@ -193,11 +204,55 @@ def figure_approve(*, user: User, figure_id: int, expected_version: int, at: dat
     """A planner approves a submitted figure; it then counts in the official numbers and is locked."""
     figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="review")
     _require_second_person(user, figure)
-    figure.approved_by, figure.approved_at = user, at or timezone.now()
-    figure = _transition(figure, to=FigureStatus.APPROVED, allowed_from=(FigureStatus.SUBMITTED,), reason="approved",
-                         user=user)
+    figure = _approve(figure, user=user, at=at)
     hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
     return figure
+
+
+@transaction.atomic
+def figures_approve(*, user: User, versions: dict[int, int] | Iterable[tuple[int, int]],
+                    at: datetime | None = None) -> list[QuarterlyFigure]:
+    """A planner approves several submitted figures at once (figure id → the version read, or such pairs): all,
+    or none. A figure named twice with the same version is named once; with two versions, one is stale.
+
+    The figures are locked in id order (two batches cannot deadlock). Every figure meets the rules of
+    `figure_approve`, the four-eyes rule included; if any figure was changed since it was read, nothing
+    is approved and `StaleFigures` lists every such figure with its current version. The roll-up is
+    marked once per cluster-year, however many of its figures the batch holds.
+    """
+    if not access.may(user, "review", QuarterlyFigure):
+        raise PermissionDenied(_("Only a planner may review figures."))
+    read: dict[int, set[int]] = {}
+    for pk, version in versions.items() if isinstance(versions, dict) else versions:
+        read.setdefault(pk, set()).add(version)
+    if not read:
+        raise ValidationError(_("Choose at least one figure to approve."))
+    # The rows the permission layer lets this user review, locked: the same question `figure_approve` asks
+    # of one figure (through core.writes.locked_for_change), asked once of the whole batch.
+    figures = list(access.restrict(QuarterlyFigure.objects.all(), user, "review").select_for_update()
+                   .filter(pk__in=list(read)).order_by("pk"))
+    missing = sorted(set(read) - {f.pk for f in figures})
+    if missing:
+        # Hidden and missing look the same, as for an id in the path (404).
+        raise ValidationError(_("No such figure: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+                              code="does_not_exist")
+    stale = [f for f in figures if read[f.pk] != {f.version}]
+    if stale:
+        raise StaleFigures(stale)
+    own = [f for f in figures if needs_second_person(user, f)]
+    if own:
+        raise PermissionDenied(_("You entered or submitted %(figures)s; another planner must approve them "
+                                 "(four-eyes rule). Nothing was approved.")
+                               % {"figures": "、".join(str(f) for f in own)})
+    not_submitted = [f for f in figures if f.status != FigureStatus.SUBMITTED]
+    if not_submitted:
+        raise ValidationError(_("Only submitted figures can be approved; these are not: %(figures)s. Nothing was "
+                                "approved.") % {"figures": "、".join(f"{f} ({f.get_status_display()})"
+                                                                    for f in not_submitted)}, code="status")
+    approved = [_approve(figure, user=user, at=at) for figure in figures]
+    for cluster_id, year in sorted({(f.cluster_id, f.year) for f in approved}):
+        hooks.rollup_mark(cluster_id=cluster_id, year=year)
+    return approved
 
 
 def _send_back(figure: QuarterlyFigure, *, user: User, reason: str, allowed_from: tuple[str, ...],

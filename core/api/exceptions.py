@@ -14,6 +14,7 @@ Domain exceptions raised by services are translated here, so views stay thin:
 - a validation error whose every code is MISSING_CODES (an id in the body that does not exist, is
   hidden, or an enterprise of another cluster) → 404 naming the field, like an id in the path;
 - core.exceptions.VersionConflict → 409 with the version now stored;
+- core.exceptions.StaleFigures (a batch) → 409 listing every stale row (`stale`: id and current version);
 - ProtectedError (a delete of a row others still reference) and IntegrityError → 409;
 - Http404 and ObjectDoesNotExist → 404 (with no hint whether the object exists but is hidden);
 - django PermissionDenied → 403.
@@ -33,7 +34,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from core.exceptions import STATE_CODES, VersionConflict
+from core.exceptions import STATE_CODES, StaleFigures, VersionConflict
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 MISSING_CODES = frozenset({"does_not_exist", "not_in_cluster"})
@@ -66,6 +67,13 @@ def _translate(exc: Exception) -> Exception:
         return Conflict(_("Someone else changed this since you read it; nothing was saved. "
                           "Read it again and retry with the current version."), "version_conflict",
                         current_version=current)
+    if isinstance(exc, StaleFigures):
+        return Conflict(
+            _("Someone else changed some of these since you read them; nothing was saved. Read them again and "
+              "retry with the current versions."), "version_conflict",
+            stale=[{"id": row.pk, "current_version": row.version} for row in exc.stale],
+            errors={"figures": [_("%(row)s (id %(id)s) is now at version %(version)s.")
+                                % {"row": row, "id": row.pk, "version": row.version} for row in exc.stale]})
     if isinstance(exc, ProtectedError | RestrictedError):
         return Conflict(_("Other records still refer to this one; it cannot be deleted."), "protected")
     if isinstance(exc, IntegrityError):

@@ -77,6 +77,9 @@ ERROR_COMPONENT = {
         },
         "current_version": {"type": "integer", "nullable": True,
                             "description": "409 only: the version stored now; re-read and retry with it."},
+        "stale": {"type": "array", "description": "409 of a batch write only: every row changed since it was read.",
+                  "items": {"type": "object", "properties": {"id": {"type": "integer"},
+                                                             "current_version": {"type": "integer"}}}},
     },
     "required": ["detail", "code", "errors"],
 }

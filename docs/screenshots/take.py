@@ -1,4 +1,5 @@
-"""Screenshots of every dashboard page at 1366×768, as the planner and as a department viewer.
+"""Screenshots of every dashboard page and the reporting screens at 1366×768, as the planner and as a
+department viewer.
 
 Run by hand (`make screenshots`), never in the test suite. It builds a throwaway SQLite database
 (migrate, load_plan, load_demo, rollup --full, create_demo_users), serves it with runserver on a
@@ -49,7 +50,8 @@ class Ids:
     park: int | None
 
 
-# Every dashboard page, in the order of the issue. `{…}` is filled per user from the database.
+# Every dashboard page, in the order of the issue, then the reporting screens (entry, batch review, inbox).
+# `{…}` is filled per user from the database.
 PAGES = [
     ("city", "/dashboard/city/"),
     ("department", "/dashboard/department/{department}/"),
@@ -59,6 +61,9 @@ PAGES = [
     ("ranking", "/ranking/"),
     ("goals", "/goals/"),
     ("clusters", "/clusters/"),
+    ("entry", "/figures/entry/"),
+    ("review", "/figures/review/"),
+    ("inbox", "/inbox/"),
 ]
 
 

@@ -78,11 +78,12 @@ def test_the_page_exports_what_it_shows(client, agri_editor, fmt):
 def test_the_page_runs_the_same_bounded_queries_with_no_data_and_demo_data(client, planner,
                                                                             django_assert_max_num_queries):
     client.force_login(planner)
-    # 7 for the figures' completeness, 1 for the clusters' commentary (figures and commentary make a quarter).
-    with django_assert_max_num_queries(8) as empty:
+    # 11 for the figures' completeness and the reporting period, 1 for the clusters' commentary (figures and
+    # commentary make a quarter complete).
+    with django_assert_max_num_queries(12) as empty:
         client.get(PAGE, {"year": 2015, "quarter": 4})
     demo_load()
-    with django_assert_max_num_queries(8) as full:
+    with django_assert_max_num_queries(12) as full:
         response = client.get(PAGE, {"year": 2015, "quarter": 4})
     assert len(response.context["standing"].rows) > 16
     assert len(full.captured_queries) == len(empty.captured_queries)

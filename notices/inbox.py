@@ -1,0 +1,182 @@
+"""The inbox: what a user has to act on, computed from the data whenever it is asked for, so an item is
+gone as soon as it is acted on (a returned figure resubmitted, a figure reviewed, a quarter submitted).
+
+Items come from providers, each a callable `(InboxContext) -> list[InboxItem]` listed in `PROVIDERS`:
+- `returned_figures`: the user's figures a planner returned, with the reason, who and when;
+- `awaiting_review`: for planners, submitted figures they may approve, one item per department × quarter
+  (the review page's groups); under the four-eyes rule not their own;
+- `quarter_deadlines`: the user's reporting units that have not submitted a quarter whose deadline is in
+  the next INBOX_DEADLINE_DAYS days (`due`) or has passed (`overdue`), for the reporting period, the last
+  quarter that has ended and the last one whose deadline has passed.
+A new kind of item is one more provider and one more `Kind`: the page, the header badge, the API and the
+e-mails take whatever the providers give.
+
+The e-mail reminders are made from the same items (`notices.reminders`): an editor's deadline reminder is
+its `due` item, a planner's daily digest its `overdue` items. A returned figure's e-mail is queued in the
+outbox when it is returned (`notices.services`); its inbox item is the figure itself while it stays returned.
+
+Cost: six queries for any user and any amount of data (one per figure provider, four for the reporting
+state), so the header badge (`inbox_count`) can be asked for on every page.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from clusters.choices import FigureStatus
+from clusters.models import QuarterlyFigure
+from clusters.reporting_period import ReportingState, reporting_state
+from clusters.selectors import Completeness
+from clusters.services import UnitKey, needs_second_person
+from core import access
+from core.periods import Quarter
+from org.models import User
+
+INBOX_DEADLINE_DAYS = 7  # a deadline shows this many days ahead
+
+
+class Kind(models.TextChoices):
+    """The kinds of inbox items, in the order the inbox shows them."""
+
+    OVERDUE = "overdue", gettext_lazy("Overdue submissions")
+    RETURNED = "returned", gettext_lazy("Returned to you")
+    REVIEW = "review", gettext_lazy("Awaiting your review")
+    DUE = "due", gettext_lazy("Deadlines in the next 7 days")
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing to act on, and where: `url` is the page where it is done. `count` is how many figures or
+    reporting units it stands for; `standing` the quarter's standing behind a deadline item (for e-mails)."""
+
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    quarter: Quarter | None = None
+    due: date | None = None
+    count: int = 1
+    figure_id: int | None = None
+    by: str = ""
+    at: datetime | None = None
+    standing: Completeness | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+
+@dataclass
+class InboxContext:
+    """Who is asking, and when. The reporting state is read once, when a provider (or the page, for its
+    reporting period) first needs it, and shared."""
+
+    user: User
+    today: date = field(default_factory=timezone.localdate)
+
+    @cached_property
+    def state(self) -> ReportingState:
+        return reporting_state(user=self.user, today=self.today, also=[Quarter.last_past_deadline(self.today)])
+
+    def items(self) -> list[InboxItem]:
+        """Everything the user has to act on, in the order of `Kind`. Six queries, whatever the data."""
+        items = [item for provider in PROVIDERS for item in provider(self)]
+        return sorted(items, key=lambda item: _ORDER[item.kind])
+
+
+def _url(name: str, quarter: Quarter, anchor: str = "") -> str:
+    query = urlencode({"year": quarter.year, "quarter": quarter.quarter})
+    return f"{reverse(name)}?{query}{'#' + anchor if anchor else ''}"
+
+
+def returned_figures(context: InboxContext) -> list[InboxItem]:
+    """Figures sent back to the user: those it may edit (a reviewer, who may edit them all: those it entered).
+    One query."""
+    user = context.user
+    if not access.may(user, "edit", QuarterlyFigure):
+        return []
+    figures = QuarterlyFigure.objects.editable_by(user).filter(status=FigureStatus.RETURNED)
+    if access.may(user, "review", QuarterlyFigure):
+        figures = figures.filter(entered_by=user)
+    items = []
+    for figure in figures.select_related("cluster", "enterprise", "returned_by").order_by("returned_at", "pk"):
+        quarter = Quarter(figure.year, figure.quarter)
+        items.append(InboxItem(
+            Kind.RETURNED, _("%(unit)s · %(quarter)s was returned") % {
+                "unit": figure.reporting_unit, "quarter": quarter.label},
+            _url("figure-entry", quarter, f"row-{UnitKey.of(figure.cluster_id, figure.enterprise_id)}"),
+            detail=figure.return_reason, quarter=quarter, figure_id=figure.pk,
+            by=figure.returned_by.get_username() if figure.returned_by else "", at=figure.returned_at))
+    return items
+
+
+def awaiting_review(context: InboxContext) -> list[InboxItem]:
+    """For reviewers: submitted figures they may approve, per responsible department and quarter. One query."""
+    user = context.user
+    if not access.may(user, "review", QuarterlyFigure):
+        return []
+    figures = (access.restrict(QuarterlyFigure.objects.all(), user, "review").filter(status=FigureStatus.SUBMITTED)
+               .select_related("cluster__responsible_department")
+               .only("year", "quarter", "entered_by_id", "submitted_by_id", "cluster__responsible_department")
+               .order_by("year", "quarter", "cluster__responsible_department__code"))
+    groups: dict[tuple, list[QuarterlyFigure]] = {}
+    for figure in figures:
+        if not needs_second_person(user, figure):
+            department = figure.cluster.responsible_department
+            groups.setdefault((Quarter(figure.year, figure.quarter), department), []).append(figure)
+    return [InboxItem(
+        Kind.REVIEW, ngettext("%(department)s · %(quarter)s: %(count)s figure to review",
+                              "%(department)s · %(quarter)s: %(count)s figures to review", len(members)) % {
+            "department": department, "quarter": quarter.label, "count": len(members)},
+        _url("figure-review-list", quarter, f"group-{department.code}-{quarter}"),
+        quarter=quarter, count=len(members),
+    ) for (quarter, department), members in groups.items()]
+
+
+def quarter_deadlines(context: InboxContext) -> list[InboxItem]:
+    """The user's reporting units that have not submitted a quarter due soon or overdue (module docstring).
+    No query of its own: the reporting state's."""
+    user, today = context.user, context.today
+    if not access.may(user, "edit", QuarterlyFigure):
+        return []
+    state = context.state
+    page = "figure-completeness" if access.may(user, "review", QuarterlyFigure) else "figure-entry"
+    items = []
+    for quarter in sorted({state.period, state.last_ended, Quarter.last_past_deadline(today)}):
+        standing = state.standings[quarter]
+        waiting = len(standing.not_submitted)
+        if not waiting:
+            continue
+        values = {"quarter": quarter.label, "count": waiting, "deadline": quarter.deadline.isoformat()}
+        if quarter.is_overdue(today):
+            title = ngettext("%(quarter)s: %(count)s reporting unit has not submitted; the deadline was %(deadline)s",
+                             "%(quarter)s: %(count)s reporting units have not submitted; the deadline was %(deadline)s",
+                             waiting)
+            kind = Kind.OVERDUE
+        elif (quarter.deadline - today).days <= INBOX_DEADLINE_DAYS:
+            title = ngettext("%(quarter)s: %(count)s reporting unit has not submitted; due on %(deadline)s",
+                             "%(quarter)s: %(count)s reporting units have not submitted; due on %(deadline)s", waiting)
+            kind = Kind.DUE
+        else:
+            continue
+        items.append(InboxItem(kind, title % values, _url(page, quarter), quarter=quarter, due=quarter.deadline,
+                               count=waiting, standing=standing))
+    return items
+
+
+PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [returned_figures, awaiting_review, quarter_deadlines]
+_ORDER = {kind: position for position, kind in enumerate(Kind.values)}
+
+
+def inbox_count(*, user: User, today: date | None = None) -> int:
+    """The number on the header badge: the inbox's items, counted (the same six queries)."""
+    return len(InboxContext(user, today or timezone.localdate()).items())
