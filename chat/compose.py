@@ -24,7 +24,7 @@ from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
 from core import access
 from core.periods import Quarter
-from notices.reminders import _digest_quarter, _reminder_quarter
+from notices.reminders import digest_quarter, reminder_quarter
 from org.models import User
 
 from .models import ChannelMessage
@@ -46,7 +46,7 @@ def reminders_queue(*, today: date) -> int:
     queued = 0
     reader = access.city_wide_reader()
     with translation.override(settings.LANGUAGE_CODE):
-        due = _reminder_quarter(today)
+        due = reminder_quarter(today)
         if due is not None:
             quarter, days_left = due
             standing = selectors.completeness(user=reader, quarter=quarter, today=today)
@@ -64,7 +64,7 @@ def reminders_queue(*, today: date) -> int:
                 queued += len(message_queue(
                     key=f"reminder:{quarter}:{department.code}:{today.isoformat()}", kind=ChannelMessage.Kind.REMINDER,
                     channels=channels_of(department), title=title, text=text))
-        quarter = _digest_quarter(today)
+        quarter = digest_quarter(today)
         standing = selectors.completeness(user=reader, quarter=quarter, today=today)
         if standing.open_rows:
             queued += _overdue_queue(quarter, standing, today)

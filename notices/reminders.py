@@ -32,6 +32,19 @@ class ReminderRun:
     digests: int
 
 
+def reminder_quarter(today: date) -> tuple[Quarter, int] | None:
+    """The quarter whose deadline is a reminder day (ENTRY_REMINDER_DAYS) away from `today`, and the days left."""
+    quarter = Quarter.last_ended(today)
+    days_left = (quarter.deadline - today).days
+    return (quarter, days_left) if days_left in settings.ENTRY_REMINDER_DAYS else None
+
+
+def digest_quarter(today: date) -> Quarter:
+    """The latest quarter whose deadline has passed."""
+    quarter = Quarter.last_ended(today)
+    return quarter if quarter.is_overdue(today) else quarter.previous
+
+
 def _deadline_items(user: User, today: date, kind: str) -> list[InboxItem]:
     return [item for item in quarter_deadlines(InboxContext(user, today)) if item.kind == kind]
 
@@ -50,10 +63,10 @@ def _planners():
 def figure_reminders_send(*, today: date) -> ReminderRun:
     """Queue today's deadline reminders and overdue digests; returns how many were queued."""
     reminders = digests = 0
-    quarter = Quarter.last_ended(today)
-    days_left = (quarter.deadline - today).days
+    due = reminder_quarter(today)
     with translation.override(settings.LANGUAGE_CODE):
-        if days_left in settings.ENTRY_REMINDER_DAYS:
+        if due is not None:
+            quarter, days_left = due
             for editor in _editors():
                 for item in _deadline_items(editor, today, Kind.DUE):
                     if item.quarter != quarter:
