@@ -121,8 +121,18 @@ def figure_entry(request: HttpRequest) -> HttpResponse:
     return _render_grid(request, form, grid, period_bar=bar)
 
 
+def _compare_typed(row: selectors.GridRow, text: str) -> str | None:
+    """Set the row's year-on-year change and outlier mark from what the user typed, not from what is stored
+    (nothing typed or not a number: neither). Returns the typed value's problem, if any."""
+    typed, problem = parse_output(text) if text.strip() else (None, None)
+    row.change = services.change_on(typed, row.last_year.value) if typed is not None else None
+    row.outlier = typed is not None and services.is_outlier(row.own_value(typed), row.last_year_own)
+    return problem
+
+
 def _with_typed(grid: selectors.Grid, entries: list[EntryInput], errors: dict[str, list[str]]) -> selectors.Grid:
-    """Show the screen again as the user typed it, each row with its own errors."""
+    """Show the screen again as the user typed it, each row with its own errors and with every derived column
+    (change, outlier warning) computed from the typed value."""
     typed = {e.unit: e for e in entries}
     for row in grid.rows:
         if row.key in typed:
@@ -130,6 +140,8 @@ def _with_typed(grid: selectors.Grid, entries: list[EntryInput], errors: dict[st
             row.typed, row.typed_note = entry.value, entry.note
             row.typed_extras = {f.name: entry.typed_extra(f.name) for f in services.EXTRA_FIELDS
                                 if entry.typed_extra(f.name) is not None}
+            if row.editable:
+                _compare_typed(row, entry.value)
         row.errors = errors.get(row.key, [])
     return grid
 
@@ -199,8 +211,8 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
     if row is None:
         raise Http404
     row.typed, row.typed_note = entry.value, entry.note
-    typed, problem = parse_output(entry.value) if entry.value.strip() else (None, None)
-    if problem is None and (typed is not None or entry.has_extras):
+    problem = _compare_typed(row, entry.value)
+    if problem is None and (entry.value.strip() or entry.has_extras):
         # The same checks as a save, for the output and the optional values alike (per field).
         try:
             services.figures_check_quarter(user=request.user, quarter=form.period, entries=[entry],
@@ -208,10 +220,7 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
         except EntryRejected as rejected:
             row.errors = rejected.errors.get(entry.unit, [])
             row.errors += [_("Someone else changed this figure meanwhile.") for _c in rejected.conflicts]
-    if problem is None and typed is not None:
-        row.change = services.change_on(typed, row.last_year.value)
-        row.outlier = services.is_outlier(row.own_value(typed), row.last_year_own)
-    elif problem:
+    if problem:
         row.errors = [problem]
         # The optional values are checked too, so every wrong field is named at once.
         row.errors += [p for f in services.EXTRA_FIELDS

@@ -171,6 +171,39 @@ def test_errors_are_in_chinese_by_default(client, agri_editor):
     assertContains(response, "未保存任何数据。", status_code=400)
 
 
+def test_a_screen_shown_again_after_a_failed_save_compares_what_was_typed(client, editor):
+    # given: stored 12 against 8 last year (+50 %), and 10 last year for another unit
+    figure("heishan-main", 2010, 3, "8")
+    figure("heishan-main", 2011, 3, "12", status=FigureStatus.DRAFT)
+    figure("yixian-main", 2010, 3, "10")
+    # when: the editor types 16 (+100 %) and 10 (0 %), and a wrong value elsewhere stops the save
+    response = entry_post(client, {key("heishan-main"): {"value": "16", "version": 1},
+                                   key("yixian-main"): {"value": "10"},
+                                   key("linghai-main"): {"value": "-1"}})
+    # then: the rows show the typed values' change and warning, not the stored value's
+    assert response.status_code == 400
+    grid = response.context["grid"]
+    heishan, yixian, linghai = (_row(grid, code) for code in ("heishan-main", "yixian-main", "linghai-main"))
+    assert (heishan.value_text, heishan.change, heishan.outlier) == ("16", Decimal(1), True)
+    assert (yixian.change, yixian.outlier) == (Decimal(0), False)
+    assert (linghai.change, linghai.outlier) == (None, False)
+    assertContains(response, "+100.0 %", status_code=400)
+    assert QuarterlyFigure.objects.get(year=2011).output_value == 12  # nothing was saved
+
+
+def test_in_year_to_date_mode_the_typed_value_is_compared_as_typed(client, editor):
+    figure("heishan-main", 2011, 1, "5")
+    figure("heishan-main", 2011, 2, "5")
+    figure("heishan-main", 2010, 1, "4")
+    figure("heishan-main", 2010, 2, "4")
+    figure("heishan-main", 2010, 3, "4")
+    response = entry_post(client, {key("heishan-main"): {"value": "30"}, key("yixian-main"): {"value": "-1"}},
+                          mode="ytd")
+    heishan = _row(response.context["grid"], "heishan-main")
+    # 30 year to date against 12 last year; the quarter's own 20 against 4 is far beyond ±50 %
+    assert (heishan.change, heishan.outlier) == (Decimal("1.5"), True)
+
+
 # --- soft warning: outliers need an explanation before submitting -------------------------------------
 
 def test_an_outlier_cannot_be_submitted_without_an_explanation(client, editor):
