@@ -115,7 +115,7 @@ def test_reopening_an_approved_figure_returns_it(api, roles, heishan):
     refused = api.as_(roles.planner).post(f"{URL}{figure.pk}/return/", {"version": 1, "reason": "复核"},
                                           format="json")
     # an approved figure is locked: it is reopened, not returned
-    assert (refused.status_code, refused.json()["code"]) == (409, "locked")
+    assert (refused.status_code, refused.json()["code"]) == (409, "status")
     response = api.as_(roles.planner).post(f"{URL}{figure.pk}/reopen/", {"version": 1, "reason": "复核"},
                                            format="json")
     assert response.json()["status"] == "returned"

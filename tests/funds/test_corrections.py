@@ -21,7 +21,7 @@ from tests.reporting.support import english
 pytestmark = pytest.mark.django_db
 LIST = reverse("disbursement-list-page")
 FUNDS = reverse("fund-list-page")
-RULE = "不设专项配套资金的原则上市专项不予支持"
+RULE = "in principle the city&#x27;s special fund gives it no support"  # the plan's rule (不设专项配套资金的原则上市专项不予支持), in English
 
 
 def _region(code="heishan") -> Region:
@@ -122,7 +122,7 @@ def test_a_correction_cannot_pay_out_more_than_the_fund(as_planner):
     payment = _payment(fund_code="land-revolving", amount=40_000)
     _payment(fund_code="land-revolving", amount=9_000)
     response = as_planner.post(_edit(payment), _form(payment, amount_wan="45000"))
-    assertContains(response, "more than the fund&#x27;s 50000.00 万元", status_code=400)
+    assertContains(response, "more than the fund&#x27;s 50000.00 × 10,000 yuan", status_code=400)
     payment.refresh_from_db()
     assert payment.amount_wan == 40_000
 
@@ -163,7 +163,7 @@ def test_the_second_of_two_concurrent_corrections_gets_a_conflict_and_overwrites
     assert as_planner.post(_edit(payment), read_by_both | {"amount_wan": "310"}).status_code == 302
     response = as_planner.post(_edit(payment), read_by_both | {"amount_wan": "999", "purpose": "征地"})
     assertContains(response, "Someone else changed this payment meanwhile; nothing was overwritten", status_code=409)
-    assertContains(response, "310.00 万元", status_code=409)  # the current values, in the message
+    assertContains(response, "310.00 × 10,000 yuan", status_code=409)  # the current values, in the message
     assert response.context["form"].data["version"] == 2  # saving again is now a deliberate overwrite
     payment.refresh_from_db()
     assert (payment.amount_wan, payment.purpose, payment.version) == (Decimal(310), "贴息", 2)
@@ -365,7 +365,7 @@ def test_the_second_of_two_matching_fund_corrections_gets_a_conflict(as_planner)
     as_planner.post(_medit(matching), read_by_both | {"amount_wan": "600"})
     response = as_planner.post(_medit(matching), read_by_both | {"amount_wan": "700"})
     assertContains(response, "Someone else changed this matching fund meanwhile", status_code=409)
-    assertContains(response, "600.00 万元", status_code=409)
+    assertContains(response, "600.00 × 10,000 yuan", status_code=409)
     assert MatchingFund.objects.get().amount_wan == 600
 
 

@@ -45,7 +45,7 @@ def test_a_payment_is_recorded(as_planner):
 def test_the_matching_fund_rule_blocks_with_a_clear_message(as_planner):
     response = as_planner.post(NEW, _payment())
     assertContains(response, "has set up no matching fund for 2011", status_code=400)
-    assertContains(response, "不设专项配套资金的原则上市专项不予支持", status_code=400)
+    assertContains(response, "in principle the city&#x27;s special fund gives it no support", status_code=400)
     assertContains(response, "Record the region's matching fund", status_code=400)
     assert not Disbursement.objects.exists()
 
@@ -56,7 +56,7 @@ def test_a_fund_without_the_rule_pays_a_region_without_a_matching_fund(as_planne
 
 def test_a_fund_never_pays_out_more_than_its_amount(as_planner):
     response = as_planner.post(NEW, _payment(fund_code="land-revolving", amount_wan="60000"))
-    assertContains(response, "more than the fund&#x27;s 50000.00 万元", status_code=400)
+    assertContains(response, "more than the fund&#x27;s 50000.00 × 10,000 yuan", status_code=400)
 
 
 def test_a_park_outside_the_recipient_region_is_refused(as_planner):
