@@ -26,6 +26,7 @@ from core.geography import LocationForm
 from core.history import object_history
 from core.periods import Quarter
 from core.sheets import Table, export_format, table_response
+from investment.choices import ProjectStage
 from parks import selectors as park_selectors
 from parks import services as park_services
 from parks.forms import ParkProgressForm, ReadinessItemForm
@@ -279,8 +280,10 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     # 原因及措施 beside each goal at risk or off track: the latest written up to the year's last quarter.
     at_risk = [e.goal.pk for e in evaluations if e.status in commentary_selectors.NEEDS_REMARK]
     remarks = commentary_selectors.remarks_for_goals(user=request.user, goal_ids=at_risk, quarter=Quarter(year, 4))
-    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
-                                                      "margin_points": margin_points, "remarks": remarks})
+    return render(request, "dashboards/goals.html", {
+        "form": form, "year": year, "evaluations": evaluations, "margin_points": margin_points, "remarks": remarks,
+        "pipeline_stage": ProjectStage(settings.PIPELINE_FROM_STAGE).label,
+        "pipeline_ramp": settings.PIPELINE_RAMP_UP_QUARTERS})
 
 
 @login_required

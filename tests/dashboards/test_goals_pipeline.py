@@ -1,0 +1,56 @@
+"""The goals page shows each goal projected both ways, "on the trend" and "with N projects", names the projects,
+and states the rule; its query count does not grow with the number of projects."""
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from clusters.models import Cluster
+from investment.models import Project
+from progress.services import rollup_full
+from tests.progress.figures import approved_year
+from tests.reporting.support import english
+
+pytestmark = pytest.mark.django_db
+CELLS, MODULES, WAFERS = "300兆瓦太阳能电池项目", "500兆瓦太阳能组件项目", "200兆瓦多晶硅锭及硅片生产线项目"
+
+
+@pytest.fixture
+def pv_with_projects():
+    for year, value in ((2011, "150"), (2012, "180")):
+        approved_year("pv", year, value)
+    rollup_full()
+    for name, output in ((CELLS, 300), (MODULES, 300), (WAFERS, 200)):
+        Project.objects.filter(name=name).update(expected_start_year=2012, expected_start_quarter=1,
+                                                 ramp_up_quarters=1, expected_output=Decimal(output))
+
+
+def test_each_goal_shows_the_trend_and_the_pipeline_with_the_projects_named(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    response = client.get(reverse("goal-page"), {"year": 2012})
+    # s2-pv-1000: 216 on the trend (off track); 216 + 800 with the three projects (on track)
+    assertContains(response, "On the trend: 216.00 亿元, off track")
+    assertContains(response, "With 3 projects: 1016.00 亿元, on track")
+    assertContains(response, CELLS)
+    assertContains(response, "not yet producing at design capacity")  # the rule, on the page
+
+
+def test_the_page_in_chinese_states_the_rule(client, planner, pv_with_projects):
+    client.force_login(planner)
+    response = client.get(reverse("goal-page"), {"year": 2012})
+    assertContains(response, "按趋势")
+    assertContains(response, "开工建设")
+
+
+def test_the_goal_page_queries_do_not_grow_with_the_projects(client, planner, pv_with_projects,
+                                                             django_assert_max_num_queries):
+    client.force_login(planner)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("goal-page"))
+    pv = Cluster.objects.get(code="pv")
+    Project.objects.bulk_create([Project(name=f"项目{i}", cluster=pv, stage=3, expected_start_year=2012,
+                                         expected_start_quarter=2, expected_output=Decimal(1)) for i in range(40)])
+    with django_assert_max_num_queries(14):
+        client.get(reverse("goal-page"))
