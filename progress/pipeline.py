@@ -82,3 +82,9 @@ def contributions(projects: Iterable[PipelineProject], *, year: int, from_stage:
 
 def total(found: Iterable[Contribution]) -> Decimal:
     return sum((c.value for c in found), Decimal(0))
+
+
+def added_in(projects: Iterable[PipelineProject], *, year: int) -> Decimal:
+    """What `projects` (already chosen as qualifying) add in `year`, in 亿元."""
+    return sum((annual_contribution(output=p.output, start_year=p.start_year, start_quarter=p.start_quarter,
+                                    ramp_up=p.ramp_up, year=year) for p in projects), Decimal(0))

@@ -54,3 +54,16 @@ def test_the_goal_page_queries_do_not_grow_with_the_projects(client, planner, pv
                                          expected_start_quarter=2, expected_output=Decimal(1)) for i in range(40)])
     with django_assert_max_num_queries(14):
         client.get(reverse("goal-page"))
+
+
+def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    pv = Cluster.objects.get(code="pv")
+    chart = client.get(reverse("cluster-page", args=[pv.pk]), {"year": 2012, "quarter": 4}).context["charts"]["annual"]
+    rows = {row[0]: row for row in chart.table.rows}
+    # 2012 is the base year (measured): nothing added; 2013: 216 on the trend + 800 from the three projects
+    assert (rows[2012][2], rows[2012][4]) == (Decimal("180.00"), Decimal("180.00"))
+    assert (rows[2013][2], rows[2013][4]) == (Decimal("216.00"), Decimal("1016.00"))
+    assert "Projection with the projects under way" in [s["name"] for s in chart.option["series"]]
+    assert CELLS in chart.note
