@@ -150,14 +150,14 @@ def _projects() -> tuple[dict[tuple[int, str], Decimal], list[PipelineProject]]:
     pipeline = []
     rows = Project.objects.filter(goal_projects()).order_by("name").values_list(
         "pk", "name", "cluster_id", "stage", "capacity", "capacity_unit", "expected_start_year",
-        "expected_start_quarter", "expected_output", "ramp_up_quarters")
-    for pk, name, cluster_id, stage, capacity, unit, year, quarter, output, ramp in rows:
+        "expected_start_quarter", "expected_output", "ramp_up_quarters", "pipeline_is_demo")
+    for pk, name, cluster_id, stage, capacity, unit, year, quarter, output, ramp, demo in rows:
         if stage >= ProjectStage.PRODUCING:
             capacities[(cluster_id, unit)] += capacity
         else:
             pipeline.append(PipelineProject(id=pk, name=name, cluster_id=cluster_id, stage=stage, start_year=year,
                                             start_quarter=quarter, output=output,
-                                            ramp_up=ramp or settings.PIPELINE_RAMP_UP_QUARTERS))
+                                            ramp_up=ramp or settings.PIPELINE_RAMP_UP_QUARTERS, demo=demo))
     return dict(capacities), pipeline
 
 

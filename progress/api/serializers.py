@@ -125,6 +125,8 @@ class ProjectContributionSerializer(serializers.Serializer):
                                        help_text="Id of the cluster it feeds.")
     contribution = _decimal("Its output in the deadline year, 亿元: from its expected production start, ramped up "
                             "linearly to its annual output at full capacity.", source="value")
+    is_demo = serializers.BooleanField(source="demo", read_only=True, help_text=(
+        "True when its expected start and output are demo data (演示数据)."))
 
 
 class GoalProjectionSerializer(serializers.Serializer):

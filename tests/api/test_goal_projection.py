@@ -36,7 +36,7 @@ def test_a_cluster_goal_carries_trend_pipeline_and_the_projects(api, roles, pv_w
     assert goal["projection"] == {
         "trend": "216.00", "with_pipeline": "253.50", "with_pipeline_status": "off_track",
         "projects": [{"id": pv_with_cells.pk, "name": CELLS, "cluster": pv_with_cells.cluster_id,
-                      "contribution": "37.5000"}]}
+                      "contribution": "37.5000", "is_demo": False}]}
 
 
 def test_a_count_goal_is_projected_both_ways(api, roles, pv_with_cells):
@@ -75,5 +75,6 @@ def test_the_schema_documents_the_projection(api, roles):
     components = schema["components"]["schemas"]
     assert set(components["GoalProjection"]["properties"]) == {"trend", "with_pipeline", "with_pipeline_status",
                                                                "projects"}
-    assert set(components["ProjectContribution"]["properties"]) == {"id", "name", "cluster", "contribution"}
+    assert set(components["ProjectContribution"]["properties"]) == {"id", "name", "cluster", "contribution",
+                                                                         "is_demo"}
     assert components["ProjectContribution"]["properties"]["contribution"]["type"] == "string"
