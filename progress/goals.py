@@ -22,7 +22,7 @@ Method (shown on the pages that display it):
   plus projects reaches the threshold. Met, missed and no-data goals keep their status.
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -58,6 +58,7 @@ class ClusterSeries:
     """A cluster's annual outputs: {year: (value, quarters with data)}."""
 
     years: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
+    growth: Decimal | None = None  # a what-if's assumed growth, in place of the achieved one
 
     def value(self, year: int) -> Decimal | None:
         entry = self.years.get(year)
@@ -73,6 +74,8 @@ class ClusterSeries:
         return year > deadline or (year == deadline and entry is not None and entry[1] == 4)
 
     def achieved_cagr(self, up_to: int) -> Decimal | None:
+        if self.growth is not None:
+            return self.growth
         full = self.full_years(up_to)
         if len(full) < 2 or self.value(full[0]) <= 0:
             return None
@@ -266,12 +269,47 @@ def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluati
                           attained=attainment(current, goal.threshold), met=met, status=status)
 
 
-def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
-    """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size."""
-    goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
-    series = _series()
+@dataclass(frozen=True)
+class GoalInputs:
+    """Everything a goal evaluation reads besides the goals: three queries (`goal_inputs`)."""
+
+    series: dict[int, ClusterSeries]
+    capacities: dict[tuple[int, str], Decimal]
+    pipeline: list[PipelineProject]
+    pending: set[tuple[int, int]]
+
+
+def goal_inputs() -> GoalInputs:
     capacities, pipeline = _projects()
-    pending = _pending_years()
+    return GoalInputs(series=_series(), capacities=capacities, pipeline=pipeline, pending=_pending_years())
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A planner's assumptions, computed and never saved: projects with another start or output (or a project
+    without values given some), and clusters with an assumed growth rate in place of the achieved one."""
+
+    projects: tuple[PipelineProject, ...] = ()
+    growth: dict[int, Decimal] = field(default_factory=dict)
+
+    def applied(self, inputs: GoalInputs) -> GoalInputs:
+        changed = {p.id: p for p in self.projects}
+        pipeline = [changed.pop(p.id, p) for p in inputs.pipeline] + list(changed.values())
+        series = dict(inputs.series)
+        for cluster_id, rate in self.growth.items():
+            series[cluster_id] = replace(series.get(cluster_id, ClusterSeries()), growth=rate)
+        return replace(inputs, series=series, pipeline=pipeline)
+
+
+def evaluate_goals(*, year: int, goals=None, inputs: GoalInputs | None = None,
+                   what_if: WhatIf | None = None) -> list[GoalEvaluation]:
+    """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size (three
+    when the caller passes the `inputs` it read already); `what_if` changes the inputs, never the tables."""
+    goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
+    inputs = inputs or goal_inputs()
+    if what_if is not None:
+        inputs = what_if.applied(inputs)
+    series, capacities, pipeline, pending = inputs.series, inputs.capacities, inputs.pipeline, inputs.pending
     evaluations = []
     by_deadline: dict[int, dict[int, list[Contribution]]] = {}
     for goal in goals:
