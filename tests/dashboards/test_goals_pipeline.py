@@ -67,3 +67,48 @@ def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner
     assert (rows[2013][2], rows[2013][4]) == (Decimal("216.00"), Decimal("1016.00"))
     assert "Projection with the projects under way" in [s["name"] for s in chart.option["series"]]
     assert CELLS in chart.note
+
+
+# --- what-if (planners; nothing saved) -----------------------------------------------------------
+
+def _what_if(client, **values):
+    return client.get(reverse("goal-page"), {"year": 2012, "whatif-run": "1",
+                                             **{f"whatif-{k}": v for k, v in values.items()}})
+
+
+def test_a_planner_sees_which_goals_flip_when_a_project_starts_later(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    cells = Project.objects.get(name=CELLS)
+    # the cells project (300) from 2014 instead: 216 + 500 in 2013 leaves 1000 − 500 = 500 to grow to from 180
+    response = _what_if(client, project=cells.pk, start_year=2014, start_quarter=1)
+    flipped = {f.official.goal.code: (f.official.status_with_pipeline, f.assumed.status_with_pipeline)
+               for f in response.context["flips"]}
+    assert flipped["s2-pv-1000"] == ("on_track", "off_track")
+    cells.refresh_from_db()
+    assert cells.expected_start_year == 2012  # nothing saved
+
+
+def test_a_cluster_growth_assumption_can_flip_a_goal(client, planner, pv_with_projects):
+    client.force_login(planner)
+    Project.objects.update(expected_output=None)
+    # 180 grown 500 % in a year: 1080 ≥ 1000
+    response = _what_if(client, cluster=Cluster.objects.get(code="pv").pk, growth="500")
+    assert "s2-pv-1000" in {f.official.goal.code for f in response.context["flips"]}
+
+
+def test_a_project_without_values_needs_some(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    project = Project.objects.get(name=CELLS)
+    Project.objects.filter(pk=project.pk).update(expected_output=None)
+    response = _what_if(client, project=project.pk)
+    assertContains(response, "it has none of its own")
+    assert "flips" not in response.context
+
+
+def test_nobody_but_a_planner_gets_the_panel(client, agri_editor, pv_with_projects):
+    client.force_login(agri_editor)
+    response = _what_if(client, cluster=Cluster.objects.get(code="heishan-main").pk, growth="50")
+    assert "what_if_form" not in response.context
+    assert "flips" not in response.context
