@@ -27,11 +27,13 @@ def _project_table(projects) -> Table:
         title=_("Investment projects"), filename="projects",
         headers=[_("Project"), _("Key project"), _("Stage"), _("In this stage since"), _("Cluster"), _("Park"),
                  _("Region"), _("Investor"), _("Origin of capital"), _("Planned investment (100 million)"),
-                 _("Currency"), _("Capacity"), _("Channel"), _("Demo data")],
+                 _("Currency"), _("Capacity"), _("Channel"), _("Expected production start"),
+                 _("Annual output at full capacity (100 million yuan)"), _("Ramp-up (quarters)"), _("Demo data")],
         rows=[[p.name, p.is_key, p.get_stage_display(), p.stage_since, str(p.cluster or ""), str(p.park or ""),
                str(p.region or ""), p.investor, p.get_origin_display(), p.planned_amount, p.currency,
                f"{p.capacity} {p.capacity_unit}" if p.capacity is not None else "", p.get_channel_display(),
-               p.is_demo] for p in projects],
+               f"{p.expected_start_year}Q{p.expected_start_quarter}" if p.expected_start_year else "",
+               p.expected_output, p.ramp_up_quarters, p.is_demo or p.pipeline_is_demo] for p in projects],
     )
 
 
