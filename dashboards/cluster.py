@@ -19,7 +19,8 @@ from clusters.models import Cluster, Enterprise, StageGoal
 from core.formats import goal_status, percent_value
 from core.periods import Quarter
 from core.sheets import Table
-from progress.goals import GoalEvaluation, evaluate_goals, projection
+from progress.goals import CENT, GoalEvaluation, evaluate_goals, projection
+from progress.pipeline import added_in
 from progress.selectors import Value, Values, cluster_values, enterprise_outputs, year_so_far
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
@@ -158,18 +159,30 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
         deadline = open_line.evaluation.goal.deadline_year
         needed = [projection(base.value, open_line.evaluation.needed_cagr, y - base_year)
                   if base_year <= y <= deadline else None for y in years]
+    # Trend + pipeline: the projects the goal evaluations counted (a project adding nothing by the last deadline
+    # adds nothing earlier either), each year's ramped-up output on top of the projection. No further query.
+    projects = list({c.id: c.project for line in lines for c in line.evaluation.contributions}.values())
+    # The base year is a measured year: nothing is added to it, the line starts there with the projection.
+    with_pipeline = [(p + (added_in(projects, year=y) if y > base_year else 0)).quantize(CENT)
+                     if p is not None and projects else None for p, y in zip(projected, years, strict=True)]
     demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[2] == 0)
     title = _("Annual output against the stage targets, with the projection")
     series = [Series(_("Annual output"), actuals)]
     if any(v is not None for v in projected):
         series.append(Series(_("Projection at the growth achieved"), projected, kind="line"))
+    if any(v is not None for v in with_pipeline):
+        series.append(Series(_("Projection with the projects under way"), with_pipeline, kind="line"))
     if any(v is not None for v in needed):
         series.append(Series(_("Path the target needs"), needed, kind="line"))
-    rows = [[y, a, p, n] for y, a, p, n in zip(years, actuals, projected, needed, strict=True)
+    rows = [[y, a, p, n, w] for y, a, p, n, w in zip(years, actuals, projected, needed, with_pipeline, strict=True)
             if a is not None or p is not None or n is not None]
     note = _("%(year)s up to %(quarter)s. Projection and needed path start from the latest full year (%(base)s), "
              "from approved figures only.") % {"year": period.year, "quarter": period.as_quarter.label,
                                                "base": base_year or "—"}
+    if projects:
+        note += " " + _("With the projects under way: the projection plus, from each project's expected production "
+                        "start, its output ramped up to full capacity (%(projects)s).") % {
+            "projects": "、".join(p.name for p in projects)}
     return Chart(
         key="annual", title=demo_title(title, demo), demo=demo, note=note,
         option=fit_value_axis(axis_chart(categories=[str(y) for y in years], unit=_("100M yuan"), series=series,
@@ -178,7 +191,8 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
                                            [line.evaluation.goal.threshold for line in lines])),
         table=Table(title=title, filename=f"cluster-{cluster.code}-annual-{period.year}Q{period.quarter}",
                     headers=[_("Year"), _("Annual output (100M yuan)"), _("Projection at the growth achieved"),
-                             _("Path the target needs")], rows=rows if any(a is not None for a in actuals) else []),
+                             _("Path the target needs"), _("Projection with the projects under way")],
+                    rows=rows if any(a is not None for a in actuals) else []),
     )
 
 

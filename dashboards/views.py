@@ -26,11 +26,12 @@ from core.geography import LocationForm
 from core.history import object_history
 from core.periods import Quarter
 from core.sheets import Table, export_format, table_response
+from investment.choices import ProjectStage
 from parks import selectors as park_selectors
 from parks import services as park_services
 from parks.forms import ParkProgressForm, ReadinessItemForm
 from parks.models import ParkReadinessItem
-from progress.goals import evaluate_goals
+from progress.goals import evaluate_goals, goal_inputs
 from progress.ranking import park_records_since, quarter_end
 from progress.selectors import latest_period
 
@@ -43,6 +44,7 @@ from .park import park_charts
 from .period import YearForm, period_from
 from .rendering import render_dashboard
 from .selectors import ClusterRow, cluster_overview
+from .whatif import WhatIfForm, flips
 
 
 @login_required
@@ -270,17 +272,29 @@ def investment_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_list(request: HttpRequest) -> HttpResponse:
-    """Every stage goal the user may see, evaluated for a year, with its projection and the method."""
+    """Every stage goal the user may see, evaluated for a year, with its projection and the method; for planners,
+    a what-if panel (`?whatif-…`) showing which goals change status under other assumptions (nothing saved)."""
     form = YearForm(request.GET)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or latest_period()[0]
-    goals = StageGoal.objects.visible_to(request.user).select_related("cluster").order_by("stage", "kind", "code")
-    evaluations = evaluate_goals(year=year, goals=goals)
+    goals = list(StageGoal.objects.visible_to(request.user).select_related("cluster")
+                 .order_by("stage", "kind", "code"))
+    inputs = goal_inputs()
+    evaluations = evaluate_goals(year=year, goals=goals, inputs=inputs)
     margin_points = f"{(settings.GOAL_AT_RISK_MARGIN * 100).normalize():f}"
     # 原因及措施 beside each goal at risk or off track: the latest written up to the year's last quarter.
     at_risk = [e.goal.pk for e in evaluations if e.status in commentary_selectors.NEEDS_REMARK]
     remarks = commentary_selectors.remarks_for_goals(user=request.user, goal_ids=at_risk, quarter=Quarter(year, 4))
-    return render(request, "dashboards/goals.html", {"form": form, "year": year, "evaluations": evaluations,
-                                                      "margin_points": margin_points, "remarks": remarks})
+    context = {"form": form, "year": year, "evaluations": evaluations, "margin_points": margin_points,
+               "remarks": remarks, "pipeline_stage": ProjectStage(settings.PIPELINE_FROM_STAGE).label,
+               "pipeline_ramp": settings.PIPELINE_RAMP_UP_QUARTERS}
+    if access.may(request.user, "manage-plan"):
+        asked = "whatif-run" in request.GET
+        what_if_form = WhatIfForm(request.GET if asked else None, prefix="whatif", user=request.user)
+        context["what_if_form"] = what_if_form
+        if asked and what_if_form.is_valid():
+            assumed = evaluate_goals(year=year, goals=goals, inputs=inputs, what_if=what_if_form.what_if())
+            context["flips"] = flips(evaluations, assumed)
+    return render(request, "dashboards/goals.html", context)
 
 
 @login_required

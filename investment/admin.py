@@ -28,8 +28,9 @@ class ProjectAdmin(ScopedAdmin):
     inlines = [StageMoveInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # An existing project changes stage only through the service, which records the move.
-        return ("stage", "stage_since") if obj else ()
+        # An existing project changes stage only through the service, which records the move; the demo flag of
+        # its expected output is the loader's (a person's entry on the project page clears it).
+        return ("stage", "stage_since", "pipeline_is_demo") if obj else ("pipeline_is_demo",)
 
 
 @admin.register(ProjectStageMove)

@@ -20,6 +20,7 @@ from .choices import Channel, Currency, Origin, ProjectStage
 
 # Amounts are in 亿 of the stated currency (亿元 or 亿美元).
 AMOUNT_DIGITS = {"max_digits": 12, "decimal_places": 4}
+MAX_RAMP_UP_QUARTERS = 40
 CURRENCY_MATCHES_ORIGIN = Q(origin=Origin.DOMESTIC, currency=Currency.CNY) | Q(
     origin=Origin.FOREIGN, currency=Currency.USD
 )
@@ -59,6 +60,26 @@ class Project(TimeStampedModel, DemoFlagged, Located, Versioned):
     stage = models.PositiveSmallIntegerField(_("stage"), choices=ProjectStage.choices, default=ProjectStage.NEGOTIATION)
     stage_since = models.DateField(_("in this stage since"), null=True, blank=True)
     source_text = models.TextField(_("wording in the plan"), blank=True)
+    # What the project is expected to add to its cluster's output (progress.pipeline): the plan states
+    # capacities in physical units, never in 亿元, so these stay empty until a planner or the department enters them.
+    expected_start_year = models.PositiveSmallIntegerField(
+        _("expected production start (year)"), null=True, blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    expected_start_quarter = models.PositiveSmallIntegerField(
+        _("expected production start (quarter)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    expected_output = models.DecimalField(
+        _("expected annual output at full capacity (100 million yuan)"), **AMOUNT_DIGITS, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    ramp_up_quarters = models.PositiveSmallIntegerField(
+        _("ramp-up (quarters to full output)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RAMP_UP_QUARTERS)],
+        help_text=_("Empty: the default set by the administrator."),
+    )
+    pipeline_is_demo = models.BooleanField(_("demo start and output"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -89,6 +110,24 @@ class Project(TimeStampedModel, DemoFlagged, Located, Versioned):
                 name="project_capacity_non_negative",
                 violation_error_message=_("The capacity cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=Q(expected_start_year__isnull=True, expected_start_quarter__isnull=True)
+                | Q(expected_start_year__isnull=False, expected_start_quarter__gte=1, expected_start_quarter__lte=4),
+                name="project_expected_start_year_and_quarter",
+                violation_error_message=_("Give the expected production start as a year and a quarter (1–4), "
+                                          "or neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_output__isnull=True) | Q(expected_output__gte=0),
+                name="project_expected_output_non_negative",
+                violation_error_message=_("The expected output cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ramp_up_quarters__isnull=True) | Q(ramp_up_quarters__gte=1,
+                                                               ramp_up_quarters__lte=MAX_RAMP_UP_QUARTERS),
+                name="project_ramp_up_quarters_range",
+                violation_error_message=_("The ramp-up is 1 to 40 quarters."),
+            ),
             *location_constraints("project"),
         ]
 
@@ -100,6 +139,15 @@ class Project(TimeStampedModel, DemoFlagged, Located, Versioned):
         self.clean_location()
         if self.capacity is not None and not self.capacity_unit:
             raise ValidationError({"capacity_unit": _("Give the unit of the capacity (e.g. 万吨/年, MW).")})
+        if (self.expected_start_year is None) != (self.expected_start_quarter is None):
+            missing = "expected_start_quarter" if self.expected_start_quarter is None else "expected_start_year"
+            raise ValidationError({missing: _("Give the expected production start as a year and a quarter, "
+                                              "or neither.")})
+
+    @property
+    def ramp_up(self) -> int:
+        """Quarters from the expected start to full output: the project's own, else the default setting."""
+        return self.ramp_up_quarters or settings.PIPELINE_RAMP_UP_QUARTERS
 
 
 class ProjectStageMove(TimeStampedModel, DemoFlagged):

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.models import Cluster
+from core import access
 from core.exceptions import ValidationError
 from core.geography import place
 from core.writes import locked_for_change, save_change, series_row_delete, series_row_save
@@ -62,6 +64,30 @@ def project_locate(*, user: User, project_id: int, expected_version: int | None,
     project = locked_for_change(Project, project_id, user=user, action="edit", expected_version=expected_version,
                                 refusal=_("You may not change this project."))
     return place(project, user=user, longitude=longitude, latitude=latitude)
+
+
+@transaction.atomic
+def project_set_pipeline(*, user: User, project_id: int, expected_version: int | None, cluster: Cluster | None,
+                         expected_start_year: int | None, expected_start_quarter: int | None,
+                         expected_output: Decimal | None, ramp_up_quarters: int | None) -> Project:
+    """What the project is expected to add to a cluster's output: the cluster it feeds, its expected production
+    start (year and quarter, or neither), its annual output at full capacity in 亿元 and its ramp-up (empty: the
+    default). Refused unless the user may edit the project, and also when the new cluster would take the
+    project out of what the user may edit (a department cannot hand its project to another's cluster).
+    A person's entry replaces demo values (`pipeline_is_demo`). Versioned, with the change in its history."""
+    project = locked_for_change(Project, project_id, user=user, action="edit", expected_version=expected_version,
+                                refusal=_("You may not change this project."))
+    if expected_output is not None and not expected_output.is_finite():
+        raise ValidationError({"expected_output": _("Enter a number.")})
+    project.cluster = cluster
+    project.expected_start_year, project.expected_start_quarter = expected_start_year, expected_start_quarter
+    project.expected_output, project.ramp_up_quarters = expected_output, ramp_up_quarters
+    project.pipeline_is_demo = False
+    save_change(project, user=user, reason="expected output changed")
+    # Reach is decided on the saved row: refused after the save, the transaction rolls it back.
+    if not access.may(user, "edit", project):
+        raise ValidationError({"cluster": _("You may not assign this project to that cluster.")})
+    return project
 
 
 def inflow_save(*, user: User, inflow: InvestmentInflow, expected_version: int | None = None) -> InvestmentInflow:

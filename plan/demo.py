@@ -54,6 +54,8 @@ def _money(value: float) -> Decimal:
 class _Generator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - demo figures, not secrets
+        # Its own sequence, so that adding the projects' expected output left every other demo value as it was.
+        self.pipeline_rng = random.Random(seed + 1)  # noqa: S311 - demo figures, not secrets
         self.created: Counter[str] = Counter()
 
     def _bulk(self, model, rows: list) -> list:
@@ -148,6 +150,7 @@ class _Generator:
                 planned_amount=_money(self.rng.uniform(0.5, 40)), channel=self.rng.choice(channels),
                 is_key=self.rng.random() < 0.3, stage=stage, is_demo=True,
                 stage_since=start + timedelta(days=120 * (stage - 1)),
+                **self.expected_output(),
             )
             project.save()
             self.created["investment.Project"] += 1
@@ -156,6 +159,14 @@ class _Generator:
                                  moved_on=start + timedelta(days=120 * (s - 1)), note="演示数据", is_demo=True)
                 for s in range(ProjectStage.NEGOTIATION, stage + 1)
             ])
+
+    def expected_output(self) -> dict:
+        """A demo project's expected production start, output at full capacity (亿元) and ramp-up, labelled
+        演示数据 (`pipeline_is_demo`); the plan's own projects keep them empty (the plan gives none)."""
+        rng = self.pipeline_rng
+        return {"expected_start_year": rng.randint(2012, 2015), "expected_start_quarter": rng.randint(1, 4),
+                "expected_output": _money(rng.uniform(5, 80)), "ramp_up_quarters": rng.choice([None, 2, 4, 6]),
+                "pipeline_is_demo": True}
 
     def locations(self) -> None:
         """Demo coordinates for the parks and demo projects in a district of the map that have none."""

@@ -16,13 +16,17 @@ Method (shown on the pages that display it):
   for, and short of the target — while the deadline year is under way it is judged on its trend.
 - projection, for count goals: each cluster's latest full year grown at its achieved CAGR to the
   deadline; the number of clusters projected at or above the threshold.
+- trend + pipeline (progress.pipeline states the rule): the trend at the deadline plus the deadline year's
+  output of the cluster's qualifying projects. A cluster goal is then judged on the growth its existing output
+  still needs to reach the target less the projects' contribution; a count goal counts the clusters whose trend
+  plus projects reaches the threshold. Met, missed and no-data goals keep their status.
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, Q
 
 from clusters.choices import GoalKind
 from clusters.models import StageGoal
@@ -30,6 +34,7 @@ from investment.choices import ProjectStage
 from investment.models import Project
 
 from .models import VALUE_DIGITS, Progress, RollupMark, Scope
+from .pipeline import Contribution, PipelineProject, contributions, total
 from .selectors import share
 
 RATIO = Decimal("0.0001")
@@ -53,6 +58,7 @@ class ClusterSeries:
     """A cluster's annual outputs: {year: (value, quarters with data)}."""
 
     years: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
+    growth: Decimal | None = None  # a what-if's assumed growth, in place of the achieved one
 
     def value(self, year: int) -> Decimal | None:
         entry = self.years.get(year)
@@ -68,6 +74,8 @@ class ClusterSeries:
         return year > deadline or (year == deadline and entry is not None and entry[1] == 4)
 
     def achieved_cagr(self, up_to: int) -> Decimal | None:
+        if self.growth is not None:
+            return self.growth
         full = self.full_years(up_to)
         if len(full) < 2 or self.value(full[0]) <= 0:
             return None
@@ -114,6 +122,12 @@ class GoalEvaluation:
     achieved_cagr: Decimal | None = None
     projected_count: int | None = None
     pending: bool = False
+    # Trend + pipeline: cluster goals in 亿元 at the deadline, count goals in clusters (projected_count beside it).
+    projected: Decimal | None = None
+    projected_with_pipeline: Decimal | None = None
+    status_with_pipeline: str | None = None
+    projected_count_with_pipeline: int | None = None
+    contributions: tuple[Contribution, ...] = ()
 
 
 def _series() -> dict[int, ClusterSeries]:
@@ -124,12 +138,30 @@ def _series() -> dict[int, ClusterSeries]:
     return series
 
 
-def _capacities() -> dict[tuple[int, str], Decimal]:
-    rows = (
-        Project.objects.filter(stage__gte=ProjectStage.PRODUCING, cluster__isnull=False, capacity__isnull=False)
-        .values("cluster_id", "capacity_unit").annotate(total=Sum("capacity"))
-    )
-    return {(r["cluster_id"], r["capacity_unit"]): r["total"] for r in rows}
+def goal_projects() -> Q:
+    """The projects a goal evaluation reads: producing with a capacity (capacity goals), or in the pipeline
+    stages with an expected start and output (trend + pipeline)."""
+    producing = Q(stage__gte=ProjectStage.PRODUCING, capacity__isnull=False)
+    pipeline = Q(stage__gte=settings.PIPELINE_FROM_STAGE, stage__lt=ProjectStage.PRODUCING,
+                 expected_start_year__isnull=False, expected_output__isnull=False)
+    return Q(cluster__isnull=False) & (producing | pipeline)
+
+
+def _projects() -> tuple[dict[tuple[int, str], Decimal], list[PipelineProject]]:
+    """The capacities of producing projects by (cluster, unit), and the pipeline projects: one query."""
+    capacities: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    pipeline = []
+    rows = Project.objects.filter(goal_projects()).order_by("name").values_list(
+        "pk", "name", "cluster_id", "stage", "capacity", "capacity_unit", "expected_start_year",
+        "expected_start_quarter", "expected_output", "ramp_up_quarters", "pipeline_is_demo")
+    for pk, name, cluster_id, stage, capacity, unit, year, quarter, output, ramp, demo in rows:
+        if stage >= ProjectStage.PRODUCING:
+            capacities[(cluster_id, unit)] += capacity
+        else:
+            pipeline.append(PipelineProject(id=pk, name=name, cluster_id=cluster_id, stage=stage, start_year=year,
+                                            start_quarter=quarter, output=output,
+                                            ramp_up=ramp or settings.PIPELINE_RAMP_UP_QUARTERS, demo=demo))
+    return dict(capacities), pipeline
 
 
 def _pending_years() -> set[tuple[int, int]]:
@@ -158,7 +190,7 @@ def _trend_status(*, current: Decimal | None, target: Decimal, closed: bool,
 
 
 def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bool, *,
-                  asked: int) -> GoalEvaluation:
+                  asked: int, projects: list[Contribution]) -> GoalEvaluation:
     """`year`: the year judged (the deadline year once it has passed); `asked`: the year the caller asked for, which
     closes the deadline year once it is later, even when that year never got all four quarters in."""
     current = series.value(year)
@@ -167,31 +199,66 @@ def _cluster_goal(goal: StageGoal, year: int, series: ClusterSeries, pending: bo
     base = series.value(base_year) if base_year else None
     needed = cagr(base, goal.threshold, goal.deadline_year - base_year) if base else None
     achieved = series.achieved_cagr(year)
+    closed = series.closed(asked, goal.deadline_year)
+    status = _trend_status(current=current, target=goal.threshold, closed=closed, needed=needed, achieved=achieved,
+                           base=base)
+    added = tuple(projects)
+    trend = series.projected(year, goal.deadline_year)
     return GoalEvaluation(
         goal=goal, year=year, current=current, target=goal.threshold, attained=attainment(current, goal.threshold),
-        met=None if current is None else current >= goal.threshold,
-        status=_trend_status(current=current, target=goal.threshold, closed=series.closed(asked, goal.deadline_year),
-                             needed=needed, achieved=achieved, base=base),
+        met=None if current is None else current >= goal.threshold, status=status,
         base_year=base_year, needed_cagr=needed, achieved_cagr=achieved, pending=pending,
+        projected=_cents(trend), projected_with_pipeline=_cents(trend + total(added) if trend is not None else None),
+        status_with_pipeline=_pipeline_status(status, goal=goal, current=current, closed=closed, base=base,
+                                              base_year=base_year, achieved=achieved, added=total(added)),
+        contributions=added,
     )
 
 
+def _cents(value: Decimal | None) -> Decimal | None:
+    return value.quantize(CENT) if value is not None and value < PROJECTION_CEILING else None
+
+
+def _pipeline_status(trend_status: str, *, goal: StageGoal, current: Decimal | None, closed: bool,
+                     base: Decimal | None, base_year: int | None, achieved: Decimal | None, added: Decimal) -> str:
+    """The trend's status, judged against the target less what the projects add by the deadline: the growth the
+    existing output still needs. Without projects, or once met, missed or closed, the trend's own status."""
+    if not added or closed or trend_status in (Status.MET, Status.MISSED):
+        return trend_status
+    rest = goal.threshold - added
+    if rest <= 0 or (base is not None and base >= rest):
+        return Status.ON_TRACK
+    needed = cagr(base, rest, goal.deadline_year - base_year) if base else None
+    return _trend_status(current=current, target=goal.threshold, closed=False, needed=needed, achieved=achieved,
+                         base=base)
+
+
 def _count_goal(goal: StageGoal, year: int, series: dict[int, ClusterSeries], pending: bool, *,
-                asked: int) -> GoalEvaluation:
+                asked: int, projects: dict[int, list[Contribution]]) -> GoalEvaluation:
     current = sum(1 for s in series.values() if (s.value(year) or 0) >= goal.threshold)
     projected = sum(1 for s in series.values() if (s.projected(year, goal.deadline_year) or 0) >= goal.threshold)
+    with_pipeline = sum(
+        1 for cluster_id in set(series) | set(projects)
+        if (series.get(cluster_id, ClusterSeries()).projected(year, goal.deadline_year) or 0)
+        + total(projects.get(cluster_id, ())) >= goal.threshold)
     target = Decimal(goal.target_count)
     closed = asked > goal.deadline_year or (
         year >= goal.deadline_year and any(s.closed(year, goal.deadline_year) for s in series.values()))
-    if current >= target:
-        status = Status.MET
-    elif closed:
-        status = Status.MISSED
-    else:
-        status = Status.ON_TRACK if projected >= target else Status.OFF_TRACK
+
+    def status_of(count: int) -> str:
+        if current >= target:
+            return Status.MET
+        if closed:
+            return Status.MISSED
+        return Status.ON_TRACK if count >= target else Status.OFF_TRACK
+
+    added = tuple(c for cluster_id in sorted(projects) for c in projects[cluster_id])
     return GoalEvaluation(goal=goal, year=year, current=Decimal(current), target=target,
-                          attained=attainment(Decimal(current), target), met=current >= target, status=status,
-                          projected_count=projected, pending=pending)
+                          attained=attainment(Decimal(current), target), met=current >= target,
+                          status=status_of(projected), projected_count=projected, pending=pending,
+                          projected=Decimal(projected), projected_with_pipeline=Decimal(with_pipeline),
+                          status_with_pipeline=status_of(with_pipeline), projected_count_with_pipeline=with_pipeline,
+                          contributions=added)
 
 
 def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluation:
@@ -202,21 +269,62 @@ def _capacity_goal(goal: StageGoal, year: int, capacities: dict) -> GoalEvaluati
                           attained=attainment(current, goal.threshold), met=met, status=status)
 
 
-def evaluate_goals(*, year: int, goals=None) -> list[GoalEvaluation]:
-    """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size."""
+@dataclass(frozen=True)
+class GoalInputs:
+    """Everything a goal evaluation reads besides the goals: three queries (`goal_inputs`)."""
+
+    series: dict[int, ClusterSeries]
+    capacities: dict[tuple[int, str], Decimal]
+    pipeline: list[PipelineProject]
+    pending: set[tuple[int, int]]
+
+
+def goal_inputs() -> GoalInputs:
+    capacities, pipeline = _projects()
+    return GoalInputs(series=_series(), capacities=capacities, pipeline=pipeline, pending=_pending_years())
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A planner's assumptions, computed and never saved: projects with another start or output (or a project
+    without values given some), and clusters with an assumed growth rate in place of the achieved one."""
+
+    projects: tuple[PipelineProject, ...] = ()
+    growth: dict[int, Decimal] = field(default_factory=dict)
+
+    def applied(self, inputs: GoalInputs) -> GoalInputs:
+        changed = {p.id: p for p in self.projects}
+        pipeline = [changed.pop(p.id, p) for p in inputs.pipeline] + list(changed.values())
+        series = dict(inputs.series)
+        for cluster_id, rate in self.growth.items():
+            series[cluster_id] = replace(series.get(cluster_id, ClusterSeries()), growth=rate)
+        return replace(inputs, series=series, pipeline=pipeline)
+
+
+def evaluate_goals(*, year: int, goals=None, inputs: GoalInputs | None = None,
+                   what_if: WhatIf | None = None) -> list[GoalEvaluation]:
+    """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size (three
+    when the caller passes the `inputs` it read already); `what_if` changes the inputs, never the tables."""
     goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
-    series = _series()
-    capacities = _capacities()
-    pending = _pending_years()
+    inputs = inputs or goal_inputs()
+    if what_if is not None:
+        inputs = what_if.applied(inputs)
+    series, capacities, pipeline, pending = inputs.series, inputs.capacities, inputs.pipeline, inputs.pending
     evaluations = []
+    by_deadline: dict[int, dict[int, list[Contribution]]] = {}
     for goal in goals:
         # A goal whose deadline has passed is judged on its deadline year, not on later years.
         at = min(year, goal.deadline_year)
+        if goal.kind in (GoalKind.CLUSTER_VALUE, GoalKind.CLUSTER_COUNT) and goal.deadline_year not in by_deadline:
+            by_deadline[goal.deadline_year] = contributions(pipeline, year=goal.deadline_year,
+                                                            from_stage=settings.PIPELINE_FROM_STAGE)
         if goal.kind == GoalKind.CLUSTER_VALUE:
             evaluations.append(_cluster_goal(goal, at, series.get(goal.cluster_id, ClusterSeries()),
-                                             (goal.cluster_id, at) in pending, asked=year))
+                                             (goal.cluster_id, at) in pending, asked=year,
+                                             projects=by_deadline[goal.deadline_year].get(goal.cluster_id, [])))
         elif goal.kind == GoalKind.CLUSTER_COUNT:
-            evaluations.append(_count_goal(goal, at, series, any(y == at for _, y in pending), asked=year))
+            evaluations.append(_count_goal(goal, at, series, any(y == at for _, y in pending), asked=year,
+                                           projects=by_deadline[goal.deadline_year]))
         elif goal.kind == GoalKind.CAPACITY:
             evaluations.append(_capacity_goal(goal, at, capacities))
         else:

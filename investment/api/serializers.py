@@ -38,7 +38,8 @@ class ProjectSerializer(DescribedModelSerializer):
         model = Project
         fields = ["id", "name", "cluster", "park", "region", "responsible_department", "investor", "origin",
                   "planned_amount", "currency", "capacity", "capacity_unit", "is_key", "channel", "stage",
-                  "stage_since", "is_demo", "data_label", "stage_moves"]
+                  "stage_since", "expected_start_year", "expected_start_quarter", "expected_output",
+                  "ramp_up_quarters", "pipeline_is_demo", "is_demo", "data_label", "stage_moves"]
         descriptions = {
             "id": "Project id.",
             "name": "Name (项目名称).",
@@ -57,6 +58,13 @@ class ProjectSerializer(DescribedModelSerializer):
             "channel": "How it was attracted (招商渠道).",
             "stage": STAGES + ".",
             "stage_since": "Date it reached the current stage; null if unknown.",
+            "expected_start_year": "Expected production start (预计投产), year; null when not filled in (未填写).",
+            "expected_start_quarter": "Expected production start, quarter 1–4; null when not filled in.",
+            "expected_output": "Expected annual output value at full capacity (达产后年产值), 亿元; null when "
+                               "not filled in: the plan states capacities in physical units only.",
+            "ramp_up_quarters": "Quarters from the start to full output; null: the default "
+                                "(setting PIPELINE_RAMP_UP_QUARTERS, 4 unless changed).",
+            "pipeline_is_demo": "True when the expected start and output are demo data (演示数据).",
             "is_demo": "True for demo data (演示数据).",
         }
 

@@ -269,6 +269,13 @@ from decimal import Decimal  # noqa: E402
 
 GOAL_AT_RISK_MARGIN = Decimal(env.str("GOAL_AT_RISK_MARGIN", default="0.05"))
 
+# Trend + pipeline projection (progress.pipeline): a project counts from its expected production start,
+# ramped up linearly over this many quarters unless it states its own ramp-up ...
+PIPELINE_RAMP_UP_QUARTERS = env.int("PIPELINE_RAMP_UP_QUARTERS", default=4)
+# ... once it has reached this stage (investment.choices.ProjectStage: 3 = 开工建设, under construction) and
+# until it reaches 达产达效 (4), when its enterprise reports the output itself and it is no longer added.
+PIPELINE_FROM_STAGE = env.int("PIPELINE_FROM_STAGE", default=3)
+
 # Fault injection for the worker-kill test only: seconds a roll-up waits before committing.
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 

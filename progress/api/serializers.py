@@ -113,6 +113,39 @@ def _ratio(help_text: str) -> serializers.DecimalField:
     return _decimal(help_text, style=AS_RATIO)
 
 
+STATUSES = ["met", "on_track", "at_risk", "off_track", "missed", "no_data", "manual"]
+
+
+class ProjectContributionSerializer(serializers.Serializer):
+    """An investment project's output added to its cluster in the goal's deadline year (trend + pipeline)."""
+
+    id = serializers.IntegerField(read_only=True, help_text="Project id (/api/v1/projects/{id}/).")
+    name = serializers.CharField(read_only=True, help_text="Project name (项目名称).")
+    cluster = serializers.IntegerField(source="project.cluster_id", read_only=True,
+                                       help_text="Id of the cluster it feeds.")
+    contribution = _decimal("Its output in the deadline year, 亿元: from its expected production start, ramped up "
+                            "linearly to its annual output at full capacity.", source="value")
+    is_demo = serializers.BooleanField(source="demo", read_only=True, help_text=(
+        "True when its expected start and output are demo data (演示数据)."))
+
+
+class GoalProjectionSerializer(serializers.Serializer):
+    """The goal projected to its deadline on the trend, and on the trend plus the investment pipeline (在建项目):
+    projects at or past the stage PIPELINE_FROM_STAGE (default 3, 开工建设) and not yet producing (达产达效), each
+    from its expected production start, ramped up linearly over its ramp-up quarters."""
+
+    trend = _decimal("On the trend: cluster_value goals, the cluster's output (亿元) in the deadline year at its "
+                     "achieved growth; cluster_count goals, the number of clusters projected at the threshold; "
+                     "null otherwise or without a full year.", source="projected")
+    with_pipeline = _decimal("The same with the qualifying projects' output added (亿元, or clusters).",
+                             source="projected_with_pipeline")
+    with_pipeline_status = serializers.ChoiceField(
+        source="status_with_pipeline", read_only=True, allow_null=True, choices=STATUSES,
+        help_text="The status judged on the trend plus the pipeline; null for capacity and qualitative goals.")
+    projects = ProjectContributionSerializer(source="contributions", many=True, read_only=True, help_text=(
+        "The projects counted, with their contribution in the deadline year; empty when none qualifies."))
+
+
 class GoalEvaluationSerializer(serializers.Serializer):
     """A stage goal (阶段目标) and how it stands in `year`, computed from the roll-up tables."""
 
@@ -145,7 +178,7 @@ class GoalEvaluationSerializer(serializers.Serializer):
     attained = _ratio("current / target, a ratio (完成率); null without data.")
     met = serializers.BooleanField(read_only=True, allow_null=True, help_text="current ≥ target; null without data.")
     status = serializers.ChoiceField(
-        read_only=True, choices=["met", "on_track", "at_risk", "off_track", "missed", "no_data", "manual"],
+        read_only=True, choices=STATUSES,
         help_text="met (已达成), on_track (按进度), at_risk (有风险, achieved growth short by at most the margin), "
                   "off_track (落后), missed (未达成 by the deadline), no_data (无数据), manual (qualitative).")
     base_year = serializers.IntegerField(read_only=True, allow_null=True,
@@ -155,6 +188,8 @@ class GoalEvaluationSerializer(serializers.Serializer):
     projected_count = serializers.IntegerField(read_only=True, allow_null=True, help_text=(
         "Count goals: clusters projected at or above the threshold by the deadline."))
     pending = serializers.BooleanField(read_only=True, help_text="True while a roll-up under this goal is pending.")
+    projection = GoalProjectionSerializer(source="*", read_only=True, help_text=(
+        "Projection to the deadline, on the trend and with the investment pipeline (趋势 + 在建项目)."))
 
 
 class RankingRowSerializer(serializers.Serializer):

@@ -24,11 +24,10 @@ from core.api.inputs import QueryIntegerField
 from core.api.rows import Row, columns, rows
 from core.api.views import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from core.periods import PLAN_YEAR
-from investment.choices import ProjectStage
 from investment.models import Project
 from org.models import Department, Region
 from progress.filtersets import ProgressFilterSet
-from progress.goals import evaluate_goals
+from progress.goals import evaluate_goals, goal_projects
 from progress.models import Progress, RollupMark, Scope
 from progress.ranking import assessment_ranking
 from progress.selectors import latest_cluster_quarters, pending_clusters, visible_progress, with_pending
@@ -70,10 +69,10 @@ def _rows_and_marks_state(queryset) -> tuple:
 
 def _goals_state(goals) -> dict:
     """What a goal evaluation depends on, in one query: the clusters' annual roll-up rows (count,
-    highest id and its computed_at, latest year), the goals listed (count, last change), projects
-    at 达产达效 with a capacity (count, last change) and the pending marks."""
+    highest id and its computed_at, latest year), the goals listed (count, last change), the projects the
+    evaluation reads (producing with a capacity, or in the pipeline: count, last change) and the pending marks."""
     goals_sql, goals_params = goals.order_by().values(changed=F("updated_at")).query.sql_with_params()
-    projects = Project.objects.filter(stage__gte=ProjectStage.PRODUCING, capacity__isnull=False)
+    projects = Project.objects.filter(goal_projects())
     projects_sql, projects_params = projects.order_by().values(changed=F("updated_at")).query.sql_with_params()
     annual = Progress.objects.filter(scope=Scope.CLUSTER, quarter=0).order_by()
     annual_sql, annual_params = annual.values(row_id=F("pk"), row_year=F("year")).query.sql_with_params()
@@ -209,7 +208,8 @@ class GoalViewSet(ConditionalListMixin, ScopedQuerysetMixin, mixins.ListModelMix
         year = self._requested_year()
         state = _goals_state(queryset)
         self.year = year or state["year"] or PLAN_YEAR
-        parts = (self.year, *state.values(), settings.GOAL_AT_RISK_MARGIN)
+        parts = (self.year, *state.values(), settings.GOAL_AT_RISK_MARGIN, settings.PIPELINE_FROM_STAGE,
+                 settings.PIPELINE_RAMP_UP_QUARTERS)
         newest = _newest(state["annual_computed_at"], state["goals_last"], state["projects_last"], state["marks_last"])
         return parts, newest, state["goals_n"]
 

@@ -21,7 +21,8 @@ from tests.reporting.support import english
 pytestmark = pytest.mark.django_db
 LIST = reverse("disbursement-list-page")
 FUNDS = reverse("fund-list-page")
-RULE = "in principle the city&#x27;s special fund gives it no support"  # the plan's rule (不设专项配套资金的原则上市专项不予支持), in English
+# The plan's rule (不设专项配套资金的原则上市专项不予支持), as the English message says it.
+RULE = "in principle the city&#x27;s special fund gives it no support"
 
 
 def _region(code="heishan") -> Region:

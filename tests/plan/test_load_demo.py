@@ -258,3 +258,12 @@ def test_demo_load_and_clear_keep_entered_factory_space():
 
     park.refresh_from_db()
     assert park.factory_built_m2 == Decimal(50_000)
+
+
+def test_demo_projects_carry_expected_output_labelled_as_demo_and_the_plans_own_stay_empty():
+    demo_load(seed=7)
+    demo = Project.objects.filter(name__startswith="演示项目")
+    assert demo.exists()
+    assert not demo.filter(expected_output__isnull=True).exists()
+    assert not demo.filter(pipeline_is_demo=False).exists()
+    assert not Project.objects.exclude(name__startswith="演示项目").filter(expected_output__isnull=False).exists()

@@ -1,0 +1,114 @@
+"""The goals page shows each goal projected both ways, "on the trend" and "with N projects", names the projects,
+and states the rule; its query count does not grow with the number of projects."""
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from clusters.models import Cluster
+from investment.models import Project
+from progress.services import rollup_full
+from tests.progress.figures import approved_year
+from tests.reporting.support import english
+
+pytestmark = pytest.mark.django_db
+CELLS, MODULES, WAFERS = "300兆瓦太阳能电池项目", "500兆瓦太阳能组件项目", "200兆瓦多晶硅锭及硅片生产线项目"
+
+
+@pytest.fixture
+def pv_with_projects():
+    for year, value in ((2011, "150"), (2012, "180")):
+        approved_year("pv", year, value)
+    rollup_full()
+    for name, output in ((CELLS, 300), (MODULES, 300), (WAFERS, 200)):
+        Project.objects.filter(name=name).update(expected_start_year=2012, expected_start_quarter=1,
+                                                 ramp_up_quarters=1, expected_output=Decimal(output))
+
+
+def test_each_goal_shows_the_trend_and_the_pipeline_with_the_projects_named(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    response = client.get(reverse("goal-page"), {"year": 2012})
+    # s2-pv-1000: 216 on the trend (off track); 216 + 800 with the three projects (on track)
+    assertContains(response, "On the trend: 216.00 亿元, off track")
+    assertContains(response, "With 3 projects: 1016.00 亿元, on track")
+    assertContains(response, CELLS)
+    assertContains(response, "not yet producing at design capacity")  # the rule, on the page
+
+
+def test_the_page_in_chinese_states_the_rule(client, planner, pv_with_projects):
+    client.force_login(planner)
+    response = client.get(reverse("goal-page"), {"year": 2012})
+    assertContains(response, "按趋势")
+    assertContains(response, "开工建设")
+
+
+def test_the_goal_page_queries_do_not_grow_with_the_projects(client, planner, pv_with_projects,
+                                                             django_assert_max_num_queries):
+    client.force_login(planner)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("goal-page"))
+    pv = Cluster.objects.get(code="pv")
+    Project.objects.bulk_create([Project(name=f"项目{i}", cluster=pv, stage=3, expected_start_year=2012,
+                                         expected_start_quarter=2, expected_output=Decimal(1)) for i in range(40)])
+    with django_assert_max_num_queries(14):
+        client.get(reverse("goal-page"))
+
+
+def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    pv = Cluster.objects.get(code="pv")
+    chart = client.get(reverse("cluster-page", args=[pv.pk]), {"year": 2012, "quarter": 4}).context["charts"]["annual"]
+    rows = {row[0]: row for row in chart.table.rows}
+    # 2012 is the base year (measured): nothing added; 2013: 216 on the trend + 800 from the three projects
+    assert (rows[2012][2], rows[2012][4]) == (Decimal("180.00"), Decimal("180.00"))
+    assert (rows[2013][2], rows[2013][4]) == (Decimal("216.00"), Decimal("1016.00"))
+    assert "Projection with the projects under way" in [s["name"] for s in chart.option["series"]]
+    assert CELLS in chart.note
+
+
+# --- what-if (planners; nothing saved) -----------------------------------------------------------
+
+def _what_if(client, **values):
+    return client.get(reverse("goal-page"), {"year": 2012, "whatif-run": "1",
+                                             **{f"whatif-{k}": v for k, v in values.items()}})
+
+
+def test_a_planner_sees_which_goals_flip_when_a_project_starts_later(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    cells = Project.objects.get(name=CELLS)
+    # the cells project (300) from 2014 instead: 216 + 500 in 2013 leaves 1000 − 500 = 500 to grow to from 180
+    response = _what_if(client, project=cells.pk, start_year=2014, start_quarter=1)
+    flipped = {f.official.goal.code: (f.official.status_with_pipeline, f.assumed.status_with_pipeline)
+               for f in response.context["flips"]}
+    assert flipped["s2-pv-1000"] == ("on_track", "off_track")
+    cells.refresh_from_db()
+    assert cells.expected_start_year == 2012  # nothing saved
+
+
+def test_a_cluster_growth_assumption_can_flip_a_goal(client, planner, pv_with_projects):
+    client.force_login(planner)
+    Project.objects.update(expected_output=None)
+    # 180 grown 500 % in a year: 1080 ≥ 1000
+    response = _what_if(client, cluster=Cluster.objects.get(code="pv").pk, growth="500")
+    assert "s2-pv-1000" in {f.official.goal.code for f in response.context["flips"]}
+
+
+def test_a_project_without_values_needs_some(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    project = Project.objects.get(name=CELLS)
+    Project.objects.filter(pk=project.pk).update(expected_output=None)
+    response = _what_if(client, project=project.pk)
+    assertContains(response, "it has none of its own")
+    assert "flips" not in response.context
+
+
+def test_nobody_but_a_planner_gets_the_panel(client, agri_editor, pv_with_projects):
+    client.force_login(agri_editor)
+    response = _what_if(client, cluster=Cluster.objects.get(code="heishan-main").pk, growth="50")
+    assert "what_if_form" not in response.context
+    assert "flips" not in response.context
