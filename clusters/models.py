@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import AccessRule, ScopedQuerySet
+from core.formats import quarter_label
 from core.models import Bilingual, DemoFlagged, TimeStampedModel, Versioned, in_language
 from org.models import Department, Region
 
@@ -218,7 +219,7 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
 
     def __str__(self) -> str:
         unit = self.enterprise or self.cluster
-        return f"{unit} {self.year}Q{self.quarter}"
+        return f"{unit} {quarter_label(self.year, self.quarter)}"
 
     @property
     def reporting_unit(self) -> Cluster | Enterprise:

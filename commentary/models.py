@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from clusters.choices import FigureStatus
 from clusters.models import FIRST_FIGURE_YEAR, LAST_YEAR, Cluster, StageGoal
 from core.access import ScopedQuerySet
+from core.formats import quarter_label
 from core.models import TimeStampedModel, Versioned
 
 # Short texts: a briefing quotes them whole. CharField, so the database enforces the limit too.
@@ -72,7 +73,7 @@ class QuarterCommentary(TimeStampedModel, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cluster} {self.year}Q{self.quarter}"
+        return f"{self.cluster} {quarter_label(self.year, self.quarter)}"
 
     @property
     def has_texts(self) -> bool:
