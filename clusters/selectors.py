@@ -16,7 +16,22 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,8 +39,8 @@ from core import access
 from core.periods import Quarter
 from org.models import Department, User
 
-from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, FigureStatus
-from .models import Cluster, Enterprise, QuarterlyFigure
+from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, EntryModeChoice, FigureStatus
+from .models import OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from .services import (
     EDITABLE_STATUSES,
     EXTRA_FIELDS,
@@ -38,6 +53,45 @@ from .services import (
     quarter_of_year_to_date,
     year_to_date,
 )
+
+# --- the reported year to date (累计) against the quarters ----------------------------------------------
+
+YTD_MISMATCH = "ytd_mismatch"
+
+
+def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
+    """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
+    1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
+    (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
+
+    Computed in the same query (two correlated subqueries), never stored: the flag is up exactly while
+    the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
+    """
+    same_unit_so_far = (
+        QuarterlyFigure.objects.order_by()
+        .annotate(unit=Coalesce("enterprise_id", Value(0)))
+        .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
+                year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
+        .values("cluster_id")
+    )
+    total = Subquery(same_unit_so_far.annotate(total=Sum("output_value")).values("total"),
+                     output_field=DecimalField(**OUTPUT_DIGITS))
+    present = Subquery(same_unit_so_far.annotate(n=Count("id")).values("n"))
+    return figures.alias(ytd_quarters_present=present).annotate(
+        quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
+                          output_field=DecimalField(**OUTPUT_DIGITS)),
+    ).annotate(
+        ytd_mismatch=Case(
+            When(Q(entry_mode=EntryModeChoice.YTD, quarters_ytd__isnull=False) & ~Q(reported_ytd=F("quarters_ytd")),
+                 then=Value(True)),
+            default=Value(False), output_field=BooleanField()),
+    )
+
+
+def figure_ytd_flags(figure: QuarterlyFigure) -> list[str]:
+    """The API's `flags` of a figure read through `with_ytd_check`: ["ytd_mismatch"] or []."""
+    return [YTD_MISMATCH] if getattr(figure, "ytd_mismatch", False) else []
+
 
 # --- reporting units of a quarter --------------------------------------------------------------------
 
