@@ -151,13 +151,14 @@ def reporting_units(clusters: list[Cluster], quarter: Quarter) -> list[Unit]:
 
 
 def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
-    """(cluster, enterprise, year, quarter) → figure, for the given quarters. One query."""
+    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
+    (`with_ytd_check`). One query."""
     by_year: dict[int, set[int]] = defaultdict(set)
     for quarter in quarters:
         by_year[quarter.year].add(quarter.quarter)
     periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
-    rows = (QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
-            .select_related("entered_by", "returned_by"))
+    rows = with_ytd_check(QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
+                          .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
 
 
@@ -307,6 +308,14 @@ def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str,
             for spec in EXTRA_FIELDS}
 
 
+def _shown(figure: QuarterlyFigure | None, figures: dict, unit: Unit, quarter: Quarter, mode: str) -> Decimal | None:
+    """The value in a row's box: in YTD mode the year to date as reported when the figure was reported so (it
+    stands even if an earlier quarter changed since: the row is then flagged), else the sum of the quarters."""
+    if mode == EntryMode.YTD and figure is not None and figure.reported_ytd is not None:
+        return figure.reported_ytd
+    return year_to_date(_values(figures, unit, _in_mode(quarter, mode)))
+
+
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
     """The entry screen of `quarter`: one row per reporting unit of the clusters `user` may see,
     editable where the permission layer lets the user edit. Four queries, whatever the data."""
@@ -318,7 +327,7 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
     for unit in reporting_units(clusters, quarter):
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
-                      shown=year_to_date(_values(figures, unit, _in_mode(quarter, mode))),
+                      shown=_shown(figure, figures, unit, quarter, mode),
                       previous=_compared(figures, unit, quarter.previous, mode),
                       last_year=_compared(figures, unit, quarter.a_year_earlier, mode),
                       last_year_own=_values(figures, unit, [quarter.a_year_earlier])[0],
@@ -445,10 +454,11 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
                        quarter: Quarter | None = None) -> QuerySet[QuarterlyFigure]:
     """Figures `user` may see in `status` (None: any), oldest period first and by department, with the
     counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
-    same quarter last year (`last_year_value`, `last_year_status`) for comparison. One query."""
+    same quarter last year (`last_year_value`, `last_year_status`) for comparison, and the year-to-date
+    check (`with_ytd_check`). One query."""
     previous_value, previous_status = _counted_value_of(1)
     last_year_value, last_year_status = _counted_value_of(4)
-    figures = (QuarterlyFigure.objects.visible_to(user)
+    figures = (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
                .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
                .annotate(period=F("year") * 4 + F("quarter"))
                .annotate(previous_value=previous_value, previous_status=previous_status,
@@ -526,6 +536,6 @@ def review_groups(*, user: User, figures: Iterable[QuarterlyFigure]) -> list[Rev
 
 
 def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
-    """One figure `user` may see, with what its page shows. One query."""
-    return (QuarterlyFigure.objects.visible_to(user)
+    """One figure `user` may see, with what its page shows (its year-to-date check too). One query."""
+    return (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
             .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())
