@@ -2,6 +2,7 @@
 awaiting review, deadlines within a week and overdue submissions, each linking to where it is done, each gone
 once done; the e-mail reminders are made from the same items; a new kind of item is one more provider."""
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -204,12 +205,7 @@ def test_the_deadline_reminder_lists_the_units_of_the_editors_due_item(agri_edit
 
 def _mismatched_ytd(editor, planner):
     """凌海 2011: Q1 10, Q2 reported as 累计 25 and approved; then Q1 corrected to 9 (Q2 needs checking)."""
-    from decimal import Decimal
-
-    from clusters import services
-    from clusters.models import Cluster
-
-    linghai = Cluster.objects.get(code="linghai-main")
+    linghai = cluster("linghai-main")
     q1 = services.figure_create(user=editor, cluster=linghai, year=2011, quarter=1, output_value=Decimal(10))
     q2 = services.figure_create(user=editor, cluster=linghai, year=2011, quarter=2, output_ytd=Decimal(25))
     q2 = services.figure_submit(user=editor, figure_id=q2.pk, expected_version=q2.version)
@@ -220,8 +216,6 @@ def _mismatched_ytd(editor, planner):
 
 def test_a_ytd_that_no_longer_adds_up_is_in_the_editors_and_planners_inbox_until_settled(
         agri_editor, planner, make_user):
-    from clusters import services
-
     q2 = _mismatched_ytd(agri_editor, planner)
     for user in (agri_editor, planner):
         [item] = _items(user, kind=Kind.YTD_CHECK)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
-from tests.reporting.support import ENTRY, entry_post, english, figure, key
+from tests.reporting.support import ENTRY, english, entry_post, figure, key
 
 pytestmark = pytest.mark.django_db
 
