@@ -73,7 +73,7 @@ def test_the_screen_shows_the_saved_optional_values_in_their_inputs(client, edit
     ("revenue", "-1", "Main business revenue: cannot be negative."),
     ("tax", "1.23456", "Taxes paid: at most 4 decimal places."),
     ("tax", "Infinity", "Taxes paid: “Infinity” is not a number."),
-    ("fixed_asset_investment", "99999", "Fixed-asset investment: 99999 亿元 is implausibly large"),
+    ("fixed_asset_investment", "99999", "Fixed-asset investment: 99999 100M yuan is implausibly large"),
     ("employees", "12.5", "Employees: a whole number of people, without decimals."),
     ("employees", "-3", "Employees: cannot be negative."),
     ("employees", "3000000000", "Employees: 3000000000 is implausibly large."),

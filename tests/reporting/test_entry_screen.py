@@ -127,7 +127,7 @@ def test_emptying_a_saved_figure_is_refused(client, editor):
     ("abc", "Output value: “abc” is not a number."),
     ("NaN", "Output value: “NaN” is not a number."),
     ("-1", "Output value: cannot be negative."),
-    ("99999", "Output value: 99999 亿元 in one quarter is implausibly large"),
+    ("99999", "Output value: 99999 100M yuan in one quarter is implausibly large"),
     ("1.23456", "Output value: at most 4 decimal places."),
 ])
 def test_a_hard_error_names_field_and_reason_and_saves_no_row(client, editor, typed, reason):
@@ -209,7 +209,7 @@ def test_in_year_to_date_mode_the_typed_value_is_compared_as_typed(client, edito
 def test_an_outlier_cannot_be_submitted_without_an_explanation(client, editor):
     figure("heishan-main", 2010, 3, "10")
     response = entry_post(client, {key("heishan-main"): {"value": "16"}}, action="submit")
-    assertContains(response, "+60.0 % against the same quarter last year (10 亿元), beyond ±50 %", status_code=400)
+    assertContains(response, "+60.0 % against the same quarter last year (10 100M yuan), beyond ±50 %", status_code=400)
     assert not QuarterlyFigure.objects.filter(year=2011).exists()
 
 
