@@ -167,6 +167,9 @@ def _version(help_text: str = "The `version` you read; a stale one gets 409 and 
 class FigureCreateSerializer(InputSerializer):
     """A new draft figure (草稿) for a cluster, or one of its enterprises, that the caller may edit."""
 
+    # The output as the quarter's own value or as the year to date (累计): exactly one of the two.
+    schema_extra = {"oneOf": [{"required": ["output_value"]}, {"required": ["output_ytd"]}]}
+
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), help_text="Id of the cluster.")
     enterprise = VisibleRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True,
                                      help_text="Id of one of the cluster's enterprises; omit for the whole cluster.")
@@ -191,7 +194,7 @@ class FigureUpdateSerializer(InputSerializer):
     """New values for a draft or returned figure: the version read and at least one value; only the fields
     sent change."""
 
-    schema_extra = {"minProperties": 2}
+    schema_extra = {"minProperties": 2, "not": {"required": ["output_value", "output_ytd"]}}
     version = _version()
     output_value = _output_value(required=False)
     output_ytd = _output_ytd()
