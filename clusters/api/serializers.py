@@ -15,7 +15,7 @@ from clusters.choices import FigureSource
 from clusters.models import FIRST_FIGURE_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from clusters.selectors import YTD_MISMATCH, figure_ytd_flags
 from core import access
-from core.api.inputs import AmountField, InputSerializer, IntegerField
+from core.api.inputs import AmountField, InputSerializer, IntegerField, TextField
 from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
 from core.numbers import MAX_ID
 
@@ -157,7 +157,7 @@ def _employees() -> serializers.IntegerField:
 
 
 def _note() -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="Free text (备注).")
+    return TextField(required=False, allow_blank=True, max_length=2000, help_text="Free text (备注).")
 
 
 def _version(help_text: str = "The `version` you read; a stale one gets 409 and changes nothing.") -> serializers.Field:

@@ -37,6 +37,15 @@ class IntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class TextField(serializers.CharField):
+    """Text in a JSON body: a JSON string, as the schema says (DRF would take a number and turn it into text)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class QueryIntegerField(serializers.IntegerField):
     """An integer in a query string: ASCII digits, as the schema says."""
 

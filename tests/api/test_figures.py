@@ -336,3 +336,10 @@ def test_the_figure_list_costs_the_same_queries_with_ytd_checks(api, roles, heis
     client = api.as_(roles.planner)
     with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200
+
+
+def test_a_note_that_is_not_text_is_400(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "1", "note": 0}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["note"]
