@@ -118,6 +118,10 @@ class AmountField(serializers.DecimalField):
         self.pattern = decimal_pattern(integer_digits=max_digits - decimal_places, places=decimal_places,
                                        maximum=maximum)
 
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        # DRF's DecimalField takes "" as null; the schema says null is null and "" is not an amount.
+        return serializers.Field.validate_empty_values(self, data)
+
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str):
             self.fail("not_a_string")

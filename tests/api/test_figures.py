@@ -343,3 +343,10 @@ def test_a_note_that_is_not_text_is_400(api, roles, heishan):
         URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "1", "note": 0}, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["note"]
+
+
+def test_an_empty_string_is_not_an_optional_amount(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1,
+                                                    "output_value": "1", "fixed_asset_investment": ""}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["fixed_asset_investment"]
