@@ -29,6 +29,13 @@ class FigureSource(models.TextChoices):
     DEMO = "demo", _("demo data")
 
 
+class EntryModeChoice(models.TextChoices):
+    """How a figure's output value was reported: the quarter's own value, or the year to date (累计)."""
+
+    QUARTER = "quarter", _("quarter's own value")
+    YTD = "ytd", _("year to date")
+
+
 class GoalKind(models.TextChoices):
     CLUSTER_VALUE = "cluster_value", _("one cluster's output at or above a threshold")
     CLUSTER_COUNT = "cluster_count", _("number of clusters at or above a threshold")

@@ -14,7 +14,7 @@ from core.formats import quarter_label
 from core.models import Bilingual, DemoFlagged, TimeStampedModel, Versioned, in_language
 from org.models import Department, Region
 
-from .choices import FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
+from .choices import EntryModeChoice, FigureSource, FigureStatus, GoalKind, Level, PlatformKind, PlatformStatus, Stage
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Quarterly figures start with the plan's base year: the plan (十二五) runs 2011–2015 (plan.data.PLAN_YEAR)
@@ -140,6 +140,16 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
         _("fixed-asset investment (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
+    # How the output value was reported: as the quarter's own value, or as the year to date (累计), from
+    # which `output_value` was derived. The reported 累计 is kept as reported: it is the authoritative figure
+    # in Chinese statistical reporting, and an earlier quarter corrected later must not change it silently
+    # (`selectors.with_ytd_check` flags the disagreement; `services.figure_resolve_ytd` settles it).
+    entry_mode = models.CharField(_("entry mode"), max_length=7, choices=EntryModeChoice.choices,
+                                  default=EntryModeChoice.QUARTER)
+    reported_ytd = models.DecimalField(
+        _("reported year to date (100 million yuan)"), **OUTPUT_DIGITS, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     status = models.CharField(_("status"), max_length=10, choices=FigureStatus.choices, default=FigureStatus.DRAFT)
     source = models.CharField(_("source"), max_length=10, choices=FigureSource.choices, default=FigureSource.ENTERED)
     entered_by = models.ForeignKey(
@@ -211,6 +221,14 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
             _non_negative("revenue"),
             _non_negative("tax"),
             _non_negative("fixed_asset_investment"),
+            _non_negative("reported_ytd"),
+            models.CheckConstraint(
+                condition=Q(entry_mode="ytd", reported_ytd__isnull=False)
+                | Q(entry_mode="quarter", reported_ytd__isnull=True),
+                name="figure_ytd_reported_with_mode",
+                violation_error_message=_("A year-to-date value is kept exactly when the figure was reported as "
+                                          "year to date."),
+            ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="figure_version_positive",
                 violation_error_message=_("The version must be positive."),

@@ -16,7 +16,22 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,8 +39,8 @@ from core import access
 from core.periods import Quarter
 from org.models import Department, User
 
-from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, FigureStatus
-from .models import Cluster, Enterprise, QuarterlyFigure
+from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, EntryModeChoice, FigureStatus
+from .models import OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
 from .services import (
     EDITABLE_STATUSES,
     EXTRA_FIELDS,
@@ -38,6 +53,45 @@ from .services import (
     quarter_of_year_to_date,
     year_to_date,
 )
+
+# --- the reported year to date (累计) against the quarters ----------------------------------------------
+
+YTD_MISMATCH = "ytd_mismatch"
+
+
+def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
+    """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
+    1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
+    (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
+
+    Computed in the same query (two correlated subqueries), never stored: the flag is up exactly while
+    the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
+    """
+    same_unit_so_far = (
+        QuarterlyFigure.objects.order_by()
+        .annotate(unit=Coalesce("enterprise_id", Value(0)))
+        .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
+                year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
+        .values("cluster_id")
+    )
+    total = Subquery(same_unit_so_far.annotate(total=Sum("output_value")).values("total"),
+                     output_field=DecimalField(**OUTPUT_DIGITS))
+    present = Subquery(same_unit_so_far.annotate(n=Count("id")).values("n"))
+    return figures.alias(ytd_quarters_present=present).annotate(
+        quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
+                          output_field=DecimalField(**OUTPUT_DIGITS)),
+    ).annotate(
+        ytd_mismatch=Case(
+            When(Q(entry_mode=EntryModeChoice.YTD, quarters_ytd__isnull=False) & ~Q(reported_ytd=F("quarters_ytd")),
+                 then=Value(True)),
+            default=Value(False), output_field=BooleanField()),
+    )
+
+
+def figure_ytd_flags(figure: QuarterlyFigure) -> list[str]:
+    """The API's `flags` of a figure read through `with_ytd_check`: ["ytd_mismatch"] or []."""
+    return [YTD_MISMATCH] if getattr(figure, "ytd_mismatch", False) else []
+
 
 # --- reporting units of a quarter --------------------------------------------------------------------
 
@@ -97,13 +151,14 @@ def reporting_units(clusters: list[Cluster], quarter: Quarter) -> list[Unit]:
 
 
 def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
-    """(cluster, enterprise, year, quarter) → figure, for the given quarters. One query."""
+    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
+    (`with_ytd_check`). One query."""
     by_year: dict[int, set[int]] = defaultdict(set)
     for quarter in quarters:
         by_year[quarter.year].add(quarter.quarter)
     periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
-    rows = (QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
-            .select_related("entered_by", "returned_by"))
+    rows = with_ytd_check(QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
+                          .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
 
 
@@ -253,6 +308,14 @@ def _extras(figures: dict, unit: Unit, quarter: Quarter, mode: str) -> dict[str,
             for spec in EXTRA_FIELDS}
 
 
+def _shown(figure: QuarterlyFigure | None, figures: dict, unit: Unit, quarter: Quarter, mode: str) -> Decimal | None:
+    """The value in a row's box: in YTD mode the year to date as reported when the figure was reported so (it
+    stands even if an earlier quarter changed since: the row is then flagged), else the sum of the quarters."""
+    if mode == EntryMode.YTD and figure is not None and figure.reported_ytd is not None:
+        return figure.reported_ytd
+    return year_to_date(_values(figures, unit, _in_mode(quarter, mode)))
+
+
 def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
     """The entry screen of `quarter`: one row per reporting unit of the clusters `user` may see,
     editable where the permission layer lets the user edit. Four queries, whatever the data."""
@@ -264,7 +327,7 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
     for unit in reporting_units(clusters, quarter):
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
-                      shown=year_to_date(_values(figures, unit, _in_mode(quarter, mode))),
+                      shown=_shown(figure, figures, unit, quarter, mode),
                       previous=_compared(figures, unit, quarter.previous, mode),
                       last_year=_compared(figures, unit, quarter.a_year_earlier, mode),
                       last_year_own=_values(figures, unit, [quarter.a_year_earlier])[0],
@@ -391,10 +454,11 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
                        quarter: Quarter | None = None) -> QuerySet[QuarterlyFigure]:
     """Figures `user` may see in `status` (None: any), oldest period first and by department, with the
     counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
-    same quarter last year (`last_year_value`, `last_year_status`) for comparison. One query."""
+    same quarter last year (`last_year_value`, `last_year_status`) for comparison, and the year-to-date
+    check (`with_ytd_check`). One query."""
     previous_value, previous_status = _counted_value_of(1)
     last_year_value, last_year_status = _counted_value_of(4)
-    figures = (QuarterlyFigure.objects.visible_to(user)
+    figures = (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
                .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
                .annotate(period=F("year") * 4 + F("quarter"))
                .annotate(previous_value=previous_value, previous_status=previous_status,
@@ -472,6 +536,6 @@ def review_groups(*, user: User, figures: Iterable[QuarterlyFigure]) -> list[Rev
 
 
 def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
-    """One figure `user` may see, with what its page shows. One query."""
-    return (QuarterlyFigure.objects.visible_to(user)
+    """One figure `user` may see, with what its page shows (its year-to-date check too). One query."""
+    return (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
             .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())

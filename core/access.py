@@ -176,6 +176,9 @@ ACTIONS: dict[str, Action] = {
     "add": Action(plans, _edit_rows),
     # Delete a row in the admin.
     "delete": Action(plans, _edit_rows),
+    # Settle a figure whose reported year to date (累计) disagrees with the sum of its quarters: its editor
+    # or a planner, also on an approved figure (a correction, recorded in its history).
+    "resolve-ytd": Action(writes, _edit_rows),
     # Approve or return a submitted figure.
     "review": Action(plans, _edit_rows),
     # Reopen an approved (locked) figure.

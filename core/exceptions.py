@@ -31,4 +31,5 @@ STATE_CODES = frozenset({
     "reporting_mode",  # a cluster reports as a whole or by enterprise in one quarter, never both
     "quarter_not_over",  # figures are entered after their quarter ends
     "explanation_needed",  # an outlier needs a note before it is submitted
+    "earlier_missing",  # a year to date (累计) needs the year's earlier quarters first
 })

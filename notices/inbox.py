@@ -5,6 +5,8 @@ Items come from providers, each a callable `(InboxContext) -> list[InboxItem]` l
 - `returned_figures`: the user's figures a planner returned, with the reason, who and when;
 - `awaiting_review`: for planners, submitted figures they may approve, one item per department × quarter
   (the review page's groups); under the four-eyes rule not their own;
+- `ytd_mismatches`: figures reported as year to date (累计) whose 累计 no longer equals the sum of their
+  quarters (需核对), for the unit's editors and for planners (`resolve-ytd`), until one of the two is kept;
 - `quarter_deadlines`: the user's reporting units that have not submitted a quarter whose deadline is in
   the next INBOX_DEADLINE_DAYS days (`due`) or has passed (`overdue`), for the reporting period, the last
   quarter that has ended and the last one whose deadline has passed.
@@ -15,7 +17,7 @@ The e-mail reminders are made from the same items (`notices.reminders`): an edit
 its `due` item, a planner's daily digest its `overdue` items. A returned figure's e-mail is queued in the
 outbox when it is returned (`notices.services`); its inbox item is the figure itself while it stays returned.
 
-Cost: six queries for any user and any amount of data (one per figure provider, four for the reporting
+Cost: seven queries for any user and any amount of data (one per figure provider, four for the reporting
 state), so the header badge (`inbox_count`) can be asked for on every page.
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from clusters.choices import FigureStatus
 from clusters.models import QuarterlyFigure
 from clusters.reporting_period import ReportingState, reporting_state
-from clusters.selectors import Completeness
+from clusters.selectors import Completeness, with_ytd_check
 from clusters.services import UnitKey, needs_second_person
 from core import access
 from core.periods import Quarter
@@ -50,6 +52,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", gettext_lazy("Overdue submissions")
     RETURNED = "returned", gettext_lazy("Returned to you")
     REVIEW = "review", gettext_lazy("Awaiting your review")
+    YTD_CHECK = "ytd_check", gettext_lazy("Year to date to check")
     DUE = "due", gettext_lazy("Deadlines in the next 7 days")
 
 
@@ -88,7 +91,7 @@ class InboxContext:
         return reporting_state(user=self.user, today=self.today, also=[Quarter.last_past_deadline(self.today)])
 
     def items(self) -> list[InboxItem]:
-        """Everything the user has to act on, in the order of `Kind`. Six queries, whatever the data."""
+        """Everything the user has to act on, in the order of `Kind`. Seven queries, whatever the data."""
         items = [item for provider in PROVIDERS for item in provider(self)]
         return sorted(items, key=lambda item: _ORDER[item.kind])
 
@@ -142,6 +145,28 @@ def awaiting_review(context: InboxContext) -> list[InboxItem]:
     ) for (quarter, department), members in groups.items()]
 
 
+def ytd_mismatches(context: InboxContext) -> list[InboxItem]:
+    """Figures reported as year to date (累计) that disagree with their quarters (`with_ytd_check`), each linking
+    to its page, where one of the two numbers is kept. For whoever may settle them: the unit's editors,
+    planners. One query."""
+    user = context.user
+    if not access.may(user, "resolve-ytd", QuarterlyFigure):
+        return []
+    figures = (with_ytd_check(access.restrict(QuarterlyFigure.objects.filter(entry_mode="ytd"), user, "resolve-ytd"))
+               .filter(ytd_mismatch=True).select_related("cluster", "enterprise").order_by("year", "quarter", "pk"))
+    items = []
+    for figure in figures:
+        quarter = Quarter(figure.year, figure.quarter)
+        items.append(InboxItem(
+            Kind.YTD_CHECK, _("%(unit)s · %(quarter)s: the year to date no longer adds up") % {
+                "unit": figure.reporting_unit, "quarter": quarter.label},
+            reverse("figure-page", args=[figure.pk]),
+            detail=_("reported year to date %(reported)s 亿元, sum of the quarters %(quarters)s 亿元") % {
+                "reported": f"{figure.reported_ytd.normalize():f}", "quarters": f"{figure.quarters_ytd.normalize():f}"},
+            quarter=quarter, figure_id=figure.pk))
+    return items
+
+
 def quarter_deadlines(context: InboxContext) -> list[InboxItem]:
     """The user's reporting units that have not submitted a quarter due soon or overdue (module docstring).
     No query of its own: the reporting state's."""
@@ -173,10 +198,11 @@ def quarter_deadlines(context: InboxContext) -> list[InboxItem]:
     return items
 
 
-PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [returned_figures, awaiting_review, quarter_deadlines]
+PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [returned_figures, awaiting_review, ytd_mismatches,
+                                                              quarter_deadlines]
 _ORDER = {kind: position for position, kind in enumerate(Kind.values)}
 
 
 def inbox_count(*, user: User, today: date | None = None) -> int:
-    """The number on the header badge: the inbox's items, counted (the same six queries)."""
+    """The number on the header badge: the inbox's items, counted (the same seven queries)."""
     return len(InboxContext(user, today or timezone.localdate()).items())

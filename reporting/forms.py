@@ -31,6 +31,14 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("reason for reopening"), max_length=500)
 
 
+class ResolveYtdForm(forms.Form):
+    """Settling a year-to-date mismatch: the version read and which number stands."""
+
+    version = IntegerField(min_value=1, widget=forms.HiddenInput)
+    keep = forms.ChoiceField(choices=[("ytd", _("keep the reported year to date")),
+                                      ("quarter", _("keep the quarter's own value"))])
+
+
 def _years() -> list[tuple[int, int]]:
     """The years figures may be entered for, from the first (FIRST_FIGURE_YEAR) to the current one, newest first."""
     return [(y, y) for y in range(timezone.localdate().year, FIRST_FIGURE_YEAR - 1, -1)]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("figures/<int:pk>/approve/", views.figure_review, {"action": "approve"}, name="figure-approve-page"),
     path("figures/<int:pk>/return/", views.figure_review, {"action": "return"}, name="figure-return-page"),
     path("figures/<int:pk>/reopen/", views.figure_reopen, name="figure-reopen-page"),
+    path("figures/<int:pk>/resolve-ytd/", views.figure_resolve_ytd, name="figure-resolve-ytd-page"),
     path("inbox/", views.inbox, name="inbox-page"),
     path("inbox/count/", views.inbox_badge, name="inbox-count"),
 ]

@@ -45,7 +45,7 @@ from notices.inbox import InboxContext, Kind, inbox_count
 from org.models import User
 
 from . import exports, imports
-from .forms import BatchApproveForm, QuarterForm, ReopenForm, ReviewForm, UploadForm, entries_from_post
+from .forms import BatchApproveForm, QuarterForm, ReopenForm, ResolveYtdForm, ReviewForm, UploadForm, entries_from_post
 
 
 def _require_writer(request: HttpRequest) -> None:
@@ -340,6 +340,27 @@ def figure_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         services.figure_reopen(user=request.user, figure_id=figure.pk,
                                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
         messages.success(request, _("Figure reopened: %(figure)s. It no longer counts in the official numbers.")
+                         % {"figure": figure})
+    except VersionConflict:
+        messages.error(request, _("Someone else changed this figure meanwhile; nothing was saved. Review it again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+
+
+@login_required
+@require_POST
+def figure_resolve_ytd(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's editor or a planner settles a year-to-date (累计) mismatch: which number stands."""
+    figure = get_object_or_404(QuarterlyFigure.objects.visible_to(request.user), pk=pk)
+    form = ResolveYtdForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose which number stands."))
+        return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+    try:
+        services.figure_resolve_ytd(user=request.user, figure_id=figure.pk,
+                                    expected_version=form.cleaned_data["version"], keep=form.cleaned_data["keep"])
+        messages.success(request, _("Checked: %(figure)s. The year to date and the quarter's own value agree again.")
                          % {"figure": figure})
     except VersionConflict:
         messages.error(request, _("Someone else changed this figure meanwhile; nothing was saved. Review it again."))

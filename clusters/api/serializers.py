@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusters.choices import FigureSource
 from clusters.models import FIRST_FIGURE_YEAR, OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
+from clusters.selectors import YTD_MISMATCH, figure_ytd_flags
 from core import access
-from core.api.inputs import AmountField, InputSerializer, IntegerField
+from core.api.inputs import AmountField, InputSerializer, IntegerField, TextField
 from core.api.serializers import DEMO_LABEL, DescribedModelSerializer
 from core.numbers import MAX_ID
 
@@ -51,10 +53,18 @@ class FigureSerializer(DescribedModelSerializer):
 
     is_demo = serializers.SerializerMethodField(help_text="True for demo data (演示数据).")
     data_label = serializers.SerializerMethodField(help_text="演示数据 for demo data; empty otherwise.")
+    output_ytd = serializers.DecimalField(
+        source="reported_ytd", read_only=True, allow_null=True, **OUTPUT_DIGITS,
+        help_text=f"The year to date (累计) as reported, {YI}, kept as reported; null unless `entry_mode` is `ytd`.")
+    flags = serializers.SerializerMethodField(help_text=(
+        f"Things to check: `{YTD_MISMATCH}` (需核对) while `output_ytd` differs from the sum of the unit's "
+        "own `output_value`s for quarters 1 … this one of the year (an earlier quarter was changed after this "
+        "one was reported as year to date); settle it with `resolve-ytd`."))
 
     class Meta:
         model = QuarterlyFigure
-        fields = ["id", "cluster", "enterprise", "year", "quarter", "output_value", "revenue", "tax", "employees",
+        fields = ["id", "cluster", "enterprise", "year", "quarter", "output_value", "entry_mode", "output_ytd",
+                  "flags", "revenue", "tax", "employees",
                   "fixed_asset_investment", "status", "source", "version", "note", "is_demo", "data_label",
                   "entered_at", "approved_at", "updated_at", "return_reason", "returned_by", "returned_at"]
         descriptions = {
@@ -63,7 +73,10 @@ class FigureSerializer(DescribedModelSerializer):
             "enterprise": "Id of the reporting enterprise; null when the cluster reports as a whole.",
             "year": "Calendar year.",
             "quarter": "Quarter 1–4; values are the quarter's own, not year-to-date (单季值，非累计).",
-            "output_value": f"Output value (产值), {YI}.",
+            "output_value": f"Output value (产值), {YI}: the quarter's own value (derived from `output_ytd` when "
+                            "reported as year to date).",
+            "entry_mode": "How the output was reported: `quarter` (本季度值, the quarter's own value) or `ytd` "
+                          "(累计, the year to date, kept in `output_ytd`).",
             "revenue": f"Main business revenue (主营业务收入), {YI}; null if not reported.",
             "tax": f"Taxes paid (税收), {YI}; null if not reported.",
             "employees": "Employees (从业人员); null if not reported.",
@@ -85,6 +98,10 @@ class FigureSerializer(DescribedModelSerializer):
 
     def get_data_label(self, figure: QuarterlyFigure) -> str:
         return DEMO_LABEL if figure.source == FigureSource.DEMO else ""
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=[YTD_MISMATCH])))
+    def get_flags(self, figure: QuarterlyFigure) -> list[str]:
+        return figure_ytd_flags(figure)
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -116,7 +133,22 @@ def _amount(help_text: str, *, required: bool = False, nullable: bool = True,
 
 
 def _output_value(*, required: bool) -> AmountField:
-    return _amount("Output value (产值)", required=required, nullable=False, maximum=settings.ENTRY_MAX_OUTPUT)
+    return _amount("Output value (产值), the quarter's own; send this or `output_ytd`, not both", required=required,
+                   nullable=False, maximum=settings.ENTRY_MAX_OUTPUT)
+
+
+def _output_ytd() -> AmountField:
+    return _amount("Output value as the year to date (累计: quarters 1 … this one), kept as reported; the quarter's "
+                   "own value is derived from it and the earlier quarters, which must be there (409 otherwise); send "
+                   "this or `output_value`, not both", nullable=False)
+
+
+def _one_output(attrs: dict, *, required: bool) -> dict:
+    sent = [name for name in ("output_value", "output_ytd") if name in attrs]
+    if len(sent) > 1 or (required and not sent):
+        raise serializers.ValidationError({"output_value": _("Send either output_value (the quarter's own value) or "
+                                                             "output_ytd (the year to date), exactly one.")})
+    return attrs
 
 
 def _employees() -> serializers.IntegerField:
@@ -125,7 +157,7 @@ def _employees() -> serializers.IntegerField:
 
 
 def _note() -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="Free text (备注).")
+    return TextField(required=False, allow_blank=True, max_length=2000, help_text="Free text (备注).")
 
 
 def _version(help_text: str = "The `version` you read; a stale one gets 409 and changes nothing.") -> serializers.Field:
@@ -135,6 +167,9 @@ def _version(help_text: str = "The `version` you read; a stale one gets 409 and 
 class FigureCreateSerializer(InputSerializer):
     """A new draft figure (草稿) for a cluster, or one of its enterprises, that the caller may edit."""
 
+    # The output as the quarter's own value or as the year to date (累计): exactly one of the two.
+    schema_extra = {"oneOf": [{"required": ["output_value"]}, {"required": ["output_ytd"]}]}
+
     cluster = VisibleRelatedField(queryset=Cluster.objects.all(), help_text="Id of the cluster.")
     enterprise = VisibleRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True,
                                      help_text="Id of one of the cluster's enterprises; omit for the whole cluster.")
@@ -143,21 +178,26 @@ class FigureCreateSerializer(InputSerializer):
         f"Calendar year, from the plan's base year ({FIRST_FIGURE_YEAR}). A quarter that is not over yet is "
         "refused with 409 `quarter_not_over`."))
     quarter = IntegerField(min_value=1, max_value=4, help_text="Quarter 1–4 (the quarter's own value).")
-    output_value = _output_value(required=True)
+    output_value = _output_value(required=False)
+    output_ytd = _output_ytd()
     revenue = _amount("Main business revenue (主营业务收入)")
     tax = _amount("Taxes paid (税收)")
     employees = _employees()
     fixed_asset_investment = _amount("Fixed-asset investment (固定资产投资)")
     note = _note()
 
+    def validate(self, attrs: dict) -> dict:
+        return _one_output(attrs, required=True)
+
 
 class FigureUpdateSerializer(InputSerializer):
     """New values for a draft or returned figure: the version read and at least one value; only the fields
     sent change."""
 
-    schema_extra = {"minProperties": 2}
+    schema_extra = {"minProperties": 2, "not": {"required": ["output_value", "output_ytd"]}}
     version = _version()
     output_value = _output_value(required=False)
+    output_ytd = _output_ytd()
     revenue = _amount("Main business revenue (主营业务收入)")
     tax = _amount("Taxes paid (税收)")
     employees = _employees()
@@ -167,13 +207,22 @@ class FigureUpdateSerializer(InputSerializer):
     def validate(self, attrs: dict) -> dict:
         if len(attrs) < 2:  # the version alone changes nothing
             raise serializers.ValidationError(_("Send at least one value to change besides the version."))
-        return attrs
+        return _one_output(attrs, required=False)
 
 
 class FigureTransitionSerializer(InputSerializer):
     """Submit or approve: the version the client read."""
 
     version = _version()
+
+
+class FigureResolveYtdSerializer(InputSerializer):
+    """Settle a figure flagged `ytd_mismatch` (需核对): which of its two numbers stands."""
+
+    version = _version()
+    keep = serializers.ChoiceField(choices=["ytd", "quarter"], help_text=(
+        "`ytd`: keep the reported year to date (累计); the quarter's own `output_value` is derived again from it. "
+        "`quarter`: keep the quarter's own `output_value`; `output_ytd` becomes the sum of the quarters."))
 
 
 class FigureReturnSerializer(InputSerializer):

@@ -16,11 +16,13 @@ from rest_framework.response import Response
 from clusters import services
 from clusters.filtersets import FigureFilterSet
 from clusters.models import QuarterlyFigure
+from clusters.selectors import with_ytd_check
 from core.api.views import ScopedQuerysetMixin
 
 from .serializers import (
     FigureBatchApproveSerializer,
     FigureCreateSerializer,
+    FigureResolveYtdSerializer,
     FigureReturnSerializer,
     FigureSerializer,
     FigureTransitionSerializer,
@@ -37,7 +39,9 @@ _JSON_ONLY = [JSONRenderer]
     create=extend_schema(
         summary="Enter a figure (录入, editors in scope)", request=FigureCreateSerializer,
         responses={201: FigureSerializer},
-        description="Creates a draft for a cluster (or one of its enterprises) the caller may edit. "
+        description="Creates a draft for a cluster (or one of its enterprises) the caller may edit, from "
+                    "`output_value` (the quarter's own value) or `output_ytd` (累计, the year to date: kept as "
+                    "reported, the quarter's own value derived), exactly one of them (400 otherwise). "
                     "400 for invalid values; 404 (naming the field) for a cluster or enterprise that does not "
                     "exist or is hidden; 403 outside the caller's scope; 409 for a quarter already reported "
                     "(`already_reported`), a cluster reporting the other way that quarter (`reporting_mode`) "
@@ -45,7 +49,8 @@ _JSON_ONLY = [JSONRenderer]
     partial_update=extend_schema(
         summary="Change a draft or returned figure (修改)", request=FigureUpdateSerializer,
         responses={200: FigureSerializer},
-        description="Send the `version` you read and at least one value to change. 409 if someone saved it "
+        description="Send the `version` you read and at least one value to change; the output as `output_value` "
+                    "or `output_ytd`, not both (400). 409 if someone saved it "
                     "meanwhile (`version_conflict`, the body names `current_version`) or if it is submitted or "
                     "approved (`locked`)."),
 )
@@ -59,11 +64,19 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     ordering_fields = ["year", "quarter", "cluster", "output_value", "updated_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self):
+        # Every figure read here carries its year-to-date check (`flags`), in the same query.
+        return with_ytd_check(super().get_queryset())
+
+    def _shown(self, figure: QuarterlyFigure) -> dict:
+        """A written figure as the API shows it, read again with its checks (an earlier quarter may disagree)."""
+        return FigureSerializer(with_ytd_check(QuarterlyFigure.objects.filter(pk=figure.pk)).get()).data
+
     def create(self, request: Request) -> Response:
         params = FigureCreateSerializer(data=request.data, context=self.get_serializer_context())
         params.is_valid(raise_exception=True)
         figure = services.figure_create(user=request.user, **params.validated_data)
-        return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
+        return Response(self._shown(figure), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         figure = self.get_object()
@@ -72,11 +85,11 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         changes = dict(params.validated_data)
         version = changes.pop("version")
         figure = services.figure_update(user=request.user, figure_id=figure.pk, expected_version=version, **changes)
-        return Response(FigureSerializer(figure).data)
+        return Response(self._shown(figure))
 
     def get_renderers(self):
         # Spreadsheets are for reading lists; a write answers in JSON.
-        if self.action in ("create", "partial_update"):
+        if self.action in ("create", "partial_update", "resolve_ytd"):
             return [JSONRenderer()]
         return super().get_renderers()
 
@@ -86,7 +99,7 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         figure = service(user=request.user, figure_id=figure.pk, expected_version=data.pop("version"), **data)
-        return Response(FigureSerializer(figure).data)
+        return Response(self._shown(figure))
 
     @extend_schema(summary="Submit for review (报送, editors in scope)", operation_id="figures_submit",
                    request=FigureTransitionSerializer,
@@ -144,3 +157,16 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"], renderer_classes=_JSON_ONLY)
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, FigureReturnSerializer, services.figure_reopen)
+
+    @extend_schema(summary="Settle a year-to-date mismatch (核对累计, the unit's editors and planners)",
+                   operation_id="figures_resolve_ytd", request=FigureResolveYtdSerializer,
+                   responses={200: FigureSerializer},
+                   description="For a figure flagged `ytd_mismatch`: `keep: ytd` keeps the reported 累计 and derives "
+                               "the quarter's own value again; `keep: quarter` keeps the quarter's own value and "
+                               "derives the 累计 again. Allowed in any status, approved too (a correction: recorded "
+                               "in the history, the roll-up redone). 400 (`not_mismatched`) when the numbers agree; "
+                               "409 on a stale `version`; 403 outside the caller's scope.")
+    @action(detail=True, methods=["post"], url_path="resolve-ytd", url_name="resolve-ytd",
+            renderer_classes=_JSON_ONLY)
+    def resolve_ytd(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, FigureResolveYtdSerializer, services.figure_resolve_ytd)

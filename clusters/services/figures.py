@@ -26,7 +26,7 @@ from core.periods import Quarter
 from core.writes import locked_for_change, save_change
 from org.models import User
 
-from ..choices import FigureSource, FigureStatus
+from ..choices import EntryModeChoice, FigureSource, FigureStatus
 from ..models import Cluster, Enterprise, QuarterlyFigure
 
 EDITABLE_FIELDS = ("output_value", "revenue", "tax", "employees", "fixed_asset_investment", "note")
@@ -64,7 +64,8 @@ def figure_create(
     cluster: Cluster,
     year: int,
     quarter: int,
-    output_value: Decimal,
+    output_value: Decimal | None = None,
+    output_ytd: Decimal | None = None,
     enterprise: Enterprise | None = None,
     revenue: Decimal | None = None,
     tax: Decimal | None = None,
@@ -73,17 +74,49 @@ def figure_create(
     note: str = "",
     source: str = FigureSource.ENTERED,
 ) -> QuarterlyFigure:
-    """Create a draft figure for a reporting unit the user may edit."""
+    """Create a draft figure for a reporting unit the user may edit, from the quarter's own output value or
+    from the year to date (`output_ytd`, 累计: kept as reported, the quarter's own value derived), not both."""
     if not access.may(user, "edit", cluster):
         raise PermissionDenied(_("You may not enter figures for this cluster."))
     _lock_cluster(cluster.pk)
     figure = QuarterlyFigure(
-        cluster=cluster, enterprise=enterprise, year=year, quarter=quarter, output_value=output_value,
+        cluster=cluster, enterprise=enterprise, year=year, quarter=quarter,
         revenue=revenue, tax=tax, employees=employees, fixed_asset_investment=fixed_asset_investment, note=note,
         source=source, entered_by=user, entered_at=timezone.now(),
     )
+    _set_output(figure, output_value=output_value, output_ytd=output_ytd)
     check_entry_rules(figure)
     return save_change(figure, user=user, reason="imported" if source == FigureSource.IMPORTED else "created")
+
+
+def earlier_output(figure: QuarterlyFigure) -> tuple[Decimal, list[int]]:
+    """The sum of the unit's own output values in the year's quarters before `figure`'s, and the quarters
+    missing from it."""
+    values = dict(QuarterlyFigure.objects.filter(
+        cluster_id=figure.cluster_id, enterprise_id=figure.enterprise_id, year=figure.year, quarter__lt=figure.quarter,
+    ).values_list("quarter", "output_value"))
+    return sum(values.values(), Decimal(0)), [q for q in range(1, figure.quarter) if q not in values]
+
+
+def _set_output(figure: QuarterlyFigure, *, output_value: Decimal | None, output_ytd: Decimal | None) -> None:
+    """The output as reported: the quarter's own value, or the year to date (累计) with the own value derived
+    from it less the earlier quarters (all of which must be there)."""
+    if (output_value is None) == (output_ytd is None):
+        raise ValidationError({"output_value": ValidationError(
+            _("Give either the quarter's own output value or the year to date, not both."), code="one_of")})
+    if output_ytd is None:
+        figure.output_value, figure.entry_mode, figure.reported_ytd = output_value, EntryModeChoice.QUARTER, None
+        return
+    earlier, missing = earlier_output(figure)
+    if missing:
+        raise ValidationError({"output_ytd": ValidationError(
+            _("A year-to-date value needs the earlier quarters of the year first (Q%(missing)s missing).")
+            % {"missing": "、Q".join(map(str, missing))}, code="earlier_missing")})
+    if output_ytd < earlier:
+        raise ValidationError({"output_ytd": ValidationError(
+            _("The year-to-date value %(ytd)s is below the sum of the earlier quarters (%(earlier)s).")
+            % {"ytd": f"{output_ytd.normalize():f}", "earlier": f"{earlier.normalize():f}"}, code="below_earlier")})
+    figure.output_value, figure.entry_mode, figure.reported_ytd = output_ytd - earlier, EntryModeChoice.YTD, output_ytd
 
 
 def _locked(*, user: User, figure_id: int, expected_version: int, action: str = "edit") -> QuarterlyFigure:
@@ -99,15 +132,23 @@ def figure_update(
 ) -> QuarterlyFigure:
     """Change the values of a draft or returned figure; refuses if someone saved it in between.
 
+    The output comes as the quarter's own value (`output_value`) or as the year to date (`output_ytd`, 累计),
+    not both (see `figure_create`).
+
     `source` (optional) records how the new values arrived, e.g. imported from a spreadsheet.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - {*EDITABLE_FIELDS, "output_ytd"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version)
     if figure.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This figure is %(status)s and locked; it cannot be changed.")
                               % {"status": figure.get_status_display()}, code="locked")
+    output_ytd = changes.pop("output_ytd", None)
+    output_value = changes.pop("output_value", None)
+    if output_ytd is not None or (output_value is not None and output_value != figure.output_value):
+        # A new output value is reported in its own mode; the same value again keeps the mode it was reported in.
+        _set_output(figure, output_value=output_value, output_ytd=output_ytd)
     for name, value in changes.items():
         setattr(figure, name, value)
     if source:
@@ -298,3 +339,47 @@ def figure_reopen(*, user: User, figure_id: int, expected_version: int, reason: 
     reason = _reason(reason, _("Say why the approved figure is reopened."))
     return _send_back(figure, user=user, reason=reason, allowed_from=(FigureStatus.APPROVED,),
                       history_reason="reopened")
+
+
+class KeepYtd:
+    """Which number of a mismatched figure stands (`figure_resolve_ytd`)."""
+
+    YTD = "ytd"  # the reported 累计; the quarter's own value is derived again
+    QUARTER = "quarter"  # the quarter's own value; the 累计 is derived again
+    ALL = (YTD, QUARTER)
+
+
+@transaction.atomic
+def figure_resolve_ytd(*, user: User, figure_id: int, expected_version: int, keep: str) -> QuarterlyFigure:
+    """Settle a figure reported as year to date (累计) whose 累计 no longer equals the sum of its quarters (an
+    earlier quarter was corrected): keep the reported 累计 and derive the quarter's own value again, or keep
+    the quarter's own value and derive the 累计 again.
+
+    Its editor or a planner (`resolve-ytd`), in any status: on an approved figure this is a correction of the
+    official numbers, so the history records it and the roll-up is marked, as for any other change.
+    Refused (`not_mismatched`) when the numbers agree.
+    """
+    if keep not in KeepYtd.ALL:
+        raise ValueError(f"keep must be one of {KeepYtd.ALL}, not {keep!r}")
+    figure = _locked(user=user, figure_id=figure_id, expected_version=expected_version, action="resolve-ytd")
+    earlier, missing = earlier_output(figure)
+    if figure.entry_mode != EntryModeChoice.YTD or missing or figure.reported_ytd == earlier + figure.output_value:
+        raise ValidationError(_("This figure's year-to-date value agrees with its quarters; there is nothing to "
+                                "settle."), code="not_mismatched")
+    before = (figure.reported_ytd, figure.output_value)
+    if keep == KeepYtd.YTD:
+        if figure.reported_ytd < earlier:
+            raise ValidationError(_("The reported year-to-date value %(ytd)s is below the sum of the earlier quarters "
+                                    "(%(earlier)s); keep the quarter's own value, or correct an earlier quarter.")
+                                  % {"ytd": f"{figure.reported_ytd.normalize():f}",
+                                     "earlier": f"{earlier.normalize():f}"}, code="below_earlier")
+        figure.output_value = figure.reported_ytd - earlier
+    else:
+        figure.reported_ytd = earlier + figure.output_value
+    check_entry_rules(figure)  # a figure reported is for a quarter that is over; the value must be plausible
+    reason = (f"ytd resolved, kept {keep}: 累计 {before[0].normalize():f} → {figure.reported_ytd.normalize():f}, "
+              f"quarter {before[1].normalize():f} → {figure.output_value.normalize():f}")
+    figure = save_change(figure, user=user, reason=reason)
+    hooks.rollup_mark(cluster_id=figure.cluster_id, year=figure.year)
+    return figure
+

@@ -322,9 +322,11 @@ class _QuarterEntry:
                 values[spec.name] = own
         return values
 
-    @staticmethod
-    def differs(figure: QuarterlyFigure, own: Decimal, note: str, extras: dict) -> bool:
+    def differs(self, figure: QuarterlyFigure, own: Decimal, note: str, extras: dict,
+                ytd: Decimal | None = None) -> bool:
+        # A 累计 typed again differs when it is not the one reported (or the figure was reported otherwise).
         return (own != figure.output_value or note != figure.note
+                or (self.mode == EntryMode.YTD and ytd != figure.reported_ytd)
                 or any(getattr(figure, name) != value for name, value in extras.items()))
 
     def row(self, entry: EntryInput) -> None:
@@ -356,14 +358,16 @@ class _QuarterEntry:
         extras = self.own_extras(unit, cluster, enterprise, entry)
         if own is None or len(self.errors.get(unit, [])) > errors_before:
             return
-        if figure is not None and figure.version != entry.version and self.differs(figure, own, note, extras):
+        ytd = typed if self.mode == EntryMode.YTD else None
+        if figure is not None and figure.version != entry.version and self.differs(figure, own, note, extras, ytd):
             self.conflicts.append(Conflict(unit, label, own, note, figure, extras))
             return
         if figure is None:
-            self.create(unit, cluster, enterprise, own, note, extras)
-        elif self.differs(figure, own, note, extras):
+            self.create(unit, cluster, enterprise, own, note, extras, ytd)
+        elif self.differs(figure, own, note, extras, ytd):
             if figure.status not in EDITABLE_STATUSES:
-                if own != figure.output_value or note != figure.note:
+                reported_again = ytd is None or ytd == figure.reported_ytd
+                if own != figure.output_value or note != figure.note or not reported_again:
                     self.error(unit, _("Output value: this figure is %(status)s and locked; ask a planner to "
                                        "reopen it.") % {"status": figure.get_status_display()})
                 else:
@@ -373,22 +377,32 @@ class _QuarterEntry:
                                        "it.") % {"field": "、".join(str(c) for c in changed),
                                                  "status": figure.get_status_display()})
                 return
-            self.update(unit, figure, own, note, extras)
+            self.update(unit, figure, own, note, extras, ytd)
         else:
             self.result.unchanged += 1
         if self.submit and unit not in self.errors:
             self.submit_figure(unit, self.figures[slot])
 
+    @staticmethod
+    def output(own: Decimal, ytd: Decimal | None) -> dict[str, Decimal]:
+        """The output as the services take it: a 累计 is passed as reported (kept beside the derived value)."""
+        return {"output_ytd": ytd} if ytd is not None else {"output_value": own}
+
+    @staticmethod
+    def mode_of(ytd: Decimal | None) -> dict[str, object]:
+        return {"entry_mode": EntryMode.YTD if ytd is not None else EntryMode.QUARTER, "reported_ytd": ytd}
+
     def create(self, unit: str, cluster: Cluster, enterprise: Enterprise | None, own: Decimal, note: str,
-               extras: dict) -> None:
+               extras: dict, ytd: Decimal | None = None) -> None:
         if not self.write:
             self.validate(unit, QuarterlyFigure(cluster=cluster, enterprise=enterprise, year=self.quarter.year,
-                                                quarter=self.quarter.quarter, output_value=own, note=note, **extras))
+                                                quarter=self.quarter.quarter, output_value=own, note=note,
+                                                **self.mode_of(ytd), **extras))
             return
         try:
             figure = figure_create(user=self.user, cluster=cluster, enterprise=enterprise, year=self.quarter.year,
-                                   quarter=self.quarter.quarter, output_value=own, note=note, source=self.source,
-                                   **extras)
+                                   quarter=self.quarter.quarter, note=note, source=self.source,
+                                   **self.output(own, ytd), **extras)
         except ValidationError as error:
             for message in _field_messages(error):
                 self.error(unit, message)
@@ -396,8 +410,12 @@ class _QuarterEntry:
         self.figures[self.slot(cluster, enterprise, self.quarter)] = figure
         self.result.created.append(figure)
 
-    def update(self, unit: str, figure: QuarterlyFigure, own: Decimal, note: str, extras: dict) -> None:
+    def update(self, unit: str, figure: QuarterlyFigure, own: Decimal, note: str, extras: dict,
+               ytd: Decimal | None = None) -> None:
         if not self.write:
+            if ytd is not None or own != figure.output_value:
+                for name, value in self.mode_of(ytd).items():
+                    setattr(figure, name, value)
             figure.output_value, figure.note = own, note
             for name, value in extras.items():
                 setattr(figure, name, value)
@@ -406,7 +424,7 @@ class _QuarterEntry:
         source = self.source if self.source == FigureSource.IMPORTED else None
         try:
             saved = figure_update(user=self.user, figure_id=figure.pk, expected_version=figure.version,
-                                  source=source, output_value=own, note=note, **extras)
+                                  source=source, note=note, **self.output(own, ytd), **extras)
         except ValidationError as error:
             for message in _field_messages(error):
                 self.error(unit, message)

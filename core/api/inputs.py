@@ -37,6 +37,15 @@ class IntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class TextField(serializers.CharField):
+    """Text in a JSON body: a JSON string, as the schema says (DRF would take a number and turn it into text)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class QueryIntegerField(serializers.IntegerField):
     """An integer in a query string: ASCII digits, as the schema says."""
 
@@ -108,6 +117,10 @@ class AmountField(serializers.DecimalField):
                          max_value=maximum, **kwargs)
         self.pattern = decimal_pattern(integer_digits=max_digits - decimal_places, places=decimal_places,
                                        maximum=maximum)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        # DRF's DecimalField takes "" as null; the schema says null is null and "" is not an amount.
+        return serializers.Field.validate_empty_values(self, data)
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str):

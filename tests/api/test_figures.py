@@ -267,3 +267,86 @@ def test_a_key_the_request_does_not_take_is_400_naming_it(api, roles, heishan, b
     assert list(response.json()["errors"]) == [key for key in body if key not in ("version", "output_value")]
     figure.refresh_from_db()
     assert figure.version == 1
+
+
+# --- the year to date (累计) -----------------------------------------------------------------------------
+
+def _ytd_pair(api, roles, heishan):
+    """Q1 18.2 as the quarter's own value, Q2 reported as 累计 37; both drafts."""
+    editor = api.as_(roles.editor_own)
+    q1 = editor.post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "18.2"}, format="json")
+    q2 = editor.post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 2, "output_ytd": "37"}, format="json")
+    return q1.json(), q2
+
+
+def test_a_figure_entered_as_ytd_returns_both_values_and_its_mode(api, roles, heishan):
+    q1, q2 = _ytd_pair(api, roles, heishan)
+    assert q2.status_code == 201
+    body = q2.json()
+    assert (body["entry_mode"], body["output_ytd"], body["output_value"], body["flags"]) == (
+        "ytd", "37.0000", "18.8000", [])
+    assert (q1["entry_mode"], q1["output_ytd"], q1["flags"]) == ("quarter", None, [])
+
+
+@pytest.mark.parametrize("values", [{}, {"output_value": "1", "output_ytd": "2"}])
+def test_create_needs_exactly_one_of_output_value_and_output_ytd(api, roles, heishan, values):
+    response = api.as_(roles.editor_own).post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, **values},
+                                              format="json")
+    assert response.status_code == 400
+    assert "output_value" in response.json()["errors"]
+
+
+def test_an_update_may_not_send_both_outputs(api, roles, heishan):
+    q1, _q2 = _ytd_pair(api, roles, heishan)
+    response = api.as_(roles.editor_own).patch(f"{URL}{q1['id']}/", {"version": q1["version"], "output_value": "1",
+                                                                      "output_ytd": "2"}, format="json")
+    assert response.status_code == 400
+
+
+def test_a_ytd_without_the_earlier_quarters_is_409(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 2,
+                                                    "output_ytd": "37"}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "earlier_missing")
+
+
+def test_changing_an_earlier_quarter_flags_the_ytd_figure_and_resolve_settles_it(api, roles, heishan):
+    q1, q2 = _ytd_pair(api, roles, heishan)
+    q2 = q2.json()
+    editor = api.as_(roles.editor_own)
+    assert editor.patch(f"{URL}{q1['id']}/", {"version": q1["version"], "output_value": "17.9"},
+                        format="json").status_code == 200
+    flagged = editor.get(f"{URL}{q2['id']}/").json()
+    assert (flagged["flags"], flagged["output_ytd"], flagged["output_value"]) == (["ytd_mismatch"], "37.0000",
+                                                                                   "18.8000")
+    listed = {f["id"]: f["flags"] for f in editor.get(URL, {"year": 2011}).json()["results"]}
+    assert listed == {q1["id"]: [], q2["id"]: ["ytd_mismatch"]}
+    stale = editor.post(f"{URL}{q2['id']}/resolve-ytd/", {"version": q2["version"] + 5, "keep": "ytd"}, format="json")
+    assert stale.status_code == 409
+    settled = editor.post(f"{URL}{q2['id']}/resolve-ytd/", {"version": q2["version"], "keep": "ytd"}, format="json")
+    assert settled.status_code == 200
+    assert (settled.json()["output_value"], settled.json()["output_ytd"], settled.json()["flags"]) == (
+        "19.1000", "37.0000", [])
+    again = editor.post(f"{URL}{q2['id']}/resolve-ytd/", {"version": settled.json()["version"], "keep": "quarter"},
+                        format="json")
+    assert again.status_code == 400
+
+
+def test_the_figure_list_costs_the_same_queries_with_ytd_checks(api, roles, heishan, django_assert_max_num_queries):
+    _ytd_pair(api, roles, heishan)
+    client = api.as_(roles.planner)
+    with django_assert_max_num_queries(8):
+        assert client.get(URL).status_code == 200
+
+
+def test_a_note_that_is_not_text_is_400(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(
+        URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1, "output_value": "1", "note": 0}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["note"]
+
+
+def test_an_empty_string_is_not_an_optional_amount(api, roles, heishan):
+    response = api.as_(roles.editor_own).post(URL, {"cluster": heishan.pk, "year": 2011, "quarter": 1,
+                                                    "output_value": "1", "fixed_asset_investment": ""}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["fixed_asset_investment"]

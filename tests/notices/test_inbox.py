@@ -2,6 +2,7 @@
 awaiting review, deadlines within a week and overdue submissions, each linking to where it is done, each gone
 once done; the e-mail reminders are made from the same items; a new kind of item is one more provider."""
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -142,10 +143,10 @@ def test_the_badge_the_page_and_the_api_cost_the_same_few_queries_with_little_an
     client, planner, returned, django_assert_max_num_queries, path
 ):
     client.force_login(planner)
-    with django_assert_max_num_queries(9) as little:
+    with django_assert_max_num_queries(10) as little:
         assert client.get(path).status_code == 200
     demo_load()  # 2015 Q4 in review: figures to review in several groups, units overdue
-    with django_assert_max_num_queries(9) as much:
+    with django_assert_max_num_queries(10) as much:
         client.get(path)
     assert len(_items(planner, kind=Kind.REVIEW)) > 1
     assert len(much.captured_queries) == len(little.captured_queries)
@@ -200,3 +201,28 @@ def test_the_deadline_reminder_lists_the_units_of_the_editors_due_item(agri_edit
     for row in item.standing.not_submitted:
         assert f"- {row.unit} (" in message.body
     assert f"- {cluster('heishan-main')} (" not in message.body  # it has submitted
+
+
+def _mismatched_ytd(editor, planner):
+    """凌海 2011: Q1 10, Q2 reported as 累计 25 and approved; then Q1 corrected to 9 (Q2 needs checking)."""
+    linghai = cluster("linghai-main")
+    q1 = services.figure_create(user=editor, cluster=linghai, year=2011, quarter=1, output_value=Decimal(10))
+    q2 = services.figure_create(user=editor, cluster=linghai, year=2011, quarter=2, output_ytd=Decimal(25))
+    q2 = services.figure_submit(user=editor, figure_id=q2.pk, expected_version=q2.version)
+    services.figure_approve(user=planner, figure_id=q2.pk, expected_version=q2.version)
+    services.figure_update(user=editor, figure_id=q1.pk, expected_version=q1.version, output_value=Decimal(9))
+    return q2
+
+
+def test_a_ytd_that_no_longer_adds_up_is_in_the_editors_and_planners_inbox_until_settled(
+        agri_editor, planner, make_user):
+    q2 = _mismatched_ytd(agri_editor, planner)
+    for user in (agri_editor, planner):
+        [item] = _items(user, kind=Kind.YTD_CHECK)
+        assert (item.figure_id, item.url) == (q2.pk, reverse("figure-page", args=[q2.pk]))
+        assert "25" in item.detail
+        assert "24" in item.detail
+    assert _items(make_user(User.Role.EDITOR, "fwy"), kind=Kind.YTD_CHECK) == []
+    q2.refresh_from_db()
+    services.figure_resolve_ytd(user=agri_editor, figure_id=q2.pk, expected_version=q2.version, keep="quarter")
+    assert _items(agri_editor, kind=Kind.YTD_CHECK) == []

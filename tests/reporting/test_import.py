@@ -262,3 +262,13 @@ def test_the_preview_page_is_plain_html_without_javascript(editor_client):
     assertContains(response, 'enctype="multipart/form-data"')
     assert b"<script>" not in response.content
     assert io.BytesIO(response.content)
+
+
+def test_an_imported_year_to_date_is_kept_as_reported(editor_client):
+    figure("linghai-main", 2011, 1, "18.2")
+    figure("linghai-main", 2011, 2, "18.8")
+    workbook = _fill(_template(editor_client, mode="ytd"), {key("linghai-main"): 55})
+    preview = _upload(editor_client, workbook)
+    editor_client.post(CONFIRM, {"token": preview.context["preview"].token})
+    q3 = QuarterlyFigure.objects.get(cluster__code="linghai-main", year=2011, quarter=3)
+    assert (q3.entry_mode, q3.reported_ytd, q3.output_value) == ("ytd", 55, 18)
