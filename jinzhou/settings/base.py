@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "investment.choices.Currency",
         "ChannelEnum": "investment.choices.Channel",
         "ProgressScopeEnum": "progress.models.Scope",
+        "GoalStatusEnum": "progress.api.serializers.STATUSES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -142,10 +142,15 @@ def test_every_english_message_written_in_chinese_has_an_english_translation():
     catalogue = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     untranslated = []
     for entry in catalogue.split("\n\n"):
-        found = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', entry, re.M)
-        if found is None:
-            continue
-        source, translation = ("".join(re.findall(r'"(.*)"', part)) for part in found.groups())
-        if HAN.search(source) and (not translation or HAN.search(translation)):
+        parts = dict.fromkeys(("msgid", "msgid_plural"), "")
+        translations = []
+        for keyword, text in re.findall(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', entry, re.M):
+            text = "".join(re.findall(r'"(.*)"', text))
+            if keyword.startswith("msgstr"):
+                translations.append(text)
+            else:
+                parts[keyword] = text
+        source = " ".join(parts.values())
+        if HAN.search(source) and any(not text or HAN.search(text) for text in translations):
             untranslated.append(source)
     assert untranslated == []

@@ -31,8 +31,8 @@ def test_each_goal_shows_the_trend_and_the_pipeline_with_the_projects_named(clie
     client.force_login(planner)
     response = client.get(reverse("goal-page"), {"year": 2012})
     # s2-pv-1000: 216 on the trend (off track); 216 + 800 with the three projects (on track)
-    assertContains(response, "On the trend: 216.00 亿元, off track")
-    assertContains(response, "With 3 projects: 1016.00 亿元, on track")
+    assertContains(response, "On the trend: 216.00 100M yuan, off track")
+    assertContains(response, "With 3 projects: 1016.00 100M yuan, on track")
     assertContains(response, CELLS)
     assertContains(response, "not yet producing at design capacity")  # the rule, on the page
 

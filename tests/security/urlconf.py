@@ -27,6 +27,7 @@ MODEL_FOR_URL_NAME = {
     "park-page": "parks.park",
     "park-location-page": "parks.park",
     "project-location-page": "investment.project",
+    "project-pipeline-page": "investment.project",
     "dashboard-cluster": "clusters.cluster",
     "dashboard-department": "org.department",
     "dashboard-park": "parks.park",
