@@ -125,7 +125,7 @@ def test_the_page_saves_the_form_and_shows_the_values(client, planner, cells):
                                  "pipeline-expected_output": "40", "pipeline-ramp_up_quarters": ""})
     assert response.status_code == 302
     page = client.get(reverse("project-page", args=[cells.pk]))
-    assertContains(page, "2012Q3")
+    assertContains(page, "Q3 2012")  # the quarter named as every page names it
     assertContains(page, "default: 4 quarters")
 
 
