@@ -20,6 +20,7 @@ from clusters.selectors import with_ytd_check
 from core.api.views import ScopedQuerysetMixin
 
 from .serializers import (
+    FIGURE_CREATE_BODIES,
     FigureBatchApproveSerializer,
     FigureCreateSerializer,
     FigureResolveYtdSerializer,
@@ -37,7 +38,7 @@ _JSON_ONLY = [JSONRenderer]
                        description="Figures of the clusters the caller may see, filtered and ordered."),
     retrieve=extend_schema(summary="One quarterly figure"),
     create=extend_schema(
-        summary="Enter a figure (录入, editors in scope)", request=FigureCreateSerializer,
+        summary="Enter a figure (录入, editors in scope)", request=FIGURE_CREATE_BODIES,
         responses={201: FigureSerializer},
         description="Creates a draft for a cluster (or one of its enterprises) the caller may edit, from "
                     "`output_value` (the quarter's own value) or `output_ytd` (累计, the year to date: kept as "

@@ -24,6 +24,7 @@ MODEL_FOR_URL_NAME = {
     "figure-approve-page": "clusters.quarterlyfigure",
     "figure-return-page": "clusters.quarterlyfigure",
     "figure-reopen-page": "clusters.quarterlyfigure",
+    "figure-resolve-ytd-page": "clusters.quarterlyfigure",
     "park-page": "parks.park",
     "park-location-page": "parks.park",
     "project-location-page": "investment.project",
