@@ -32,4 +32,5 @@ STATE_CODES = frozenset({
     "quarter_not_over",  # figures are entered after their quarter ends
     "explanation_needed",  # an outlier needs a note before it is submitted
     "earlier_missing",  # a year to date (累计) needs the year's earlier quarters first
+    "not_mismatched",  # a year to date to settle must disagree with its quarters
 })

@@ -165,7 +165,7 @@ class FigureViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
                    description="For a figure flagged `ytd_mismatch`: `keep: ytd` keeps the reported 累计 and derives "
                                "the quarter's own value again; `keep: quarter` keeps the quarter's own value and "
                                "derives the 累计 again. Allowed in any status, approved too (a correction: recorded "
-                               "in the history, the roll-up redone). 400 (`not_mismatched`) when the numbers agree; "
+                               "in the history, the roll-up redone). 409 (`not_mismatched`) when the numbers agree; "
                                "409 on a stale `version`; 403 outside the caller's scope.")
     @action(detail=True, methods=["post"], url_path="resolve-ytd", url_name="resolve-ytd",
             renderer_classes=_JSON_ONLY)

@@ -136,6 +136,8 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             codes = ["400", "401", "403", "404", "429"]
             if method in ("post", "put", "patch", "delete"):
                 codes += ["409", "415"]
+                if "requestBody" in operation:  # every write reads a JSON body (a body of two shapes included)
+                    operation["requestBody"]["required"] = True
             for code in codes:
                 responses.setdefault(code, _error(code))
             for response in responses.values():
