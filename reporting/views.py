@@ -327,46 +327,44 @@ def figure_approve_batch(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-@login_required
-@require_POST
-def figure_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    """A planner reopens an approved figure, with a reason: it leaves the official numbers."""
+def _figure_page_step(request: HttpRequest, pk: int, form_class, invalid: str, step, done: str) -> HttpResponse:
+    """A step taken on the figure page (reopen, settle a year to date): the form checked, the service called with
+    its cleaned data (`step(figure, data)`), the outcome as a message, back to the figure page."""
     figure = get_object_or_404(QuarterlyFigure.objects.visible_to(request.user), pk=pk)
-    form = ReopenForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for reopening the figure."))
+        messages.error(request, invalid)
         return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
     try:
-        services.figure_reopen(user=request.user, figure_id=figure.pk,
-                               expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
-        messages.success(request, _("Figure reopened: %(figure)s. It no longer counts in the official numbers.")
-                         % {"figure": figure})
+        step(figure, form.cleaned_data)
+        messages.success(request, done % {"figure": figure})
     except VersionConflict:
         messages.error(request, _("Someone else changed this figure meanwhile; nothing was saved. Review it again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+
+
+@login_required
+@require_POST
+def figure_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A planner reopens an approved figure, with a reason: it leaves the official numbers."""
+    return _figure_page_step(
+        request, pk, ReopenForm, _("Give a reason for reopening the figure."),
+        lambda figure, data: services.figure_reopen(user=request.user, figure_id=figure.pk,
+                                                    expected_version=data["version"], reason=data["reason"]),
+        _("Figure reopened: %(figure)s. It no longer counts in the official numbers."))
 
 
 @login_required
 @require_POST
 def figure_resolve_ytd(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's editor or a planner settles a year-to-date (累计) mismatch: which number stands."""
-    figure = get_object_or_404(QuarterlyFigure.objects.visible_to(request.user), pk=pk)
-    form = ResolveYtdForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose which number stands."))
-        return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
-    try:
-        services.figure_resolve_ytd(user=request.user, figure_id=figure.pk,
-                                    expected_version=form.cleaned_data["version"], keep=form.cleaned_data["keep"])
-        messages.success(request, _("Checked: %(figure)s. The year to date and the quarter's own value agree again.")
-                         % {"figure": figure})
-    except VersionConflict:
-        messages.error(request, _("Someone else changed this figure meanwhile; nothing was saved. Review it again."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(reverse("figure-page", args=[figure.pk]))
+    return _figure_page_step(
+        request, pk, ResolveYtdForm, _("Choose which number stands."),
+        lambda figure, data: services.figure_resolve_ytd(user=request.user, figure_id=figure.pk,
+                                                         expected_version=data["version"], keep=data["keep"]),
+        _("Checked: %(figure)s. The year to date and the quarter's own value agree again."))
 
 
 @login_required
