@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from clusters.choices import GoalKind
-from clusters.selectors import Standing
+from clusters.completeness import Standing
 from core.formats import goal_status
 from dashboards.investment import UNITS
 from investment.choices import Origin
@@ -84,12 +84,11 @@ def opening(briefing: Briefing) -> list[str]:
     said = []
     total = briefing.total
     if total is None:
-        units = briefing.reporting.rows
+        units = briefing.reporting.total
         said.append(_("No approved figure is in for %(period)s yet: of %(units)s reporting units, %(missing)s have not "
                       "submitted (not entered, draft or returned) and %(review)s await review.") % {
-            "period": briefing.period.label, "units": len(units),
-            "missing": sum(1 for u in units if u.standing in Standing.NOT_SUBMITTED),
-            "review": sum(1 for u in units if u.standing == Standing.SUBMITTED)})
+            "period": briefing.period.label, "units": units.units, "missing": units.not_submitted,
+            "review": units.awaiting_review})
     else:
         said.append(_("In %(period)s %(whose)s clusters produced %(value)s 亿元, %(change)s; in the year to date "
                       "%(ytd)s 亿元, %(ytd_change)s.") % {

@@ -1,7 +1,7 @@
 """Reads of clusters and figures for pages, exports and the API; each states its queries.
 
-The entry grid, the completeness page, the reporting period (`clusters.reporting_period`) and the inbox
-(so also the reminders) share one idea of a quarter's reporting units (`reporting_units`): a cluster
+The entry grid and the completeness counts (`clusters.completeness`, which writes the same rule in SQL) share
+one idea of a quarter's reporting units (`reporting_units`): a cluster
 reports as a whole or by its enterprises, the way its latest figure up to that quarter did; a cluster with
 no figure yet reports by enterprise if it has any. Comparisons (上季度, 上年同期) count figures the one way
 every page counts them (`Compared`: approved, and submitted ones marked as not yet approved).
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -33,7 +32,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from core import access
 from core.periods import Quarter
@@ -344,98 +342,6 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
             withheld += figure.status not in COUNTED_WITH_UNAPPROVED
         rows.append(row)
     return Grid(quarter, mode, rows, approved_total, counted_total, unapproved, withheld)
-
-
-# --- completeness and timeliness -------------------------------------------------------------------
-
-class Standing:
-    """Where a reporting unit stands for a quarter."""
-
-    MISSING, DRAFT, RETURNED, SUBMITTED, APPROVED = "missing", "draft", "returned", "submitted", "approved"
-    NOT_SUBMITTED = (MISSING, DRAFT, RETURNED)
-
-
-@dataclass
-class UnitStanding:
-    unit: Unit
-    figure: QuarterlyFigure | None
-    standing: str
-    overdue: bool
-
-    @property
-    def department(self) -> Department:
-        return self.unit.cluster.responsible_department
-
-
-@dataclass
-class DepartmentSummary:
-    department: Department
-    units: int = 0
-    not_submitted: int = 0
-    awaiting_review: int = 0
-    approved: int = 0
-    overdue: int = 0
-
-
-@dataclass
-class Completeness:
-    quarter: Quarter
-    deadline: date
-    overdue: bool
-    rows: list[UnitStanding]
-    departments: list[DepartmentSummary]
-
-    @property
-    def open_rows(self) -> list[UnitStanding]:
-        return [r for r in self.rows if r.standing != Standing.APPROVED]
-
-    @property
-    def not_submitted(self) -> list[UnitStanding]:
-        return [r for r in self.rows if r.standing in Standing.NOT_SUBMITTED]
-
-    @property
-    def fully_approved(self) -> bool:
-        return not self.open_rows
-
-
-def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter],
-              today: date | None = None) -> dict[Quarter, Completeness]:
-    """For each of `quarters`: which reporting units of `clusters` have not submitted, or are not approved;
-    overdue when the deadline has passed and they have not submitted. Per department too. Three queries,
-    whatever the data and however many quarters."""
-    today = today or timezone.localdate()
-    quarters = sorted(set(quarters))
-    if not quarters:
-        return {}
-    clusters = _clusters_with_modes(clusters, quarters)
-    figures = _figures([c.pk for c in clusters], quarters)
-    return {quarter: _completeness(clusters, figures, quarter, today) for quarter in quarters}
-
-
-def _completeness(clusters: list[Cluster], figures: dict, quarter: Quarter, today: date) -> Completeness:
-    late = quarter.is_overdue(today)
-    rows, summaries = [], {}
-    for unit in reporting_units(clusters, quarter):
-        figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
-        standing = figure.status if figure else Standing.MISSING
-        row = UnitStanding(unit, figure, standing, overdue=late and standing in Standing.NOT_SUBMITTED)
-        rows.append(row)
-        summary = summaries.setdefault(row.department.pk, DepartmentSummary(row.department))
-        summary.units += 1
-        summary.not_submitted += standing in Standing.NOT_SUBMITTED
-        summary.awaiting_review += standing == Standing.SUBMITTED
-        summary.approved += standing == Standing.APPROVED
-        summary.overdue += row.overdue
-    departments = sorted(summaries.values(), key=lambda s: (-s.overdue, -s.not_submitted, s.department.code))
-    return Completeness(quarter, quarter.deadline, late, rows, departments)
-
-
-def completeness(*, user: User, quarter: Quarter, today: date | None = None,
-                 clusters: QuerySet[Cluster] | None = None) -> Completeness:
-    """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to
-    what one editor may edit). Three queries, whatever the data."""
-    clusters = clusters if clusters is not None else Cluster.objects.visible_to(user)
-    return standings(clusters=clusters, quarters=[quarter], today=today)[quarter]
 
 
 # --- review ---------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from clusters.choices import NOT_YET_APPROVED
+from clusters.completeness import Completeness, UnitList
 from clusters.models import QuarterlyFigure
-from clusters.selectors import Completeness, Grid
+from clusters.selectors import Grid
 from clusters.services import EXTRA_FIELDS
 from core.cells import ratio
 from core.sheets import Table
@@ -55,13 +56,13 @@ def figure_table(figures: QuerySet[QuarterlyFigure], *, title: str, filename: st
     )
 
 
-def completeness_table(standing: Completeness) -> Table:
+def completeness_table(standing: Completeness, units: UnitList) -> Table:
+    """The units of `standing` as listed (`units`, every standing unless filtered), streamed from the database
+    into the file: one plain row each, the figure's status typed as the page shows it."""
     return Table(
         title=standing.quarter.label, filename=f"completeness-{standing.quarter}",
         headers=[_("Responsible department"), _("Cluster"), _("Enterprise"), _("Status"), _("Deadline"),
                  _("Overdue")],
-        rows=[[
-            str(row.department), row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
-            row.figure.get_status_display() if row.figure else _("not entered"), standing.deadline, row.overdue,
-        ] for row in standing.rows],
+        rows=([row.department, row.cluster, row.enterprise or "", row.status_label, standing.deadline, row.overdue]
+              for row in units),
     )

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clusters import selectors, services
 from clusters.choices import FigureStatus
+from clusters.completeness import Standing, completeness
 from clusters.models import QuarterlyFigure
 from clusters.reporting_period import reporting_period
 from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
@@ -45,7 +47,16 @@ from notices.inbox import InboxContext, Kind, inbox_count
 from org.models import User
 
 from . import exports, imports
-from .forms import BatchApproveForm, QuarterForm, ReopenForm, ResolveYtdForm, ReviewForm, UploadForm, entries_from_post
+from .forms import (
+    BatchApproveForm,
+    CompletenessFilterForm,
+    QuarterForm,
+    ReopenForm,
+    ResolveYtdForm,
+    ReviewForm,
+    UploadForm,
+    entries_from_post,
+)
 
 
 def _require_writer(request: HttpRequest) -> None:
@@ -383,16 +394,31 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- completeness -----------------------------------------------------------------------------------
 
+COMPLETENESS_PAGE_SIZE = 100  # units listed a page: the page costs what it shows, whatever the city's size
+
+
 @login_required
 @require_safe
 def figure_completeness(request: HttpRequest) -> HttpResponse:
-    """Per quarter: the reporting units and departments that have not submitted or are not approved."""
+    """Per quarter: how many reporting units of each department have not submitted or are not approved
+    (counts), and the units themselves filtered and paged (COMPLETENESS_PAGE_SIZE a page), or all of them as a
+    download."""
     form, bar = _quarter_form(request)
-    standing = selectors.completeness(user=request.user, quarter=form.period)
+    standing = completeness(user=request.user, quarter=form.period, by_cluster=True)
+    filters = CompletenessFilterForm(request.GET, departments=[s.department for s in standing.departments])
+    chosen = filters.filters()
+    picked = chosen.pop("standing")
+    standings = [picked] if picked else None
     if fmt := export_format(request):
-        return table_response(exports.completeness_table(standing), fmt)
+        units = standing.units(standings=standings or Standing.ALL, **chosen)
+        return table_response(exports.completeness_table(standing, units), fmt)
+    page = Paginator(standing.units(standings=standings or Standing.OPEN, **chosen),
+                     COMPLETENESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = urlencode({"year": form.period.year, "quarter": form.period.quarter, **{
+        k: v for k, v in request.GET.items() if k not in ("year", "quarter", "page", "export") and v}})
     return render(request, "reporting/figure_completeness.html", {
-        "form": form, "standing": standing, "period_bar": bar, "export_query": bar.query,
+        "form": form, "standing": standing, "period_bar": bar, "filters": filters, "page": page,
+        "page_query": kept, "export_query": kept,
         "by_cluster": commentary_selectors.completeness(user=request.user, standing=standing),
     })
 

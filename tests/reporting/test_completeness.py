@@ -7,10 +7,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clusters.choices import FigureStatus
-from clusters.selectors import completeness
+from clusters.completeness import Standing, completeness
 from core.periods import Quarter
 from plan.demo import demo_load
-from tests.reporting.support import english, figure
+from tests.reporting.support import COUNTY_CODES, cluster, english, figure
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("figure-completeness")
@@ -34,13 +34,15 @@ def test_a_planner_sees_every_unit_not_submitted_or_not_approved(client, planner
     english(client)
     client.force_login(planner)
     standing = _standing(client)
-    by_code = {r.unit.cluster.code: r for r in standing.rows}
-    assert len(standing.rows) == 16
-    assert (by_code["heishan-main"].standing, by_code["heishan-main"].overdue) == ("approved", False)
-    assert (by_code["yixian-main"].standing, by_code["yixian-main"].overdue) == ("submitted", False)
-    assert (by_code["pv"].standing, by_code["pv"].overdue) == ("draft", True)
-    assert (by_code["auto"].standing, by_code["auto"].overdue) == ("missing", True)
-    assert len(standing.open_rows) == 15
+    by_name = {r.cluster: r for r in standing.units()}
+    assert standing.total.units == len(by_name) == 16
+    assert (by_name[str(cluster("heishan-main"))].standing, by_name[str(cluster("heishan-main"))].overdue) == (
+        "approved", False)
+    assert (by_name[str(cluster("yixian-main"))].standing, by_name[str(cluster("yixian-main"))].overdue) == (
+        "submitted", False)
+    assert (by_name[str(cluster("pv"))].standing, by_name[str(cluster("pv"))].overdue) == ("draft", True)
+    assert (by_name[str(cluster("auto"))].standing, by_name[str(cluster("auto"))].overdue) == ("missing", True)
+    assert standing.total.open == 15
     nlb = next(s for s in standing.departments if s.department.code == "nlb")
     assert (nlb.units, nlb.not_submitted, nlb.awaiting_review, nlb.approved, nlb.overdue) == (4, 2, 1, 1, 2)
     response = client.get(PAGE, {"year": 2011, "quarter": 3})
@@ -51,8 +53,7 @@ def test_a_planner_sees_every_unit_not_submitted_or_not_approved(client, planner
 def test_a_department_sees_only_its_own_units(client, agri_editor):
     client.force_login(agri_editor)
     standing = _standing(client)
-    assert {r.unit.cluster.code for r in standing.rows} == {"heishan-main", "beizhen-main", "linghai-main",
-                                                             "yixian-main"}
+    assert {r.cluster_id for r in standing.units()} == {cluster(c).pk for c in COUNTY_CODES}
     assert [s.department.code for s in standing.departments] == ["nlb"]
     assertNotContains(client.get(PAGE, {"year": 2011, "quarter": 3}), "光伏产业集群")
 
@@ -60,7 +61,7 @@ def test_a_department_sees_only_its_own_units(client, agri_editor):
 def test_nothing_is_overdue_before_the_deadline(planner):
     standing = completeness(user=planner, quarter=Q3, today=date(2011, 10, 15))
     assert not standing.overdue
-    assert not any(r.overdue for r in standing.rows)
+    assert not any(r.overdue for r in standing.units()) and not standing.total.overdue
     assert completeness(user=planner, quarter=Q3, today=date(2011, 10, 16)).overdue
 
 
@@ -78,12 +79,12 @@ def test_the_page_exports_what_it_shows(client, agri_editor, fmt):
 def test_the_page_runs_the_same_bounded_queries_with_no_data_and_demo_data(client, planner,
                                                                             django_assert_max_num_queries):
     client.force_login(planner)
-    # 11 for the figures' completeness and the reporting period, 1 for the clusters' commentary (figures and
-    # commentary make a quarter complete).
+    # 10 for the counts, the unit list's page and count and the reporting period, 2 for the clusters and their
+    # commentary (figures and commentary make a quarter complete); 12 before, when the page read every unit.
     with django_assert_max_num_queries(12) as empty:
         client.get(PAGE, {"year": 2015, "quarter": 4})
     demo_load()
     with django_assert_max_num_queries(12) as full:
         response = client.get(PAGE, {"year": 2015, "quarter": 4})
-    assert len(response.context["standing"].rows) > 16
+    assert response.context["standing"].total.units > 16
     assert len(full.captured_queries) == len(empty.captured_queries)

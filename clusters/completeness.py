@@ -1,0 +1,324 @@
+"""Completeness and timeliness: where the reporting units stand for a quarter, counted in the database.
+
+A quarter's reporting units follow the rule of `clusters.selectors.reporting_units`, written here in SQL
+(`_UNIT_MODES`): a cluster reports by its enterprises when its latest figure up to that quarter was an
+enterprise's, as a whole when it was the cluster's own, and, with no figure yet, by enterprise if it has any.
+
+`standings` counts the units of each quarter per department (and per cluster when asked) by standing: one
+query for the counts and one for the departments, and rows bounded by departments (clusters) × quarters,
+whatever the number of enterprises and figures. `Completeness.units` lists the units themselves (units LEFT
+JOIN figures, so the missing ones too), filtered, ordered and paged in SQL, for what names them: the
+completeness page 100 at a time, its export streamed, the reminders a few and "N more".
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import in_language
+from core.periods import Quarter
+from org.models import Department
+
+from .choices import FigureStatus
+from .models import Cluster, Enterprise, QuarterlyFigure
+from .services import UnitKey
+
+CLUSTER, ENTERPRISE, FIGURE = (m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure))
+DEPARTMENT = Department._meta.db_table
+
+
+class Standing:
+    """Where a reporting unit stands for a quarter."""
+
+    MISSING, DRAFT, RETURNED, SUBMITTED, APPROVED = "missing", "draft", "returned", "submitted", "approved"
+    NOT_SUBMITTED = (MISSING, DRAFT, RETURNED)
+    ALL = (MISSING, DRAFT, RETURNED, SUBMITTED, APPROVED)  # least advanced first
+    OPEN = (MISSING, DRAFT, RETURNED, SUBMITTED)
+
+
+@dataclass
+class Counts:
+    """How many reporting units stand where; `late`: the quarter's deadline has passed."""
+
+    units: int = 0
+    draft: int = 0
+    returned: int = 0
+    submitted: int = 0
+    approved: int = 0
+    late: bool = False
+
+    @property
+    def missing(self) -> int:
+        return self.units - self.draft - self.returned - self.submitted - self.approved
+
+    @property
+    def not_submitted(self) -> int:
+        return self.missing + self.draft + self.returned
+
+    @property
+    def awaiting_review(self) -> int:
+        return self.submitted
+
+    @property
+    def open(self) -> int:
+        """Not approved."""
+        return self.units - self.approved
+
+    @property
+    def overdue(self) -> int:
+        return self.not_submitted if self.late else 0
+
+    @property
+    def least_advanced(self) -> str:
+        """The least advanced standing of its units (missing when it has none)."""
+        counts = dict(zip(Standing.ALL, (self.missing, self.draft, self.returned, self.submitted, self.approved),
+                          strict=True))
+        return next((s for s in Standing.ALL if counts[s]), Standing.MISSING)
+
+    def add(self, other: Counts) -> None:
+        for name in ("units", "draft", "returned", "submitted", "approved"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(kw_only=True)
+class DepartmentSummary(Counts):
+    department: Department
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One reporting unit as a list shows it (a row of SQL, no model instance)."""
+
+    cluster_id: int
+    cluster: str
+    enterprise_id: int | None
+    enterprise: str | None
+    department: str
+    figure_id: int | None
+    standing: str
+    overdue: bool
+
+    @property
+    def key(self) -> str:
+        return str(UnitKey.of(self.cluster_id, self.enterprise_id))
+
+    @property
+    def status_label(self) -> str:
+        return FigureStatus(self.standing).label if self.figure_id else _("not entered")
+
+    def __str__(self) -> str:
+        return f"{self.cluster} · {self.enterprise}" if self.enterprise_id else self.cluster
+
+
+def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tuple[str, list]:
+    """The CTEs `q` (the quarters), `c` (the clusters) and `m` (cluster × quarter → by_enterprise): the
+    by-enterprise rule of the module docstring."""
+    cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
+    values = ", ".join(["(%s::int, %s::int)"] * len(quarters))
+    sql = f"""
+    q (year, quarter) AS (VALUES {values}),
+    c AS (SELECT id, responsible_department_id AS department_id FROM {CLUSTER} WHERE id IN ({cluster_sql})),
+    m AS (
+        SELECT c.id AS cluster_id, c.department_id, q.year, q.quarter, COALESCE(
+            (SELECT f.enterprise_id IS NOT NULL FROM {FIGURE} f
+              WHERE f.cluster_id = c.id AND (f.year < q.year OR (f.year = q.year AND f.quarter <= q.quarter))
+              ORDER BY f.year DESC, f.quarter DESC LIMIT 1),
+            EXISTS (SELECT 1 FROM {ENTERPRISE} e WHERE e.cluster_id = c.id)) AS by_enterprise
+        FROM c CROSS JOIN q)"""  # noqa: S608 (table names from the models, values as parameters)
+    return sql, [n for quarter in quarters for n in (quarter.year, quarter.quarter)] + list(cluster_params)
+
+
+_STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED, FigureStatus.SUBMITTED, FigureStatus.APPROVED)
+
+
+def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster: bool) -> list[tuple]:
+    """(year, quarter, department, cluster or None, units, draft, returned, submitted, approved) per quarter ×
+    department (× cluster). Units are the enterprises of a cluster reporting by enterprise (counted per
+    cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query."""
+    modes, params = _unit_modes(clusters, quarters)
+    cluster = "m.cluster_id" if by_cluster else "NULL::int"
+    sql = f"""
+    WITH {modes},
+    e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
+    f AS (
+        SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL AS by_enterprise,
+               {", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)}
+        FROM {FIGURE} f JOIN q ON q.year = f.year AND q.quarter = f.quarter
+        LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
+        WHERE f.cluster_id IN (SELECT id FROM c) AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
+        GROUP BY 1, 2, 3, 4)
+    SELECT m.year, m.quarter, m.department_id, {cluster},
+           SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
+           {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
+    FROM m LEFT JOIN e ON e.cluster_id = m.cluster_id
+    LEFT JOIN f ON f.cluster_id = m.cluster_id AND f.year = m.year AND f.quarter = m.quarter
+                   AND f.by_enterprise = m.by_enterprise
+    GROUP BY 1, 2, 3, 4"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *_STATUSES])
+        return cursor.fetchall()
+
+
+@dataclass
+class Completeness:
+    """A quarter's standing of the reporting units of `clusters`: counts per department (`departments`,
+    most overdue first) and, when asked for, per cluster (`by_cluster`: cluster id → counts); `units` lists
+    the units themselves."""
+
+    quarter: Quarter
+    deadline: date
+    overdue: bool
+    departments: list[DepartmentSummary]
+    clusters: QuerySet[Cluster]
+    by_cluster: dict[int, Counts] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Counts:
+        total = Counts(late=self.overdue)
+        for summary in self.departments:
+            total.add(summary)
+        return total
+
+    @property
+    def fully_approved(self) -> bool:
+        return not self.total.open
+
+    def units(self, *, standings: Iterable[str] = Standing.ALL, department: int | None = None,
+              cluster: int | None = None, search: str = "") -> UnitList:
+        """The units in `standings` (of `department`, of `cluster`, whose cluster or enterprise name holds
+        `search`), ordered by department, cluster and enterprise; lazy: count it, slice it or iterate it."""
+        return UnitList(self, tuple(standings), department, cluster, search.strip())
+
+    @property
+    def not_submitted_units(self) -> UnitList:
+        return self.units(standings=Standing.NOT_SUBMITTED)
+
+    @property
+    def awaiting_review_units(self) -> UnitList:
+        return self.units(standings=[Standing.SUBMITTED])
+
+
+def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter], today: date | None = None,
+              by_cluster: bool = False) -> dict[Quarter, Completeness]:
+    """For each of `quarters`: how many reporting units of `clusters` stand where, per department (per cluster
+    too with `by_cluster`); overdue when the deadline has passed and they have not submitted. Two queries,
+    whatever the data and however many quarters."""
+    today = today or timezone.localdate()
+    quarters = sorted(set(quarters))
+    if not quarters:
+        return {}
+    rows = _counts(clusters, quarters, by_cluster)
+    departments = Department.objects.in_bulk({row[2] for row in rows})
+    result = {q: Completeness(q, q.deadline, q.is_overdue(today), [], clusters) for q in quarters}
+    summaries: dict[tuple, DepartmentSummary] = {}
+    for year, number, department_id, cluster_id, *numbers in rows:
+        standing = result[Quarter(year, number)]
+        counts = Counts(*map(int, numbers), late=standing.overdue)
+        if not counts.units:  # a cluster by enterprise that has none left: no unit to stand anywhere
+            continue
+        key = (standing.quarter, department_id)
+        if key not in summaries:
+            summaries[key] = DepartmentSummary(late=standing.overdue, department=departments[department_id])
+            standing.departments.append(summaries[key])
+        summaries[key].add(counts)
+        if by_cluster:
+            standing.by_cluster[cluster_id] = counts
+    for standing in result.values():
+        standing.departments.sort(key=lambda s: (-s.overdue, -s.not_submitted, s.department.code))
+    return result
+
+
+def completeness(*, user, quarter: Quarter, today: date | None = None, clusters: QuerySet[Cluster] | None = None,
+                 by_cluster: bool = False) -> Completeness:
+    """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to what
+    one editor may edit). Two queries, whatever the data."""
+    clusters = clusters if clusters is not None else Cluster.objects.visible_to(user)
+    return standings(clusters=clusters, quarters=[quarter], today=today, by_cluster=by_cluster)[quarter]
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True)
+class UnitList:
+    """`Completeness.units`: a query over the quarter's units LEFT JOIN their figures, run when counted,
+    sliced (LIMIT/OFFSET: what Django's Paginator does) or iterated (streamed from a server-side cursor)."""
+
+    standing: Completeness
+    standings: tuple[str, ...]
+    department: int | None
+    cluster: int | None
+    search: str
+
+    def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
+        modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
+        where, more = ["COALESCE(u.status, 'missing') = ANY(%s)"], [list(self.standings)]
+        if self.department is not None:
+            where.append("u.department_id = %s")
+            more.append(self.department)
+        if self.cluster is not None:
+            where.append("u.cluster_id = %s")
+            more.append(self.cluster)
+        if self.search:
+            where.append("(cl.name_zh ILIKE %s OR cl.name_en ILIKE %s OR u.enterprise ILIKE %s)")
+            more += [_like(self.search)] * 3
+        sql = f"""
+        WITH {modes},
+        u AS (
+            SELECT m.cluster_id, m.department_id, e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id,
+                   f.status
+            FROM m JOIN {ENTERPRISE} e ON e.cluster_id = m.cluster_id
+            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = m.cluster_id AND f.year = m.year
+                                    AND f.quarter = m.quarter
+            WHERE m.by_enterprise
+            UNION ALL
+            SELECT m.cluster_id, m.department_id, NULL, NULL, f.id, f.status
+            FROM m LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL
+                                           AND f.year = m.year AND f.quarter = m.quarter
+            WHERE NOT m.by_enterprise)
+        SELECT {select}
+        FROM u JOIN {CLUSTER} cl ON cl.id = u.cluster_id JOIN {DEPARTMENT} d ON d.id = u.department_id
+        WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
+        return sql, params + more
+
+    def count(self) -> int:
+        sql, params = self._sql("COUNT(*)")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    _COLUMNS = ("u.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
+                "u.figure_id, COALESCE(u.status, 'missing')")
+    _ORDER = "ORDER BY d.code, cl.level, cl.code, u.enterprise NULLS FIRST, u.enterprise_id"
+
+    def _row(self, row: tuple) -> UnitRow:
+        cluster_id, cluster_zh, cluster_en, enterprise_id, enterprise, dept_zh, dept_en, figure_id, standing = row
+        return UnitRow(cluster_id, in_language(cluster_zh, cluster_en), enterprise_id, enterprise,
+                       in_language(dept_zh, dept_en), figure_id, standing,
+                       overdue=self.standing.overdue and standing in Standing.NOT_SUBMITTED)
+
+    def __getitem__(self, page: slice) -> list[UnitRow]:
+        start, stop = page.start or 0, page.stop
+        sql, params = self._sql(self._COLUMNS, f"{self._ORDER} LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, None if stop is None else stop - start, start])
+            return [self._row(row) for row in cursor.fetchall()]
+
+    def __iter__(self) -> Iterator[UnitRow]:
+        sql, params = self._sql(self._COLUMNS, self._ORDER)
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            for row in cursor:
+                yield self._row(row)
+
+    def first(self, n: int) -> tuple[list[UnitRow], int]:
+        """The first `n` units and how many more there are (two queries)."""
+        rows = self[:n]
+        return rows, (self.count() - len(rows) if len(rows) == n else 0)
