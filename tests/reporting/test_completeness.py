@@ -7,10 +7,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clusters.choices import FigureStatus
-from clusters.completeness import Standing, completeness
+from clusters.completeness import completeness
+from clusters.models import Enterprise
 from core.periods import Quarter
 from plan.demo import demo_load
-from tests.reporting.support import COUNTY_CODES, cluster, english, figure
+from tests.reporting.support import COUNTY_CODES, cluster, english, figure, key
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("figure-completeness")
@@ -61,7 +62,8 @@ def test_a_department_sees_only_its_own_units(client, agri_editor):
 def test_nothing_is_overdue_before_the_deadline(planner):
     standing = completeness(user=planner, quarter=Q3, today=date(2011, 10, 15))
     assert not standing.overdue
-    assert not any(r.overdue for r in standing.units()) and not standing.total.overdue
+    assert not any(r.overdue for r in standing.units())
+    assert not standing.total.overdue
     assert completeness(user=planner, quarter=Q3, today=date(2011, 10, 16)).overdue
 
 
@@ -88,3 +90,41 @@ def test_the_page_runs_the_same_bounded_queries_with_no_data_and_demo_data(clien
         response = client.get(PAGE, {"year": 2015, "quarter": 4})
     assert response.context["standing"].total.units > 16
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def _many_enterprises(code: str, n: int) -> list[Enterprise]:
+    return Enterprise.objects.bulk_create(Enterprise(cluster=cluster(code), name=f"企业{i:03}") for i in range(n))
+
+
+def test_the_page_lists_open_units_100_a_page_and_its_links_keep_the_quarter_and_filters(as_planner):
+    _many_enterprises("pv", 150)
+    response = as_planner.get(PAGE, {"year": 2011, "quarter": 3, "standing": "missing"})
+    page = response.context["page"]
+    assert (len(page.object_list), page.paginator.count, page.paginator.num_pages) == (100, 165, 2)
+    assertContains(response, "?year=2011&amp;quarter=3&amp;standing=missing&amp;page=2")
+    second = as_planner.get(PAGE, {"year": 2011, "quarter": 3, "standing": "missing", "page": 2}).context["page"]
+    assert len(second.object_list) == 65
+    assert not {r.key for r in page} & {r.key for r in second}
+
+
+def test_the_page_filters_by_department_cluster_standing_and_name(as_planner):
+    _many_enterprises("pv", 3)
+    figure("heishan-main", 2011, 3, "1", status=FigureStatus.RETURNED)
+    nlb = cluster("heishan-main").responsible_department
+
+    def listed(**params):
+        return [r.key for r in as_planner.get(PAGE, {"year": 2011, "quarter": 3} | params).context["page"]]
+
+    assert len(listed(department=nlb.pk)) == 4
+    assert listed(cluster=cluster("pv").pk) == [f"e{e.pk}" for e in Enterprise.objects.order_by("name")]
+    assert listed(standing="returned") == [key("heishan-main")]
+    assert listed(q="企业001") == [f"e{Enterprise.objects.get(name='企业001').pk}"]
+    assert listed(standing="approved") == []
+    assert len(listed(department="garbage", standing="nonsense")) == 16 + 3 - 1  # wrong filters are left out
+
+
+def test_a_missing_unit_has_no_figure_link_and_a_drafted_one_links_its_figure(as_planner):
+    draft = figure("pv", 2011, 3, "1", status=FigureStatus.DRAFT)
+    response = as_planner.get(PAGE, {"year": 2011, "quarter": 3})
+    assertContains(response, reverse("figure-page", args=[draft.pk]))
+    assertContains(response, f'id="unit-{key("auto")}"')
