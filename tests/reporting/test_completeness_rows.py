@@ -34,7 +34,8 @@ def _grow(to: int) -> None:
     for code in CODES:
         owner = cluster(code)
         have = owner.enterprises.count()
-        added = Enterprise.objects.bulk_create(Enterprise(cluster=owner, name=f"{code}-{i:04}") for i in range(have, to))
+        added = Enterprise.objects.bulk_create(Enterprise(cluster=owner, name=f"{code}-{i:04}")
+                                               for i in range(have, to))
         QuarterlyFigure.objects.bulk_create(
             QuarterlyFigure(cluster=owner, enterprise=e, year=q.year, quarter=q.quarter, output_value=Decimal(1),
                             status=FigureStatus.APPROVED if q != LAST else LAST_STATUS[i % len(LAST_STATUS)])
@@ -55,11 +56,12 @@ def measured(client, planner):
     english(client)
     client.force_login(planner)
     department = cluster("pv").responsible_department
+    shown = {"year": LAST.year, "quarter": LAST.quarter}
     calls = {
-        "/": lambda: client.get(reverse("home"), {"year": LAST.year, "quarter": LAST.quarter}),
+        "/": lambda: client.get(reverse("home"), shown),
         "department dashboard": lambda: client.get(reverse("department-dashboard", args=[department.pk]),
-                                                   {"year": LAST.year, "quarter": LAST.quarter}),
-        "completeness": lambda: client.get(reverse("figure-completeness"), {"year": LAST.year, "quarter": LAST.quarter}),
+                                                   shown),
+        "completeness": lambda: client.get(reverse("figure-completeness"), shown),
         "reporting state (every reporting page's header)": lambda: reporting_state(user=planner, today=TODAY),
         "inbox deadlines": lambda: quarter_deadlines(InboxContext(planner, TODAY)),
     }
