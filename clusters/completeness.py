@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.models import in_language
 from core.periods import Quarter
-from org.models import Department
+from org.models import Department, User
 
 from .choices import FigureStatus
 from .models import Cluster, Enterprise, QuarterlyFigure
@@ -118,7 +118,8 @@ class UnitRow:
 
 def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tuple[str, list]:
     """The CTEs `q` (the quarters), `c` (the clusters) and `m` (cluster × quarter → by_enterprise): the
-    by-enterprise rule of the module docstring."""
+    by-enterprise rule of the module docstring. The latest figure is one backward step of the index on
+    (cluster, year, quarter) per cluster and quarter (a row comparison, which the index answers)."""
     cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
     values = ", ".join(["(%s::int, %s::int)"] * len(quarters))
     sql = f"""
@@ -127,7 +128,7 @@ def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tup
     m AS (
         SELECT c.id AS cluster_id, c.department_id, q.year, q.quarter, COALESCE(
             (SELECT f.enterprise_id IS NOT NULL FROM {FIGURE} f
-              WHERE f.cluster_id = c.id AND (f.year < q.year OR (f.year = q.year AND f.quarter <= q.quarter))
+              WHERE f.cluster_id = c.id AND (f.year, f.quarter) <= (q.year, q.quarter)
               ORDER BY f.year DESC, f.quarter DESC LIMIT 1),
             EXISTS (SELECT 1 FROM {ENTERPRISE} e WHERE e.cluster_id = c.id)) AS by_enterprise
         FROM c CROSS JOIN q)"""  # noqa: S608 (table names from the models, values as parameters)
@@ -234,7 +235,7 @@ def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter], today
     return result
 
 
-def completeness(*, user, quarter: Quarter, today: date | None = None, clusters: QuerySet[Cluster] | None = None,
+def completeness(*, user: User | None, quarter: Quarter, today: date | None = None, clusters: QuerySet[Cluster] | None = None,
                  by_cluster: bool = False) -> Completeness:
     """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to what
     one editor may edit). Two queries, whatever the data."""
