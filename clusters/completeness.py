@@ -235,8 +235,8 @@ def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter], today
     return result
 
 
-def completeness(*, user: User | None, quarter: Quarter, today: date | None = None, clusters: QuerySet[Cluster] | None = None,
-                 by_cluster: bool = False) -> Completeness:
+def completeness(*, user: User | None, quarter: Quarter, today: date | None = None,
+                 clusters: QuerySet[Cluster] | None = None, by_cluster: bool = False) -> Completeness:
     """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to what
     one editor may edit). Two queries, whatever the data."""
     clusters = clusters if clusters is not None else Cluster.objects.visible_to(user)
