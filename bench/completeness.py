@@ -1,0 +1,86 @@
+"""Completeness benchmark: the SQL counts and the paged unit list (clusters.completeness) against the per-unit
+computation they replaced (a Python row per reporting unit: `_clusters_with_modes` + `reporting_units` +
+`_figures`).
+
+Run by hand (`python bench/completeness.py [--clusters N] [--enterprises N] [--quarters N] [--reuse]`), never
+inside the test suite. Creates and drops its own database like bench/rollup.py (bench/common.py). The last
+quarter's figures are spread over every status (a fifth each, a fifth not entered).
+Prints, with the rows each fetched: the counts of 4 quarters (what every reporting page's header asks), the
+first page of open units and its count (the completeness page), and the old per-unit computation of one
+quarter.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import fresh_database, timed, use_database
+
+
+def _spread_last_quarter(quarters: int) -> None:
+    from django.db import connection
+
+    year, quarter = 2011 + (quarters - 1) // 4, 1 + (quarters - 1) % 4
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("""
+            UPDATE clusters_quarterlyfigure SET status = (ARRAY['approved', 'submitted', 'draft', 'returned'])[
+                1 + enterprise_id %% 4] WHERE year = %s AND quarter = %s""", [year, quarter])
+        cursor.execute("DELETE FROM clusters_quarterlyfigure WHERE year = %s AND quarter = %s "
+                       "AND enterprise_id %% 5 = 0", [year, quarter])
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clusters", type=int, default=216)
+    parser.add_argument("--enterprises", type=int, default=200)
+    parser.add_argument("--quarters", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    if args.reuse:
+        use_database()
+    else:
+        fresh_database()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        from plan.loader import plan_load
+
+        plan_load()
+        from bench.rollup import generate
+
+        print(f"{generate(args.clusters, args.enterprises, args.quarters)} figures")
+        _spread_last_quarter(args.quarters)
+
+    from clusters.completeness import completeness, standings
+    from clusters.models import Cluster, QuarterlyFigure
+    from clusters.selectors import _clusters_with_modes, _figures, reporting_units
+    from core.periods import Quarter
+    from tests.rowcount import cost_of
+
+    last = Quarter(2011 + (args.quarters - 1) // 4, 1 + (args.quarters - 1) % 4)
+    quarters = [Quarter.from_index(last.index - i) for i in range(4)]
+    clusters = Cluster.objects.all()
+
+    def old() -> int:
+        modes = _clusters_with_modes(clusters, [last])
+        figures = _figures([c.pk for c in modes], [last])
+        return len([figures.get((u.cluster.pk, u.enterprise_id, last.year, last.quarter))
+                    for u in reporting_units(modes, last)])
+
+    def page() -> int:
+        units = completeness(user=None, quarter=last, clusters=clusters).units()
+        return len(units[:100]) + units.count()
+
+    print(f"{QuarterlyFigure.objects.count()} figures, {Cluster.objects.count()} clusters")
+    for name, call in (("counts, 4 quarters", lambda: standings(clusters=clusters, quarters=quarters)),
+                       ("units page (100) + count", page), ("old per-unit, 1 quarter", old)):
+        cost = cost_of(call)
+        print(f"{name:28} {timed(call, repeat=3):7.2f} s   {cost.queries} queries, {cost.rows} rows fetched")
+
+
+if __name__ == "__main__":
+    main()
