@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_FIGURE_YEAR
 from clusters.services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
-from core.numbers import IntegerField, NumberError, parse_id
+from core.numbers import MAX_ID, IntegerField, NumberError, parse_id
 from core.periods import Quarter, quarter_choices
 
 
@@ -173,7 +173,7 @@ class CompletenessFilterForm(forms.Form):
     `departments` are the choices: those the page counts."""
 
     department = forms.TypedChoiceField(label=_("Responsible department"), coerce=int, required=False, empty_value=None)
-    cluster = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    cluster = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     standing = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
 
