@@ -661,9 +661,10 @@ def _counted_value_of(offset: int) -> tuple[Subquery, Subquery]:
     return Subquery(same_unit.values("output_value")[:1]), Subquery(same_unit.values("status")[:1])
 
 
-def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED,
-                       quarter: Quarter | None = None) -> QuerySet[QuarterlyFigure]:
-    """Figures `user` may see in `status` (None: any), oldest period first and by department, with the
+def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED, quarter: Quarter | None = None,
+                       cluster: int | None = None, search: str = "") -> QuerySet[QuarterlyFigure]:
+    """Figures `user` may see in `status` (None: any), of one `cluster` and whose unit's name (enterprise or
+    cluster) holds `search` when given, oldest period first and by department, with the
     counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
     same quarter last year (`last_year_value`, `last_year_status`) for comparison, and the year-to-date
     check (`with_ytd_check`). One query."""
@@ -680,6 +681,11 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
         figures = figures.filter(status=status)
     if quarter is not None:
         figures = figures.filter(year=quarter.year, quarter=quarter.quarter)
+    if cluster:
+        figures = figures.filter(cluster_id=cluster)
+    if search:
+        figures = figures.filter(Q(enterprise__name__icontains=search) | Q(cluster__name_zh__icontains=search)
+                                 | Q(cluster__name_en__icontains=search))
     return figures
 
 

@@ -7,6 +7,7 @@ the row check and the review buttons update the page in place.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -262,12 +264,18 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
 
 # --- review -----------------------------------------------------------------------------------------
 
+# Figures on a page of the review list. A group (department × quarter) may continue on the next page: its
+# batch approval posts the ids and versions of the rows shown, so it approves exactly what the planner saw.
+REVIEW_PAGE_SIZE = 100
+
 @login_required
 @require_safe
 def figure_review_list(request: HttpRequest) -> HttpResponse:
     """The planner's queue, grouped by quarter × responsible department, each figure beside the previous
     quarter and the same quarter last year: the figures of one quarter (the reporting period unless the
-    query names another) or, with `?all=1`, of every quarter; submitted ones unless `status` says otherwise."""
+    query names another) or, with `?all=1`, of every quarter; submitted ones unless `status` says otherwise;
+    of one cluster (`cluster`) or units whose name holds `q`. A page holds REVIEW_PAGE_SIZE figures, sorted and
+    sliced in SQL; the export holds every figure the filters select."""
     _require_planner(request)
     form, bar = _quarter_form(request)
     status = request.GET.get("status") or FigureStatus.SUBMITTED
@@ -277,16 +285,26 @@ def figure_review_list(request: HttpRequest) -> HttpResponse:
         status = FigureStatus.SUBMITTED
     if request.GET.get("all") == "1":
         bar.shown, bar.problems = None, []  # the quarter asked for, right or wrong, does not matter
-    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown)
+    filters = replace(_grid_filter(request.GET), status="")  # the status is the list's own (above)
+    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown,
+                                           cluster=filters.cluster, search=filters.search)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
-    figures = list(figures)
+    page = Paginator(figures, REVIEW_PAGE_SIZE).get_page(request.GET.get("page", 1))
     return render(request, "reporting/figure_review.html", {
-        "figures": figures, "groups": selectors.review_groups(user=request.user, figures=figures),
+        "page": page, "figures": page.object_list,
+        "groups": selectors.review_groups(user=request.user, figures=page.object_list),
         "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,
-        "period_bar": bar, "export_query": request.GET.urlencode(),
-        "status_query": urlencode({"status": status}),
+        "period_bar": bar, "export_query": request.GET.urlencode(), "filters": filters,
+        "page_query": _without(request.GET, "page"), "status_query": urlencode({"status": status}),
     })
+
+
+def _without(query: QueryDict, name: str) -> str:
+    """The query string without `name` (for links to other pages of the same list)."""
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
