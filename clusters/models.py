@@ -78,7 +78,7 @@ class Enterprise(TimeStampedModel, DemoFlagged, Versioned):
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        ordering = ["cluster", "name"]
+        ordering = ["cluster_id", "name"]  # by the id: ordering by the cluster would join it (and its code)
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "name"],
@@ -353,7 +353,7 @@ class PublicServicePlatform(TimeStampedModel, DemoFlagged, Versioned):
     class Meta:
         verbose_name = _("public-service platform")
         verbose_name_plural = _("public-service platforms")
-        ordering = ["cluster", "kind", "name"]
+        ordering = ["cluster_id", "kind", "name"]  # by the id, not a join to the cluster
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "name"],
