@@ -23,7 +23,7 @@ from .sheets import Table
 HISTORY_MODELS = (
     "clusters.quarterlyfigure", "clusters.stagegoal", "clusters.cluster", "parks.park", "parks.parkreadinessitem",
     "investment.project", "investment.projectstagemove", "funds.fund", "funds.matchingfund", "funds.disbursement",
-    "commentary.quartercommentary",
+    "commentary.quartercommentary", "scenarios.scenario",
 )
 # Bookkeeping that changes with every save and says nothing to a reader.
 _SKIPPED = {"id", "created_at", "updated_at"}
@@ -53,6 +53,7 @@ def reason_label(reason: str | None) -> str:
         "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
         "demo data loaded": pgettext("change reason", "demo data loaded"),
         "deleted": pgettext("change reason", "deleted"),
+        "archived": pgettext("change reason", "archived"),
         "submitted with the figures": pgettext("change reason", "submitted with the figures"),
         "approved with the figures": pgettext("change reason", "approved with the figures"),
         "returned with the figures": pgettext("change reason", "returned with the figures"),
