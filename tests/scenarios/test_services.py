@@ -61,7 +61,8 @@ def test_the_name_is_unique_among_live_scenarios_only(planner, save_scenario):
 def test_archiving_keeps_the_row_and_its_history_and_takes_it_off_the_list(planner, save_scenario):
     scenario = save_scenario()
     archived = services.scenario_archive(user=planner, scenario_id=scenario.pk, expected_version=1)
-    assert archived.archived_at is not None and archived.version == 2
+    assert archived.archived_at is not None
+    assert archived.version == 2
     assert scenario.history.order_by("-history_id").first().history_change_reason == "archived"
     assert list(selectors.scenarios_for(planner)) == []
     assert list(selectors.scenarios_for(planner, archived=True)) == [scenario]
