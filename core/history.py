@@ -24,7 +24,7 @@ from .sheets import Table
 HISTORY_MODELS = (
     "clusters.quarterlyfigure", "clusters.stagegoal", "clusters.cluster", "parks.park", "parks.parkreadinessitem",
     "investment.project", "investment.projectstagemove", "funds.fund", "funds.matchingfund", "funds.disbursement",
-    "commentary.quartercommentary",
+    "commentary.quartercommentary", "scenarios.scenario",
 )
 HISTORY_PAGE_SIZE = 50  # versions on a page of the history page
 # Bookkeeping that changes with every save and says nothing to a reader.
@@ -55,6 +55,7 @@ def reason_label(reason: str | None) -> str:
         "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
         "demo data loaded": pgettext("change reason", "demo data loaded"),
         "deleted": pgettext("change reason", "deleted"),
+        "archived": pgettext("change reason", "archived"),
         "submitted with the figures": pgettext("change reason", "submitted with the figures"),
         "approved with the figures": pgettext("change reason", "approved with the figures"),
         "returned with the figures": pgettext("change reason", "returned with the figures"),

@@ -281,7 +281,7 @@ PIPELINE_FROM_STAGE = env.int("PIPELINE_FROM_STAGE", default=3)
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 
 # --- Data entry, review, reminders and spreadsheets (issue 3) --------------------------------------
-INSTALLED_APPS += ["django_htmx", "reporting", "notices", "commentary"]
+INSTALLED_APPS += ["django_htmx", "reporting", "notices", "commentary", "scenarios"]
 # After authentication, before messages: request.htmx tells a view to answer with a fragment.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
                   "django_htmx.middleware.HtmxMiddleware")

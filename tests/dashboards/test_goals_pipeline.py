@@ -8,22 +8,16 @@ from pytest_django.asserts import assertContains
 
 from clusters.models import Cluster
 from investment.models import Project
-from progress.services import rollup_full
-from tests.progress.figures import approved_year
 from tests.reporting.support import english
 
+from .pipeline_support import CELLS, pv_with_projects_set_up
+
 pytestmark = pytest.mark.django_db
-CELLS, MODULES, WAFERS = "300兆瓦太阳能电池项目", "500兆瓦太阳能组件项目", "200兆瓦多晶硅锭及硅片生产线项目"
 
 
 @pytest.fixture
 def pv_with_projects():
-    for year, value in ((2011, "150"), (2012, "180")):
-        approved_year("pv", year, value)
-    rollup_full()
-    for name, output in ((CELLS, 300), (MODULES, 300), (WAFERS, 200)):
-        Project.objects.filter(name=name).update(expected_start_year=2012, expected_start_quarter=1,
-                                                 ramp_up_quarters=1, expected_output=Decimal(output))
+    pv_with_projects_set_up()
 
 
 def test_each_goal_shows_the_trend_and_the_pipeline_with_the_projects_named(client, planner, pv_with_projects):
