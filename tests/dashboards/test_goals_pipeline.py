@@ -69,6 +69,38 @@ def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner
     assert CELLS in chart.note
 
 
+# --- the city overview: the same two projections on every goal card ----------------------------------------
+
+def _card(response, code: str) -> str:
+    html = response.content.decode()
+    start = html.index(f'data-goal="{code}"')
+    return html[start:html.index("</li>\n", start)]
+
+
+def test_the_city_overview_projects_every_goal_both_ways(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    response = client.get(reverse("city-dashboard"), {"year": 2012, "quarter": 4})
+    pv = _card(response, "s2-pv-1000")
+    assert "On the trend: 216.00 100M yuan, off track" in pv
+    assert "With 3 projects: 1016.00 100M yuan, on track" in pv
+    assert CELLS in pv
+    # s3-count-1000 (2 clusters ≥ 1000 by 2015): pv on the trend 180 × 1.2³ = 311.04, no cluster; with the three
+    # projects at full output in 2015, 311.04 + 800 = 1111.04, one cluster: still short of two.
+    count = _card(response, "s3-count-1000")
+    assert "On the trend: 0 clusters, off track" in count
+    assert "With 3 projects: 1 clusters, off track" in count
+    # s3-count-200 (11 clusters ≥ 200): pv reaches it on the trend alone (311.04)
+    assert "On the trend: 1 clusters, off track" in _card(response, "s3-count-200")
+
+
+def test_the_city_overview_in_chinese(client, planner, pv_with_projects):
+    client.force_login(planner)
+    pv = _card(client.get(reverse("city-dashboard"), {"year": 2012, "quarter": 4}), "s2-pv-1000")
+    assert "按趋势：216.00亿元，" in pv
+    assert "计入3个项目：1016.00亿元，" in pv
+
+
 # --- what-if (planners; nothing saved) -----------------------------------------------------------
 
 def _what_if(client, **values):
