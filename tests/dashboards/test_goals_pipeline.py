@@ -69,6 +69,44 @@ def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner
     assert CELLS in chart.note
 
 
+def test_the_cluster_page_stacks_each_project_on_the_projection(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    # the cells project from 2013 Q3 over four quarters: 2013 its quarters 1 + 2 of 4 steps, 300 × 3/16 = 56.25;
+    # 2014 steps 3 + 4 + 4 + 4, 300 × 15/16 = 281.25; 2015 the full 300
+    Project.objects.filter(name=CELLS).update(expected_start_year=2013, expected_start_quarter=3, ramp_up_quarters=4)
+    Project.objects.filter(name=WAFERS).update(expected_output=None)
+    page = reverse("cluster-page", args=[Cluster.objects.get(code="pv").pk])
+    chart = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["pipeline"]
+    names = [s["name"] for s in chart.option["series"]]
+    assert names == ["Projection at the growth achieved", CELLS, MODULES]
+    assert {s["stack"] for s in chart.option["series"]} == {"pipeline"}
+    cells = chart.option["series"][1]["data"]
+    # 2012 (the base year, measured) … 2015, Decimals as strings, to the four places of a contribution
+    assert cells == [None, "56.2500", "281.2500", "300.0000"]
+    rows = {row[0]: row for row in chart.table.rows}
+    # 2013: trend 180 × 1.2 = 216, + 56.25 + 300 (modules from 2012 Q1, ramp-up 1) = 572.25
+    assert rows[2013] == [2013, Decimal("216.00"), Decimal("56.25"), Decimal(300), Decimal("572.25")]
+    # 2015: 180 × 1.2³ = 311.04, + 300 + 300
+    assert rows[2015][-1] == Decimal("911.04")
+    assert chart.table.headers[2] == f"{CELLS} (100M yuan)"
+    assert f"Output not entered, not plotted: {WAFERS}." in chart.note
+    # the top of the stack is the annual chart's line with the projects
+    annual = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["annual"]
+    assert {row[0]: row[4] for row in annual.table.rows}[2015] == Decimal("911.04")
+
+
+def test_the_stacked_chart_downloads_as_a_table(client, planner, pv_with_projects):
+    client.force_login(planner)
+    pv = Cluster.objects.get(code="pv")
+    response = client.get(reverse("cluster-page", args=[pv.pk]), {"year": 2012, "quarter": 4, "chart": "pipeline",
+                                                                   "export": "csv"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert CELLS in text
+    assert "1016" in text  # 2013: 216 + 800
+
+
 # --- the city overview: the same two projections on every goal card ----------------------------------------
 
 def _card(response, code: str) -> str:
