@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clusters.choices import GoalKind
 from clusters.models import Cluster, Enterprise, StageGoal
@@ -208,7 +209,7 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
     if projects:
         note += " " + _("With the projects under way: the projection plus, from each project's expected production "
                         "start, its output ramped up to full capacity (%(projects)s).") % {
-            "projects": "、".join(p.name for p in projects)}
+            "projects": listed([p.name for p in projects])}
     return Chart(
         key="annual", title=demo_title(title, demo), demo=demo, note=note,
         option=fit_value_axis(axis_chart(categories=[str(y) for y in years], unit=_("100M yuan"), series=series,
@@ -228,6 +229,11 @@ def _unentered(cluster: Cluster, user) -> list[Project]:
     return list(Project.objects.visible_to(user).filter(
         Q(expected_output__isnull=True) | Q(expected_start_year__isnull=True), cluster=cluster,
         stage__gte=settings.PIPELINE_FROM_STAGE, stage__lt=ProjectStage.PRODUCING).order_by("name"))
+
+
+def listed(names: list[str]) -> str:
+    """Names in a sentence, separated as the language does (、 in Chinese)."""
+    return pgettext("list separator", ", ").join(names)
 
 
 def _pipeline_chart(cluster: Cluster, period: Period, trend: Trend, unentered: list[Project]) -> Chart:
@@ -250,10 +256,10 @@ def _pipeline_chart(cluster: Cluster, period: Period, trend: Trend, unentered: l
     missing_output = [p.name for p in unentered if p.expected_output is None]
     missing_start = [p.name for p in unentered if p.expected_output is not None]
     if missing_output:
-        note += " " + _("Output not entered, not plotted: %(projects)s.") % {"projects": "、".join(missing_output)}
+        note += " " + _("Output not entered, not plotted: %(projects)s.") % {"projects": listed(missing_output)}
     if missing_start:
         note += " " + _("Production start not entered, not plotted: %(projects)s.") % {
-            "projects": "、".join(missing_start)}
+            "projects": listed(missing_start)}
     rows = [[y, t, *(column[i] for column in added), top]
             for i, (y, t, top) in enumerate(zip(years, projected, tops, strict=True)) if t is not None]
     demo = any(p.demo for p in trend.projects)

@@ -122,7 +122,7 @@ def test_the_city_overview_projects_every_goal_both_ways(client, planner, pv_wit
     pv = _card(response, "s2-pv-1000")
     assert "On the trend: 216.00 100M yuan, off track" in pv
     assert "With 3 projects: 1016.00 100M yuan, on track" in pv
-    assert CELLS in pv
+    assert f"{CELLS}</a>: 300.00 100M yuan" in pv  # each project named with its output in the deadline year
     # s3-count-1000 (2 clusters ≥ 1000 by 2015): pv on the trend 180 × 1.2³ = 311.04, no cluster; with the three
     # projects at full output in 2015, 311.04 + 800 = 1111.04, one cluster: still short of two.
     count = _card(response, "s3-count-1000")
