@@ -7,9 +7,13 @@ from decimal import Decimal
 import docx
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains
 
+from briefing.charts import goal_bar_label
+from clusters.models import StageGoal
 from investment.models import Project
+from progress.goals import evaluate_goals
 from progress.services import rollup_full
 from tests.dashboards.test_goals_pipeline import CELLS, MODULES, WAFERS
 from tests.progress.figures import approved_year
@@ -74,3 +78,18 @@ def test_the_page_in_english_says_the_same(client, planner, pv):
     response = client.get(BRIEFING, {"year": 2012, "quarter": 4})
     assertContains(response, "On the trend 216.00 100M yuan by 2013 (off track). The projects under way add 300.00 "
                              f"100M yuan in 2013: {CELLS} (300.00 100M yuan); with them 516.00 100M yuan (off track).")
+
+
+def test_a_goals_bar_says_when_the_projects_change_its_status(pv):
+    _projects(**{CELLS: 300, MODULES: 300, WAFERS: 200})
+    by_code = {e.goal.code: e for e in evaluate_goals(year=2012, goals=StageGoal.objects.filter(
+        code__in=["s3-pv-1000", "s2-pv-1000"]))}
+    with translation.override("zh-hans"):
+        # s3-pv-1000: 180 of 1000 (18 %), off track on the trend, on track with the projects (1111.04)
+        assert goal_bar_label(by_code["s3-pv-1000"]) == " 18% · 进度滞后；计入在建项目：进度正常"
+        # s2-pv-1000: 216 + 800 = 1016 by 2013, on track with them too
+        assert goal_bar_label(by_code["s2-pv-1000"]) == " 18% · 进度滞后；计入在建项目：进度正常"
+    Project.objects.update(expected_output=None)
+    [unchanged] = evaluate_goals(year=2012, goals=StageGoal.objects.filter(code="s3-pv-1000"))
+    with translation.override("zh-hans"):
+        assert goal_bar_label(unchanged) == " 18% · 进度滞后"
