@@ -26,7 +26,7 @@ from core.sheets import Table
 from investment.choices import ProjectStage
 from investment.models import Project
 from progress.goals import CENT, GoalEvaluation, evaluate_goals, projection
-from progress.pipeline import PipelineProject, added_in, produced_in
+from progress.pipeline import PipelineProject, produced_in
 from progress.selectors import Value, Values, cluster_values, enterprise_outputs, year_so_far
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
@@ -149,6 +149,12 @@ class Trend:
         """What `project` adds in `year`: nothing up to the base year, a measured year."""
         return produced_in(project, year=year) if self.base_year is not None and year > self.base_year else None
 
+    def with_projects(self) -> list[Decimal | None]:
+        """The projection plus every project's output, year by year, to the cent: the annual chart's line with the
+        projects and the top of the stacked chart."""
+        return [(value + sum((self.added(p, year) or 0 for p in self.projects), Decimal(0))).quantize(CENT)
+                if value is not None else None for value, year in zip(self.values, self.years, strict=True)]
+
 
 def _trend(cluster: Cluster, period: Period, lines: list[GoalLine], approved: Values) -> Trend:
     last_deadline = max([line.evaluation.goal.deadline_year for line in lines] + [period.year])
@@ -188,10 +194,9 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
         needed = [projection(base.value, open_line.evaluation.needed_cagr, y - base_year)
                   if base_year <= y <= deadline else None for y in years]
     # Trend + pipeline: each year's ramped-up output of the projects on top of the projection. No further query.
-    projects = trend.projects
     # The base year is a measured year: nothing is added to it, the line starts there with the projection.
-    with_pipeline = [(p + (added_in(projects, year=y) if y > base_year else 0)).quantize(CENT)
-                     if p is not None and projects else None for p, y in zip(projected, years, strict=True)]
+    projects = trend.projects
+    with_pipeline = trend.with_projects() if projects else [None] * len(years)
     demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[2] == 0)
     title = _("Annual output against the stage targets, with the projection")
     series = [Series(_("Annual output"), actuals)]
@@ -240,15 +245,13 @@ def _pipeline_chart(cluster: Cluster, period: Period, trend: Trend, unentered: l
     """The projection on the trend with each project under way stacked on it, one named series per project, from
     the latest full year to the last deadline: the top of each stack is the annual chart's "with the projects"
     line. Projects without an output or a start entered are named in the note, not drawn."""
-    years = [y for y in trend.years if trend.base_year is not None and y >= trend.base_year]
-    at = [trend.years.index(y) for y in years]
-    projected = [trend.values[i] for i in at]
+    at = [i for i, y in enumerate(trend.years) if trend.base_year is not None and y >= trend.base_year]
+    years, projected = [trend.years[i] for i in at], [trend.values[i] for i in at]
+    tops = [trend.with_projects()[i] for i in at]
     added = [[trend.added(p, y) for y in years] for p in trend.projects]
     stack = "pipeline"
     series = [Series(_("Projection at the growth achieved"), projected, stack=stack),
               *(Series(p.name, values, stack=stack) for p, values in zip(trend.projects, added, strict=True))]
-    tops = [(t + sum((v or 0 for v in column), Decimal(0))).quantize(CENT) if t is not None else None
-            for t, *column in zip(projected, *added, strict=True)]
     title = _("Projection with each project under way")
     note = _("From the latest full year (%(base)s), approved figures only: the projection at the growth achieved, "
              "and on it each project's output from its expected production start, ramped up to full capacity.") % {

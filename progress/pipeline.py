@@ -93,8 +93,3 @@ def produced_in(project: PipelineProject, *, year: int) -> Decimal:
     """What `project` produces in `year`, in 亿元 (`annual_contribution` of its own values)."""
     return annual_contribution(output=project.output, start_year=project.start_year,
                                start_quarter=project.start_quarter, ramp_up=project.ramp_up, year=year)
-
-
-def added_in(projects: Iterable[PipelineProject], *, year: int) -> Decimal:
-    """What `projects` (already chosen as qualifying) add in `year`, in 亿元."""
-    return sum((produced_in(p, year=year) for p in projects), Decimal(0))
