@@ -107,6 +107,17 @@ def test_the_stacked_chart_downloads_as_a_table(client, planner, pv_with_project
     assert "1016" in text  # 2013: 216 + 800
 
 
+def test_a_project_without_a_start_is_named_not_drawn(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    Project.objects.filter(name=MODULES).update(expected_start_year=None, expected_start_quarter=None)
+    page = reverse("cluster-page", args=[Cluster.objects.get(code="pv").pk])
+    chart = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["pipeline"]
+    assert [s["name"] for s in chart.option["series"]][1:] == [WAFERS, CELLS]  # by name
+    assert f"Production start not entered, not plotted: {MODULES}." in chart.note
+    assert "Output not entered" not in chart.note
+
+
 # --- the city overview: the same two projections on every goal card ----------------------------------------
 
 def _card(response, code: str) -> str:
@@ -130,6 +141,20 @@ def test_the_city_overview_projects_every_goal_both_ways(client, planner, pv_wit
     assert "With 3 projects: 1 clusters, off track" in count
     # s3-count-200 (11 clusters ≥ 200): pv reaches it on the trend alone (311.04)
     assert "On the trend: 1 clusters, off track" in _card(response, "s3-count-200")
+
+
+def test_the_city_overview_queries_do_not_grow_with_the_projects(client, planner, pv_with_projects,
+                                                                  django_assert_max_num_queries):
+    client.force_login(planner)
+    client.get(reverse("city-dashboard"))  # the session's first request after login writes it
+    with django_assert_max_num_queries(23) as few:  # tests/dashboards/test_city.py: PAGE_QUERIES
+        client.get(reverse("city-dashboard"))
+    pv = Cluster.objects.get(code="pv")
+    Project.objects.bulk_create([Project(name=f"项目{i}", cluster=pv, stage=3, expected_start_year=2012,
+                                         expected_start_quarter=2, expected_output=Decimal(1)) for i in range(40)])
+    with django_assert_max_num_queries(23) as many:
+        client.get(reverse("city-dashboard"))
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 def test_the_city_overview_in_chinese(client, planner, pv_with_projects):
