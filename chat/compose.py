@@ -3,7 +3,10 @@
 - a deadline reminder per department and quarter (the department's channels), on the reminder days;
 - an overdue notice per department and quarter, once the deadline has passed (daily, like the e-mail digest);
 - a returned figure, with the reason (the department responsible for its cluster);
-- the planners' digest: awaiting review, overdue, returned and not yet corrected (the city-wide channel).
+- the planners' digest: awaiting review, overdue, returned and not yet corrected (the city-wide channel);
+- "the quarterly briefing is ready", once a quarter's figures are all approved and rolled up (`briefing_ready_queue`):
+  the city-wide channel and the channels of every department with reporting units, each of which reads its own
+  briefing at the same link.
 
 Each message has a natural key (what, for whom, which period, which day), the same as the e-mail notices',
 so a second run the same day queues nothing.
@@ -14,17 +17,19 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.choices import FigureStatus
-from clusters.completeness import Completeness, DepartmentSummary, Standing, completeness
-from clusters.models import QuarterlyFigure
+from clusters.completeness import Completeness, DepartmentSummary, Standing, completeness, standings
+from clusters.models import Cluster, QuarterlyFigure
 from core import access
 from core.periods import Quarter
 from notices.reminders import digest_quarter, reminder_quarter
 from org.models import User
+from progress.models import RollupMark
 
 from .models import ChannelMessage
 from .services import channels_of, message_queue, site_url
@@ -116,3 +121,33 @@ def figure_returned_queue(*, figure: QuarterlyFigure, by: User, reason: str) -> 
             "url": site_url(reverse("figure-page", args=[figure.pk]))}
     return len(message_queue(key=f"returned:{figure.pk}:v{figure.version}", kind=ChannelMessage.Kind.RETURNED,
                              channels=channels_of(department), title=title, text=text))
+
+
+def _rolled_up(year: int) -> bool:
+    """No cluster-year of `year` is waiting for its roll-up (every approved figure is in the numbers)."""
+    return not RollupMark.objects.filter(year=year, version__gt=F("done_version")).exists()
+
+
+@transaction.atomic
+def briefing_ready_queue(*, today: date) -> int:
+    """Queue "the quarterly briefing is ready" for each of the two latest ended quarters whose reporting units are
+    all approved and whose year's roll-up has completed: the quarter being collected and the one before it (a late
+    approval). Older quarters are never announced. The key is the quarter's: one message per quarter and channel,
+    however often this runs (beat) and even if a figure is reopened and approved again. Returns how many rows."""
+    queued = 0
+    latest = Quarter.last_ended(today)
+    quarters = [latest.previous, latest]
+    clusters = Cluster.objects.visible_to(access.city_wide_reader())
+    with translation.override(settings.LANGUAGE_CODE):
+        for quarter, standing in standings(clusters=clusters, quarters=quarters, today=today).items():
+            if not standing.total.units or not standing.fully_approved or not _rolled_up(quarter.year):
+                continue
+            title = _("The quarterly briefing for %(quarter)s is ready") % {"quarter": quarter.label}
+            link = site_url(f"{reverse('briefing-page')}?year={quarter.year}&quarter={quarter.quarter}")
+            text = _("#### %(title)s\nEvery reporting unit's %(quarter)s figures are approved and rolled up.\n\n"
+                     "[Read the briefing](%(url)s) · [Download it (Word)](%(docx)s)") % {
+                "title": title, "quarter": quarter.label, "url": link, "docx": f"{link}&format=docx"}
+            for department in [None, *(summary.department for summary in standing.departments)]:
+                queued += len(message_queue(key=f"briefing:{quarter}", kind=ChannelMessage.Kind.BRIEFING,
+                                            channels=channels_of(department), title=title, text=text))
+    return queued
