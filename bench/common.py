@@ -29,7 +29,7 @@ def scale_url(scale: str) -> str:
     return f"{BENCH_URL}_{scale}"
 
 
-def fresh_database(url: str) -> None:
+def fresh_database(url: str = BENCH_URL) -> None:
     """Drop and create a benchmark database (never the app's own) and point Django at it.
 
     Django's own connections are closed first: a second run in the same process would otherwise find the
@@ -50,7 +50,7 @@ def fresh_database(url: str) -> None:
     use_database(url)
 
 
-def use_database(url: str) -> None:
+def use_database(url: str = BENCH_URL) -> None:
     """Point Django at a benchmark database as it is (for `--reuse`).
 
     Django reads its settings once per process, so when a second scale's database is used in the same

@@ -19,8 +19,8 @@ Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both
 3. Each person signs in once per scale through the real login form (CSRF token and all; sessions are kept
    in the database, so they survive the restarts below). For every page and person the server is
    restarted, the worker warmed with one small signed-in request (/inbox/count/: URLconf, middleware and
-   session loaded), its VmRSS read as the idle size and its peak (VmHWM) reset through
-   /proc/<pid>/clear_refs; then one warm-up request and `--repeat` timed ones (wall time of the whole
+   session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read as
+   the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole
    response, read to the end). Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
    rendering (templates compiled) included, adds to a worker at its worst. Size is the HTML's length in
    bytes (uncompressed). A page that answers anything but 200 (a 503 from the statement timeout, a 500, a
@@ -106,9 +106,9 @@ def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
 
     session.get(f"{server.url}{WARM}", timeout=timeout)
     workers = server.worker_pids()
-    idle = {pid: _status(pid)["VmRSS"] for pid in workers}
     for pid in workers:
         Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+    idle = {pid: _status(pid)["VmHWM"] for pid in workers}
     statuses, times, size, warm_up_failed = [], [], None, False
     for number in range(repeat + 1):
         started = time.perf_counter()
