@@ -49,12 +49,15 @@ messages: install
 clean-db:
 	rm -f db.sqlite3
 
-# Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench (or the
-# jinzhou_bench* database BENCH_DATABASE_URL names, to keep out of someone else's way).
+# Benchmarks (by hand, never in the test suite): need PostgreSQL; create and drop jinzhou_bench_city and
+# jinzhou_bench_province (or <name>_city and <name>_province for the jinzhou_bench* database BENCH_DATABASE_URL
+# names, to keep out of someone else's way).
 bench: install
 	$(PY) bench/rollup.py
 	# The API under load (needs wrk: apt-get install -y wrk); reuses the province data just rolled up.
 	$(PY) bench/api.py --reuse
+	# Every page as a planner and as an editor, city against province; reuses both databases.
+	$(PY) bench/pages.py --reuse
 
 # Screenshots of every dashboard page at 1366×768 as the planner and a department viewer (by hand, not in
 # the test suite): builds a throwaway SQLite demo database, serves it, drives /usr/bin/chromium.

@@ -2,8 +2,10 @@
 a naive ORM loop.
 
 Run by hand (`make bench`, or `python bench/rollup.py [--scale city|province|both] [--repeat N] [--reuse]`);
-never inside the test suite. Needs PostgreSQL; it creates and drops its own throw-away database,
-`jinzhou_bench`, or the `jinzhou_bench*` database that BENCH_DATABASE_URL names (bench/common.py).
+never inside the test suite. Needs PostgreSQL; it creates and drops its own throw-away databases, one per
+scale: `jinzhou_bench_city` and `jinzhou_bench_province`, or `<name>_city` and `<name>_province` for the
+`jinzhou_bench*` database that BENCH_DATABASE_URL names (bench/common.py). `--reuse` keeps a scale's
+database when it already holds that scale's figures (bench/api.py and bench/pages.py reuse them too).
 
 Scales: city = 15 clusters × 300 enterprises × 20 quarters (90,000 figures);
         province = 200 clusters × 1,000 enterprises × 40 quarters (8,000,000 figures).
@@ -27,7 +29,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database, load_average, peak_memory_mb, timed, use_database, vacuum_rollup_tables
+from bench.common import (
+    fresh_database,
+    load_average,
+    peak_memory_mb,
+    scale_url,
+    timed,
+    use_database,
+    vacuum_rollup_tables,
+)
 
 SCALES = {"city": (15, 300, 20), "province": (200, 1000, 40)}
 
@@ -41,25 +51,27 @@ def generate(clusters: int, enterprises: int, quarters: int) -> int:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("""
             INSERT INTO clusters_cluster (code, name_zh, name_en, industry, level, responsible_department_id,
-                                          leading_products, is_placeholder, notes, created_at, updated_at)
+                                          leading_products, is_placeholder, notes, version, created_at, updated_at)
             SELECT 'bench-' || g, '基准集群' || g, 'Bench cluster ' || g, '', 'city',
                    (SELECT id FROM org_department WHERE kind = 'commission' ORDER BY id OFFSET g %% 3 LIMIT 1),
-                   '', false, '', now(), now()
+                   '', false, '', 1, now(), now()
             FROM generate_series(1, %s) g""", [clusters])
         cursor.execute("""
             INSERT INTO clusters_cluster_regions (cluster_id, region_id)
             SELECT c.id, (SELECT id FROM org_region ORDER BY id OFFSET c.id %% 10 LIMIT 1)
             FROM clusters_cluster c WHERE c.code LIKE 'bench-%%'""", [])
         cursor.execute("""
-            INSERT INTO clusters_enterprise (cluster_id, name, is_leading, products, is_demo, created_at, updated_at)
-            SELECT c.id, 'E' || e, false, '', false, now(), now()
+            INSERT INTO clusters_enterprise (cluster_id, name, is_leading, products, is_demo, version, created_at,
+                                             updated_at)
+            SELECT c.id, 'E' || e, false, '', false, 1, now(), now()
             FROM clusters_cluster c CROSS JOIN generate_series(1, %s) e WHERE c.code LIKE 'bench-%%'""",
                        [enterprises])
         cursor.execute("""
             INSERT INTO clusters_quarterlyfigure (cluster_id, enterprise_id, year, quarter, output_value, status,
-                                                  source, version, note, created_at, updated_at)
+                                                  source, version, note, return_reason, entry_mode, created_at,
+                                                  updated_at)
             SELECT e.cluster_id, e.id, 2011 + (q - 1) / 4, 1 + (q - 1) %% 4, round((random() * 10)::numeric, 4),
-                   'approved', 'entered', 1, '', now(), now()
+                   'approved', 'entered', 1, '', '', 'quarter', now(), now()
             FROM clusters_enterprise e CROSS JOIN generate_series(1, %s) q""", [quarters])
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE")
@@ -163,13 +175,12 @@ def swap_seconds() -> float:
 
 
 def prepare(scale: str, reuse: bool) -> int:
-    """The benchmark database holding this scale's figures; returns their number."""
-    from bench.common import BENCH_URL
-
+    """The scale's benchmark database holding its figures (migrated); returns their number."""
+    url = scale_url(scale)
     clusters, enterprises, quarters = SCALES[scale]
     expected = clusters * enterprises * quarters
     if reuse:
-        use_database(BENCH_URL)
+        use_database(url)
         from django.core.management import call_command
         from django.db import OperationalError
 
@@ -181,8 +192,8 @@ def prepare(scale: str, reuse: bool) -> int:
                 return expected
         except OperationalError:  # no such database yet
             pass
-        print(f"--reuse: {BENCH_URL} does not hold the {scale} data; generating it")
-    fresh_database()
+        print(f"--reuse: {url} does not hold the {scale} data; generating it")
+    fresh_database(url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -194,6 +205,21 @@ def prepare(scale: str, reuse: bool) -> int:
     started = time.perf_counter()
     count = generate(clusters, enterprises, quarters)
     print(f"generated {count:,} figures in {time.perf_counter() - started:.0f} s", flush=True)
+    return count
+
+
+def rolled_up(scale: str, reuse: bool) -> int:
+    """`prepare`, then a full roll-up unless the database holds one, and the roll-up tables vacuumed: the data
+    the API and page benchmarks serve. Returns the number of figures."""
+    count = prepare(scale, reuse)
+    from progress.models import Progress, Scope
+    from progress.services import rollup_full
+
+    if not Progress.objects.filter(scope=Scope.CITY).exists():
+        started = time.perf_counter()
+        rollup_full()
+        print(f"rolled up in {time.perf_counter() - started:.0f} s", flush=True)
+    vacuum_rollup_tables()
     return count
 
 

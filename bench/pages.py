@@ -1,0 +1,255 @@
+"""Page benchmark: every page as a planner and as a department editor, city scale against province scale.
+
+Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both] [--reuse] [--repeat 5]
+[--roles planner,editor]`); never inside the test suite. Needs PostgreSQL.
+
+1. Data: the roll-up benchmark's scales (bench/rollup.py), each in its own database (bench/common.py):
+   city 15 clusters × 300 enterprises × 20 quarters = 90,000 figures, province 200 × 1,000 × 40 =
+   8,000,000, rolled up and vacuumed. The last quarter's figures are then set back to submitted (city
+   4,500, province 200,000: the review queue after a reporting round) and everything is rolled up again.
+   `--reuse` keeps a database that already holds its scale (generating the province takes 3–4 minutes).
+   People: a planner, and an editor and a viewer of the first competent department (市经信委), which is
+   responsible for a third of the generated clusters.
+2. Server: gunicorn with the production config (jinzhou/gunicorn_conf.py, gthread) and the production
+   settings on plain loopback HTTP (bench.common.production_env: DEBUG off, no HTTPS redirect, no secure
+   cookie flag, static files collected), persistent database connections, the statement timeout of
+   jinzhou/wsgi.py (20 s: a longer query answers 503). One worker by default (`--workers`): a single
+   client sending one request at a time is served by one worker anyway, and one worker makes the memory
+   reading exact.
+3. Each person signs in once per scale through the real login form (CSRF token and all; sessions are kept
+   in the database, so they survive the restarts below). For every page and person the server is
+   restarted, the worker warmed with one small signed-in request (/inbox/count/: URLconf, middleware and
+   session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read as
+   the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole
+   response, read to the end). Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
+   rendering (templates compiled) included, adds to a worker at its worst. Size is the HTML's length in
+   bytes (uncompressed). A page that answers anything but 200 (a 503 from the statement timeout, a 500, a
+   redirect to the login page) or not within `--timeout` seconds is an error and is shown as such; 403
+   and 404 (a page the person may not see) are shown as refused and measure nothing. When the warm-up and
+   the first timed request both fail with a 5xx or a timeout, the page's remaining requests are not sent
+   (the result lists the answers it got): a page past the statement timeout would otherwise cost minutes.
+Prints a table, which pages miss the targets (issue 15: province/city median time ≤ 2, ≤ 50 MB peak RSS
+above the idle worker and ≤ 2 MB of HTML per page, errors miss all three), and as its last line one JSON
+object: {"worst_ratio", "worst_page", "max_rss_mb", "pages", "misses", "load"}. The machine may be shared:
+the 1-minute load average is shown for every page.
+"""
+import argparse
+import json
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import collect_static, load_average, login, production_env, scale_url, serve
+from bench.rollup import rolled_up
+
+PASSWORD = "bench-pages-pw-7381"  # noqa: S105 - a throw-away benchmark database's users
+ROLES = ("planner", "editor", "viewer")
+# Paths with the ids of the scale's data (prepare): the keys of the results.
+PAGES = (
+    "/", "/dashboard/department/{department}/", "/figures/entry/", "/figures/review/",
+    "/figures/review/?status=approved", "/figures/completeness/", "/goals/", "/ranking/", "/investment/",
+    "/clusters/", "/clusters/{cluster}/", "/parks/{park}/", "/map/", "/briefing/", "/inbox/",
+    "/history/clusters.cluster/{history}/",
+)
+MAX_RATIO, MAX_RSS_MB, MAX_BYTES = 2.0, 50.0, 2 * 1024 * 1024
+REFUSED = {"403", "404"}
+WARM = "/inbox/count/"
+
+
+def prepare(scale: str, reuse: bool) -> dict[str, int]:
+    """The scale's database, rolled up, with its last quarter submitted and the three people; returns the
+    ids the paths name."""
+    rolled_up(scale, reuse)
+    from django.db import connection
+
+    from bench.common import vacuum_rollup_tables
+    from clusters.models import Cluster, QuarterlyFigure
+    from org.models import Department, User
+    from parks.models import Park
+    from progress.services import rollup_full
+
+    last = QuarterlyFigure.objects.filter(cluster__code__startswith="bench-").order_by("-year", "-quarter").first()
+    queued = QuarterlyFigure.objects.filter(cluster__code__startswith="bench-", year=last.year, quarter=last.quarter,
+                                            status="approved").update(status="submitted")
+    if queued:
+        print(f"{queued:,} figures of {last.year} Q{last.quarter} set back to submitted; rolling up again", flush=True)
+        rollup_full()
+        vacuum_rollup_tables()
+    department = Department.objects.filter(kind="commission").order_by("id").first()
+    for role in ROLES:
+        user, _ = User.objects.update_or_create(username=f"bench-{role}", defaults={
+            "role": role, "department": None if role == "planner" else department, "is_active": True})
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    clusters = Cluster.objects.filter(responsible_department=department).order_by("id")
+    park = Park.objects.filter(responsible_department=department).order_by("id").first() or Park.objects.first()
+    ids = {"department": department.pk, "cluster": clusters.filter(code__startswith="bench-").first().pk,
+           "park": park.pk, "history": clusters.exclude(code__startswith="bench-").first().pk}
+    connection.close()
+    return ids
+
+
+def _status(pid: int) -> dict[str, int]:
+    """A process's memory lines of /proc/<pid>/status, in kB."""
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {key: int(value.split()[0]) for key, _, value in (line.partition(":") for line in lines)
+            if key in ("VmRSS", "VmHWM")}
+
+
+def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
+    """One page on a freshly started server: its answers, times, size and the worker's peak above idle."""
+    import requests
+
+    session.get(f"{server.url}{WARM}", timeout=timeout)
+    workers = server.worker_pids()
+    for pid in workers:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+    idle = {pid: _status(pid)["VmHWM"] for pid in workers}
+    statuses, times, size, warm_up_failed = [], [], None, False
+    for number in range(repeat + 1):
+        started = time.perf_counter()
+        try:
+            response = session.get(f"{server.url}{path}", timeout=timeout, allow_redirects=False)
+        except requests.Timeout:
+            status = "timeout"
+        else:
+            status = str(response.status_code)
+            size = len(response.content)
+        if number == 0:  # the warm-up
+            warm_up_failed = _failed(status)
+            continue
+        statuses.append(status)
+        times.append(1000 * (time.perf_counter() - started))
+        if warm_up_failed and _failed(status):
+            break  # two failures in a row: the page fails; the rest would only cost minutes of timeouts
+    peak = max(_status(pid)["VmHWM"] - idle[pid] for pid in workers) / 1024
+    return {"statuses": statuses, "ms": round(statistics.median(times), 1), "bytes": size,
+            "rss_mb": round(peak, 1), "load": load_average()}
+
+
+def _failed(status: str) -> bool:
+    return status == "timeout" or status.startswith("5")
+
+
+def outcome(result: dict) -> str:
+    """"ok", "refused" (403/404) or "error" (anything else, a timeout included)."""
+    if all(status == "200" for status in result["statuses"]):
+        return "ok"
+    if set(result["statuses"]) <= REFUSED:
+        return "refused"
+    return "error"
+
+
+def run_scale(scale: str, args: argparse.Namespace) -> dict[str, dict]:
+    """Every page as every person at one scale: {"role path": result}."""
+    ids = prepare(scale, args.reuse)
+    url = scale_url(scale)
+    env = production_env(url, collect_static(url))
+    results = {}
+    sessions: dict = {}
+    for page in PAGES:
+        for role in args.roles:
+            server = serve(env, workers=args.workers)
+            try:
+                if role not in sessions:
+                    sessions[role] = login(server.url, f"bench-{role}", PASSWORD)
+                result = measure(server, sessions[role], page.format(**ids), args.repeat, args.timeout)
+            finally:
+                server.stop()
+            results[f"{role} {page}"] = result
+            shown = "/".join(sorted(set(result["statuses"])))
+            print(f"{scale:<9}{role:<8}{page:<40}{shown:>8}{result['ms']:>10.1f} ms{result['bytes'] or 0:>10,} B"
+                  f"{result['rss_mb']:>7.1f} MB   load {result['load']}", flush=True)
+    return results
+
+
+def summary(results: dict[str, dict[str, dict]]) -> dict:
+    """The figures the issue's targets are about, from {scale: {page: result}} (pure: tested).
+
+    worst_ratio is the largest province/city median among pages that answered 200 at both scales (None
+    with one scale); a page that errs at any scale misses every target instead of having a ratio."""
+    city, province = results.get("city", {}), results.get("province", {})
+    pages, misses = {}, {}
+    for key in {**city, **province}:
+        entry = {scale: results[scale][key] for scale in ("city", "province") if key in results.get(scale, {})}
+        outcomes = {scale: outcome(result) for scale, result in entry.items()}
+        ratio = None
+        if key in city and key in province and set(outcomes.values()) == {"ok"}:
+            ratio = round(province[key]["ms"] / city[key]["ms"], 2)
+        entry["ratio"] = ratio
+        reasons = [f"{scale} answered {'/'.join(sorted(set(entry[scale]['statuses'])))}"
+                   for scale, kind in outcomes.items() if kind == "error"]
+        measured = [entry[scale] for scale, kind in outcomes.items() if kind == "ok"]
+        if ratio is not None and ratio > MAX_RATIO:
+            reasons.append(f"time ×{ratio}")
+        if any(result["rss_mb"] > MAX_RSS_MB for result in measured):
+            reasons.append(f"memory {max(result['rss_mb'] for result in measured)} MB")
+        if any(result["bytes"] > MAX_BYTES for result in measured):
+            reasons.append(f"HTML {max(result['bytes'] for result in measured):,} B")
+        if reasons:
+            misses[key] = reasons
+        pages[key] = entry
+    ratios = {key: entry["ratio"] for key, entry in pages.items() if entry["ratio"] is not None}
+    worst = max(ratios, key=ratios.get) if ratios else None
+    rss = [result["rss_mb"] for scale in results.values() for result in scale.values() if outcome(result) == "ok"]
+    return {"worst_ratio": ratios.get(worst), "worst_page": worst, "max_rss_mb": max(rss, default=None),
+            "pages": pages, "misses": misses}
+
+
+def table(summary_: dict) -> str:
+    """The results side by side: median ms, kB and MB above idle at each scale, the ratio, what is missed."""
+    lines = [f"{'page (person, path)':<50}{'city ms':>9}{'kB':>7}{'MB':>6}{'prov. ms':>10}{'kB':>7}{'MB':>6}"
+             f"{'ratio':>7}  misses"]
+    for key, entry in summary_["pages"].items():
+        cells = []
+        for scale in ("city", "province"):
+            result = entry.get(scale)
+            if result is None:
+                cells.append(f"{'':>9}{'':>7}{'':>6}")
+            elif outcome(result) == "ok":
+                cells.append(f"{result['ms']:>9.1f}{result['bytes'] / 1024:>7.0f}{result['rss_mb']:>6.1f}")
+            else:
+                cells.append(f"{'/'.join(sorted(set(result['statuses']))):>9}{'':>7}{'':>6}")
+        ratio = "" if entry["ratio"] is None else f"{entry['ratio']:.2f}"
+        lines.append(f"{key:<50}{cells[0]}{' ' * 1}{cells[1]}{ratio:>7}  {'; '.join(summary_['misses'].get(key, []))}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["city", "province", "both"], default="both")
+    parser.add_argument("--reuse", action="store_true", help="keep a scale's database if it already holds its data")
+    parser.add_argument("--repeat", type=int, default=5, help="timed requests per page after one warm-up (median)")
+    parser.add_argument("--roles", default="planner,editor", help=f"comma-separated, of {', '.join(ROLES)}")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1; see above)")
+    parser.add_argument("--timeout", type=float, default=30,
+                        help="seconds before a request counts as timed out (default 30: the statement timeout is 20)")
+    args = parser.parse_args()
+    args.roles = args.roles.split(",")
+    # A SIGTERM (timeout, kill) unwinds like Ctrl-C, so the gunicorn of the moment is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    loads = [load_average()]
+    results = {}
+    for scale in (["city", "province"] if args.scale == "both" else [args.scale]):
+        results[scale] = run_scale(scale, args)
+        loads.append(load_average())
+    result = summary(results)
+    result["load"] = loads
+    print()
+    print(table(result))
+    verdicts = [f"province/city median ≤ {MAX_RATIO:g}: worst {result['worst_ratio']} ({result['worst_page']})",
+                f"peak RSS above idle ≤ {MAX_RSS_MB:g} MB: worst {result['max_rss_mb']} MB",
+                f"HTML ≤ {MAX_BYTES // 1024 // 1024} MB"]
+    print("targets: " + "; ".join(verdicts))
+    print(f"pages missing a target: {len(result['misses'])}" + "".join(
+        f"\n  {key}: {'; '.join(reasons)}" for key, reasons in result["misses"].items()))
+    print(f"load average (1 min) before and after each scale: {' '.join(loads)}")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
