@@ -10,7 +10,7 @@ from clusters.models import Cluster
 from investment.models import Project
 from tests.reporting.support import english
 
-from .pipeline_support import CELLS, pv_with_projects_set_up
+from .pipeline_support import CELLS, MODULES, WAFERS, pv_with_projects_set_up
 
 pytestmark = pytest.mark.django_db
 
