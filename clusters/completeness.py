@@ -144,15 +144,17 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "NULL::int"
+    # The quarters as constants, not a join: the planner then reads only their figures (by the period index).
+    periods = ", ".join(["(%s, %s)"] * len(quarters))
     sql = f"""
     WITH {modes},
     e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
     f AS (
         SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL AS by_enterprise,
                {", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)}
-        FROM {FIGURE} f JOIN q ON q.year = f.year AND q.quarter = f.quarter
-        LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
-        WHERE f.cluster_id IN (SELECT id FROM c) AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
+        FROM {FIGURE} f LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
+        WHERE (f.year, f.quarter) IN ({periods}) AND f.cluster_id IN (SELECT id FROM c)
+          AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
         GROUP BY 1, 2, 3, 4)
     SELECT m.year, m.quarter, m.department_id, {cluster},
            SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
@@ -162,7 +164,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
                    AND f.by_enterprise = m.by_enterprise
     GROUP BY 1, 2, 3, 4"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_STATUSES])
+        cursor.execute(sql, [*params, *_STATUSES, *(n for q in quarters for n in (q.year, q.quarter))])
         return cursor.fetchall()
 
 
@@ -259,6 +261,7 @@ class UnitList:
     search: str
 
     def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
+        """The query; the quarter joins the figures as a constant, so that only its figures are read."""
         modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
         where, more = ["COALESCE(u.status, 'missing') = ANY(%s)"], [list(self.standings)]
         if self.department is not None:
@@ -276,18 +279,19 @@ class UnitList:
             SELECT m.cluster_id, m.department_id, e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id,
                    f.status
             FROM m JOIN {ENTERPRISE} e ON e.cluster_id = m.cluster_id
-            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = m.cluster_id AND f.year = m.year
-                                    AND f.quarter = m.quarter
+            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = m.cluster_id AND f.year = %s
+                                    AND f.quarter = %s
             WHERE m.by_enterprise
             UNION ALL
             SELECT m.cluster_id, m.department_id, NULL, NULL, f.id, f.status
             FROM m LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL
-                                           AND f.year = m.year AND f.quarter = m.quarter
+                                           AND f.year = %s AND f.quarter = %s
             WHERE NOT m.by_enterprise)
         SELECT {select}
         FROM u JOIN {CLUSTER} cl ON cl.id = u.cluster_id JOIN {DEPARTMENT} d ON d.id = u.department_id
         WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
-        return sql, params + more
+        quarter = self.standing.quarter
+        return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
 
     def count(self) -> int:
         sql, params = self._sql("COUNT(*)")
