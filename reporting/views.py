@@ -211,7 +211,8 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
     """Someone saved some of these rows meanwhile: show both values; nothing was saved.
 
     "Keep mine" posts the screen again against the versions now current; "take theirs" posts it
-    again without the conflicting rows, which keeps the other rows' changes.
+    again without the conflicting rows, which keeps the other rows' changes; both come back to the page
+    (and filters) the user saved.
     """
     conflicts = {c.unit: c for c in rejected.conflicts}
     return render(request, "reporting/figure_conflict.html", {
@@ -219,6 +220,7 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
         "keep_mine": [(e, conflicts[e.unit].current.version if e.unit in conflicts else e.version) for e in entries],
         "take_theirs": [(e, e.version) for e in entries if e.unit not in conflicts],
         "action": request.POST.get("action", "save"), "other_errors": rejected.errors,
+        "filters": _grid_filter(request.POST), "page_number": request.POST.get("page", ""),
     }, status=409)
 
 
