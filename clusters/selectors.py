@@ -3,8 +3,9 @@
 The entry grid, the completeness page, the reporting period (`clusters.reporting_period`) and the inbox
 (so also the reminders) share one idea of a quarter's reporting units (`reporting_units`, and in SQL for
 the entry grid's pages, `unit_keys`): a cluster reports as a whole or by its enterprises, the way its latest
-figure up to that quarter did; a cluster with no figure yet reports by enterprise if it has any. Comparisons (上季度, 上年同期) count figures the one way
-every page counts them (`Compared`: approved, and submitted ones marked as not yet approved).
+figure up to that quarter did; a cluster with no figure yet reports by enterprise if it has any.
+Comparisons (上季度, 上年同期) count figures the one way every page counts them (`Compared`: approved, and
+submitted ones marked as not yet approved).
 """
 from __future__ import annotations
 
