@@ -1,10 +1,11 @@
 """Reads of clusters and figures for pages, exports and the API; each states its queries.
 
 The entry grid and the completeness counts (`clusters.completeness`, which writes the same rule in SQL) share
-one idea of a quarter's reporting units (`reporting_units`): a cluster
-reports as a whole or by its enterprises, the way its latest figure up to that quarter did; a cluster with
-no figure yet reports by enterprise if it has any. Comparisons (上季度, 上年同期) count figures the one way
-every page counts them (`Compared`: approved, and submitted ones marked as not yet approved).
+one idea of a quarter's reporting units (`reporting_units`, and in SQL for the entry grid's pages,
+`unit_keys`): a cluster reports as a whole or by its enterprises, the way its latest figure up to that
+quarter did; a cluster with no figure yet reports by enterprise if it has any.
+Comparisons (上季度, 上年同期) count figures the one way every page counts them (`Compared`: approved, and
+submitted ones marked as not yet approved).
 """
 from __future__ import annotations
 
@@ -154,13 +155,18 @@ def reporting_units(clusters: list[Cluster], quarter: Quarter) -> list[Unit]:
     return units
 
 
-def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
-    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
-    (`with_ytd_check`). One query."""
+def _in_quarters(quarters: Iterable[Quarter]) -> Q:
+    """The figures of `quarters`, as one condition (a year's quarters in one IN)."""
     by_year: dict[int, set[int]] = defaultdict(set)
     for quarter in quarters:
         by_year[quarter.year].add(quarter.quarter)
-    periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+    return reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+
+
+def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
+    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
+    (`with_ytd_check`). One query."""
+    periods = _in_quarters(quarters)
     rows = with_ytd_check(QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
                           .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
@@ -388,10 +394,7 @@ def _unit_figures(units: list[Unit], quarters: Iterable[Quarter]) -> dict[tuple,
     (`with_ytd_check`). One query (none without units), fetching those figures only."""
     if not units:
         return {}
-    by_year: dict[int, set[int]] = defaultdict(set)
-    for quarter in quarters:
-        by_year[quarter.year].add(quarter.quarter)
-    periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+    periods = _in_quarters(quarters)
     enterprise_ids = [u.enterprise_id for u in units if u.enterprise_id]
     whole_ids = [u.cluster.pk for u in units if not u.enterprise_id]
     owners = Q(enterprise_id__in=enterprise_ids) | Q(cluster_id__in=whole_ids, enterprise__isnull=True)

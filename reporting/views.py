@@ -41,7 +41,7 @@ from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
 from commentary import selectors as commentary_selectors
 from core import access
 from core.exceptions import StaleFigures, VersionConflict
-from core.history import object_history
+from core.history import history_page
 from core.numbers import NumberError, parse_id
 from core.periods import Quarter
 from core.sheets import XLSX_TYPE, attachment, export_format, table_response
@@ -221,7 +221,8 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
     """Someone saved some of these rows meanwhile: show both values; nothing was saved.
 
     "Keep mine" posts the screen again against the versions now current; "take theirs" posts it
-    again without the conflicting rows, which keeps the other rows' changes.
+    again without the conflicting rows, which keeps the other rows' changes; both come back to the page
+    (and filters) the user saved.
     """
     conflicts = {c.unit: c for c in rejected.conflicts}
     return render(request, "reporting/figure_conflict.html", {
@@ -229,6 +230,7 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
         "keep_mine": [(e, conflicts[e.unit].current.version if e.unit in conflicts else e.version) for e in entries],
         "take_theirs": [(e, e.version) for e in entries if e.unit not in conflicts],
         "action": request.POST.get("action", "save"), "other_errors": rejected.errors,
+        "filters": _grid_filter(request.POST), "page_number": request.POST.get("page", ""),
     }, status=409)
 
 
@@ -430,12 +432,15 @@ def figure_resolve_ytd(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One figure: its values, status, the review actions the user may take, and its history."""
+    """One figure: its values, status, the review actions the user may take, and its latest history (a page;
+    earlier versions on the history page)."""
     figure = selectors.figure_for_page(user=request.user, pk=pk)
     if figure is None:
         raise Http404
+    history, entries = history_page(figure)
     return render(request, "reporting/figure_detail.html", {
-        "figure": figure, "history": object_history(figure), "history_label": "clusters.quarterlyfigure",
+        "figure": figure, "history": entries, "history_more": history.has_next(),
+        "history_label": "clusters.quarterlyfigure",
         "entry_url": _entry_url(Quarter(figure.year, figure.quarter), EntryMode.QUARTER),
         "last_year": services.same_quarter_last_year(figure),
     })

@@ -118,6 +118,9 @@ def test_a_row_changed_meanwhile_on_a_later_page_is_still_a_conflict(pv_editor, 
     assert sessions[0].post(ENTRY, _post_data(screens[0], cluster=pv.pk, page=2)).status_code == 302
     response = sessions[1].post(ENTRY, _post_data(screens[1], cluster=pv.pk, page=2))
     assertContains(response, "Someone else saved these figures while you were editing", status_code=409)
+    # Keeping mine or taking theirs comes back to the same page of the same cluster.
+    assertContains(response, f'name="cluster" value="{pv.pk}"', count=2, status_code=409)
+    assertContains(response, 'name="page" value="2"', count=2, status_code=409)
 
 
 def test_the_template_streams_every_unit_and_reads_back(client, pv_editor, pv):
