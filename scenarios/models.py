@@ -88,6 +88,14 @@ class Scenario(TimeStampedModel, Versioned):
                 name="scenario_quarter_1_to_4", violation_error_message=_("The quarter must be 1, 2, 3 or 4."),
             ),
             models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(start_year__gte=FIRST_YEAR, start_year__lte=LAST_YEAR),
+                name="scenario_start_year_in_range", violation_error_message=_("The year is out of range."),
+            ),
+            models.CheckConstraint(
+                condition=Q(output__isnull=True) | Q(output__gte=0), name="scenario_output_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
                 condition=Q(growth__isnull=True) | Q(growth__gte=GROWTH_MIN, growth__lte=GROWTH_MAX),
                 name="scenario_growth_range", violation_error_message=_("The growth is out of range."),
             ),

@@ -3,13 +3,12 @@
 Scoped by the permission layer like every endpoint: no department reaches a scenario, so department users and
 their API clients get an empty list; planners, superusers and city-wide API clients read them."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusters.models import FIRST_YEAR, LAST_YEAR
-from core.api.inputs import QueryIntegerField
 from core.api.views import ScopedQuerysetMixin
+from progress.api.views import GoalQuerySerializer
 from progress.selectors import latest_period
 
 from ..models import Scenario
@@ -17,20 +16,13 @@ from ..selectors import scenario_results
 from .serializers import ScenarioSerializer
 
 
-class ScenarioQuerySerializer(serializers.Serializer):
-    """The query parameters of scenarios/ (documented from this serializer)."""
-
-    year = QueryIntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text=(
-        f"Year to evaluate (评估年份), {FIRST_YEAR}–{LAST_YEAR}; default: the latest year with rolled-up data."))
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Scenarios (情景): planners' named what-ifs with their result",
         description="The scenarios not archived, each with its assumptions and the goals whose status (trend + "
                     "pipeline) it changes against the official projection. Scenarios never enter /api/v1/goals/.",
-        parameters=[ScenarioQuerySerializer]),
-    retrieve=extend_schema(summary="One scenario with its result", parameters=[ScenarioQuerySerializer]),
+        parameters=[GoalQuerySerializer]),  # the same ?year= as goals/
+    retrieve=extend_schema(summary="One scenario with its result", parameters=[GoalQuerySerializer]),
 )
 class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
@@ -41,7 +33,7 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     ordering = ["name", "id"]
 
     def _year(self) -> int:
-        params = ScenarioQuerySerializer(data=self.request.query_params)
+        params = GoalQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return params.validated_data.get("year") or latest_period()[0]
 
