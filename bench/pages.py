@@ -148,12 +148,14 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, dict]:
     """Every page as every person at one scale: {"role path": result}."""
     ids = prepare(scale, args.reuse)
     url = scale_url(scale)
-    env = production_env(url, collect_static(url))
+    static_root = collect_static(url)
+    env, log = production_env(url, static_root), static_root.parent / f"jinzhou-bench-pages-{scale}.log"
+    print(f"server output (warnings, tracebacks of errors and refusals): {log}", flush=True)
     results = {}
     sessions: dict = {}
     for page in PAGES:
         for role in args.roles:
-            server = serve(env, workers=args.workers)
+            server = serve(env, workers=args.workers, log=log)
             try:
                 if role not in sessions:
                     sessions[role] = login(server.url, f"bench-{role}", PASSWORD)
