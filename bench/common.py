@@ -1,5 +1,6 @@
 """Shared parts of the benchmarks: throw-away PostgreSQL databases (one per scale), Django pointed at them,
 the app served by gunicorn with the production config, and a person's session through the login form."""
+import contextlib
 import os
 import re
 import resource
@@ -160,18 +161,20 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def serve(env: dict[str, str], *, workers: int | None = None) -> Server:
+def serve(env: dict[str, str], *, workers: int | None = None, log: Path | None = None) -> Server:
     """gunicorn with the production config (jinzhou/gunicorn_conf.py) on a free loopback port, once /healthz
-    answers. Workers are not replaced after max_requests: a replaced worker drops its clients' kept-alive
-    connections (wrk counts them as errors) and its memory (the page benchmark measures it)."""
+    answers; its output appended to `log` if given. Workers are not replaced after max_requests: a replaced
+    worker drops its clients' kept-alive connections (wrk counts them as errors) and its memory (the page
+    benchmark measures it)."""
     if workers:
         env = {**env, "WEB_CONCURRENCY": str(workers)}
     url = f"http://{HOST}:{free_port()}"
-    process = subprocess.Popen(  # noqa: S603 - fixed command
-        [sys.executable, "-m", "gunicorn", "--config", "jinzhou/gunicorn_conf.py", "jinzhou.wsgi:application",
-         "--bind", url.removeprefix("http://"), "--max-requests", "0", "--log-level", "warning",
-         "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env)
+    with log.open("a") if log else contextlib.nullcontext() as output:
+        process = subprocess.Popen(  # noqa: S603 - fixed command
+            [sys.executable, "-m", "gunicorn", "--config", "jinzhou/gunicorn_conf.py", "jinzhou.wsgi:application",
+             "--bind", url.removeprefix("http://"), "--max-requests", "0", "--log-level", "warning",
+             "--access-logfile", "/dev/null"],
+            cwd=ROOT, env=env, stdout=output, stderr=output)
     server = Server(process, url)
     for _ in range(150):
         try:

@@ -18,7 +18,7 @@ Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both
    reading exact.
 3. Each person signs in once per scale through the real login form (CSRF token and all; sessions are kept
    in the database, so they survive the restarts below). For every page and person the server is
-   restarted, the worker warmed with one small signed-in request (/inbox/count/: URLconf, middleware and
+   restarted, the worker warmed with one small signed-in request (the login page: URLconf, middleware and
    session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read as
    the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole
    response, read to the end). Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
@@ -53,11 +53,13 @@ PAGES = (
     "/", "/dashboard/department/{department}/", "/figures/entry/", "/figures/review/",
     "/figures/review/?status=approved", "/figures/completeness/", "/goals/", "/ranking/", "/investment/",
     "/clusters/", "/clusters/{cluster}/", "/parks/{park}/", "/map/", "/briefing/", "/inbox/",
-    "/history/clusters.cluster/{history}/",
+    # The header's inbox badge: every page fetches it once loaded (static/js/app.js).
+    "/inbox/count/", "/history/clusters.cluster/{history}/",
 )
 MAX_RATIO, MAX_RSS_MB, MAX_BYTES = 2.0, 50.0, 2 * 1024 * 1024
 REFUSED = {"403", "404"}
-WARM = "/inbox/count/"
+# Signed in, it loads the URLconf, the middleware and the session, and reads nothing that grows with the data.
+WARM = "/accounts/login/"
 
 
 def prepare(scale: str, reuse: bool) -> dict[str, int]:
@@ -100,11 +102,22 @@ def _status(pid: int) -> dict[str, int]:
             if key in ("VmRSS", "VmHWM")}
 
 
-def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
-    """One page on a freshly started server: its answers, times, size and the worker's peak above idle."""
+def _get(session, url: str, timeout: float) -> tuple[str, bytes | None]:
+    """The status ("200", "503", "timeout", "no answer") and the body of one request."""
     import requests
 
-    session.get(f"{server.url}{WARM}", timeout=timeout)
+    try:
+        response = session.get(url, timeout=timeout, allow_redirects=False)
+    except requests.Timeout:
+        return "timeout", None
+    except requests.ConnectionError:
+        return "no answer", None
+    return str(response.status_code), response.content
+
+
+def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
+    """One page on a freshly started server: its answers, times, size and the worker's peak above idle."""
+    _get(session, f"{server.url}{WARM}", timeout)
     workers = server.worker_pids()
     for pid in workers:
         Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
@@ -112,13 +125,8 @@ def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
     statuses, times, size, warm_up_failed = [], [], None, False
     for number in range(repeat + 1):
         started = time.perf_counter()
-        try:
-            response = session.get(f"{server.url}{path}", timeout=timeout, allow_redirects=False)
-        except requests.Timeout:
-            status = "timeout"
-        else:
-            status = str(response.status_code)
-            size = len(response.content)
+        status, body = _get(session, f"{server.url}{path}", timeout)
+        size = len(body) if body is not None else size
         if number == 0:  # the warm-up
             warm_up_failed = _failed(status)
             continue
@@ -132,7 +140,7 @@ def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
 
 
 def _failed(status: str) -> bool:
-    return status == "timeout" or status.startswith("5")
+    return not status.isdigit() or status.startswith("5")
 
 
 def outcome(result: dict) -> str:
@@ -148,12 +156,14 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, dict]:
     """Every page as every person at one scale: {"role path": result}."""
     ids = prepare(scale, args.reuse)
     url = scale_url(scale)
-    env = production_env(url, collect_static(url))
+    static_root = collect_static(url)
+    env, log = production_env(url, static_root), static_root.parent / f"jinzhou-bench-pages-{scale}.log"
+    print(f"server output (warnings, tracebacks of errors and refusals): {log}", flush=True)
     results = {}
     sessions: dict = {}
     for page in PAGES:
         for role in args.roles:
-            server = serve(env, workers=args.workers)
+            server = serve(env, workers=args.workers, log=log)
             try:
                 if role not in sessions:
                     sessions[role] = login(server.url, f"bench-{role}", PASSWORD)
@@ -215,7 +225,7 @@ def table(summary_: dict) -> str:
             else:
                 cells.append(f"{'/'.join(sorted(set(result['statuses']))):>9}{'':>7}{'':>6}")
         ratio = "" if entry["ratio"] is None else f"{entry['ratio']:.2f}"
-        lines.append(f"{key:<50}{cells[0]}{' ' * 1}{cells[1]}{ratio:>7}  {'; '.join(summary_['misses'].get(key, []))}")
+        lines.append(f"{key:<50}{cells[0]} {cells[1]}{ratio:>7}  {'; '.join(summary_['misses'].get(key, []))}")
     return "\n".join(lines)
 
 
