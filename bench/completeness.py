@@ -61,7 +61,7 @@ def _spread_last_quarter(quarters: int) -> None:
         cursor.execute("DELETE FROM clusters_quarterlyfigure WHERE year = %s AND quarter = %s "
                        "AND enterprise_id %% 5 = 0", [year, quarter])
         cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE clusters_cluster, clusters_enterprise, clusters_quarterlyfigure")
 
 
 def main() -> None:
