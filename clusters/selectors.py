@@ -692,6 +692,15 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
     return figures
 
 
+def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int
+                 ) -> tuple[Page, list[QuarterlyFigure]]:
+    """A page of `figures_for_review`: the page's ids sorted and sliced first, without the comparisons (which the
+    database would otherwise compute for every row skipped before the page), then those figures with them, in
+    the same order. Three queries (count, ids, figures), fetching the page's rows only."""
+    shown = Paginator(figures.values_list("pk", flat=True), per_page).get_page(page)
+    return shown, list(figures.filter(pk__in=list(shown.object_list)))
+
+
 @dataclass
 class ReviewRow:
     """A figure on the review page, beside what it is compared with and whether `user` may approve it."""
