@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -63,24 +64,27 @@ from .services import (
 YTD_MISMATCH = "ytd_mismatch"
 
 
+def _of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet], QuerySet], output_field) -> Case:
+    """`pick(figures)` (one value) over those of `figures` that are the outer figure's own reporting unit's:
+    two correlated subqueries, of which the database runs the one the outer figure needs, each through an index
+    (an enterprise's figures, or a cluster's own), not through every figure of the cluster."""
+    of_enterprise = Subquery(pick(figures.filter(enterprise_id=OuterRef("enterprise_id")))[:1])
+    of_cluster = Subquery(pick(figures.filter(cluster_id=OuterRef("cluster_id"), enterprise__isnull=True))[:1])
+    return Case(When(enterprise__isnull=True, then=of_cluster), default=of_enterprise, output_field=output_field)
+
+
 def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
     """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
     1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
     (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
 
-    Computed in the same query (two correlated subqueries), never stored: the flag is up exactly while
+    Computed in the same query (correlated subqueries, `_of_same_unit`), never stored: the flag is up exactly while
     the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
     """
-    same_unit_so_far = (
-        QuarterlyFigure.objects.order_by()
-        .annotate(unit=Coalesce("enterprise_id", Value(0)))
-        .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
-        .values("cluster_id")
-    )
-    total = Subquery(same_unit_so_far.annotate(total=Sum("output_value")).values("total"),
-                     output_field=DecimalField(**OUTPUT_DIGITS))
-    present = Subquery(same_unit_so_far.annotate(n=Count("id")).values("n"))
+    so_far = QuarterlyFigure.objects.order_by().filter(year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
+    total = _of_same_unit(so_far, lambda f: f.values("year").annotate(total=Sum("output_value")).values("total"),
+                          DecimalField(**OUTPUT_DIGITS))
+    present = _of_same_unit(so_far, lambda f: f.values("year").annotate(n=Count("id")).values("n"), IntegerField())
     return figures.alias(ytd_quarters_present=present).annotate(
         quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
                           output_field=DecimalField(**OUTPUT_DIGITS)),
@@ -654,14 +658,13 @@ def completeness(*, user: User, quarter: Quarter, today: date | None = None,
 
 # --- review ---------------------------------------------------------------------------------------
 
-def _counted_value_of(offset: int) -> tuple[Subquery, Subquery]:
+def _counted_value_of(offset: int) -> tuple[Case, Case]:
     """The output value and status of the same reporting unit's figure `offset` quarters before the outer
     figure, if that figure counts (`COUNTED_WITH_UNAPPROVED`). For annotating figures annotated `period`."""
-    same_unit = (QuarterlyFigure.objects.annotate(unit=Coalesce("enterprise_id", Value(0)),
-                                                  period=F("year") * 4 + F("quarter"))
-                 .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                         period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
-    return Subquery(same_unit.values("output_value")[:1]), Subquery(same_unit.values("status")[:1])
+    earlier = (QuarterlyFigure.objects.order_by().annotate(period=F("year") * 4 + F("quarter"))
+               .filter(period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
+    return (_of_same_unit(earlier, lambda f: f.values("output_value"), DecimalField(**OUTPUT_DIGITS)),
+            _of_same_unit(earlier, lambda f: f.values("status"), CharField()))
 
 
 def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED, quarter: Quarter | None = None,
