@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -21,6 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -61,24 +62,27 @@ from .services import (
 YTD_MISMATCH = "ytd_mismatch"
 
 
+def _of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet], QuerySet], output_field) -> Case:
+    """`pick(figures)` (one value) over those of `figures` that are the outer figure's own reporting unit's:
+    two correlated subqueries, of which the database runs the one the outer figure needs, each through an index
+    (an enterprise's figures, or a cluster's own), not through every figure of the cluster."""
+    of_enterprise = Subquery(pick(figures.filter(enterprise_id=OuterRef("enterprise_id")))[:1])
+    of_cluster = Subquery(pick(figures.filter(cluster_id=OuterRef("cluster_id"), enterprise__isnull=True))[:1])
+    return Case(When(enterprise__isnull=True, then=of_cluster), default=of_enterprise, output_field=output_field)
+
+
 def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
     """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
     1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
     (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
 
-    Computed in the same query (two correlated subqueries), never stored: the flag is up exactly while
+    Computed in the same query (correlated subqueries, `_of_same_unit`), never stored: the flag is up exactly while
     the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
     """
-    same_unit_so_far = (
-        QuarterlyFigure.objects.order_by()
-        .annotate(unit=Coalesce("enterprise_id", Value(0)))
-        .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
-        .values("cluster_id")
-    )
-    total = Subquery(same_unit_so_far.annotate(total=Sum("output_value")).values("total"),
-                     output_field=DecimalField(**OUTPUT_DIGITS))
-    present = Subquery(same_unit_so_far.annotate(n=Count("id")).values("n"))
+    so_far = QuarterlyFigure.objects.order_by().filter(year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
+    total = _of_same_unit(so_far, lambda f: f.values("year").annotate(total=Sum("output_value")).values("total"),
+                          DecimalField(**OUTPUT_DIGITS))
+    present = _of_same_unit(so_far, lambda f: f.values("year").annotate(n=Count("id")).values("n"), IntegerField())
     return figures.alias(ytd_quarters_present=present).annotate(
         quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
                           output_field=DecimalField(**OUTPUT_DIGITS)),
@@ -560,14 +564,13 @@ def all_grid_rows(*, user: User, quarter: Quarter, mode: str, filters: GridFilte
 
 # --- review ---------------------------------------------------------------------------------------
 
-def _counted_value_of(offset: int) -> tuple[Subquery, Subquery]:
+def _counted_value_of(offset: int) -> tuple[Case, Case]:
     """The output value and status of the same reporting unit's figure `offset` quarters before the outer
     figure, if that figure counts (`COUNTED_WITH_UNAPPROVED`). For annotating figures annotated `period`."""
-    same_unit = (QuarterlyFigure.objects.annotate(unit=Coalesce("enterprise_id", Value(0)),
-                                                  period=F("year") * 4 + F("quarter"))
-                 .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                         period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
-    return Subquery(same_unit.values("output_value")[:1]), Subquery(same_unit.values("status")[:1])
+    earlier = (QuarterlyFigure.objects.order_by().annotate(period=F("year") * 4 + F("quarter"))
+               .filter(period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
+    return (_of_same_unit(earlier, lambda f: f.values("output_value"), DecimalField(**OUTPUT_DIGITS)),
+            _of_same_unit(earlier, lambda f: f.values("status"), CharField()))
 
 
 def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED, quarter: Quarter | None = None,
@@ -596,6 +599,15 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
         figures = figures.filter(Q(enterprise__name__icontains=search) | Q(cluster__name_zh__icontains=search)
                                  | Q(cluster__name_en__icontains=search))
     return figures
+
+
+def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int
+                 ) -> tuple[Page, list[QuarterlyFigure]]:
+    """A page of `figures_for_review`: the page's ids sorted and sliced first, without the comparisons (which the
+    database would otherwise compute for every row skipped before the page), then those figures with them, in
+    the same order. Three queries (count, ids, figures), fetching the page's rows only."""
+    shown = Paginator(figures.values_list("pk", flat=True), per_page).get_page(page)
+    return shown, list(figures.filter(pk__in=list(shown.object_list)))
 
 
 @dataclass

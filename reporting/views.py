@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -302,10 +301,9 @@ def figure_review_list(request: HttpRequest) -> HttpResponse:
                                            cluster=filters.cluster, search=filters.search)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
-    page = Paginator(figures, REVIEW_PAGE_SIZE).get_page(request.GET.get("page", 1))
+    page, shown = selectors.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE)
     return render(request, "reporting/figure_review.html", {
-        "page": page, "figures": page.object_list,
-        "groups": selectors.review_groups(user=request.user, figures=page.object_list),
+        "page": page, "figures": shown, "groups": selectors.review_groups(user=request.user, figures=shown),
         "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,
         "period_bar": bar, "export_query": request.GET.urlencode(), "filters": filters,
         "page_query": _without(request.GET, "page"), "status_query": urlencode({"status": status}),
