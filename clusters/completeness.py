@@ -141,21 +141,31 @@ _STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED, FigureStatus.SUBMITTED, 
 def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster: bool) -> list[tuple]:
     """(year, quarter, department, cluster or None, units, draft, returned, submitted, approved) per quarter ×
     department (× cluster). Units are the enterprises of a cluster reporting by enterprise (counted per
-    cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query."""
+    cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query.
+
+    Read from indexes alone (docs/performance.md): per quarter, the figures on (year, quarter, cluster,
+    enterprise) INCLUDE (status) merged with the enterprises on (cluster, id), so that an enterprise's figure
+    counts only in its own cluster without a hash of every enterprise, and grouped by cluster in index order
+    (no sort). The quarter is a lateral parameter, not an IN list: an equality on (year, quarter) is what
+    keeps the index order."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "NULL::int"
-    # The quarters as constants, not a join: the planner then reads only their figures (by the period index).
-    periods = ", ".join(["(%s, %s)"] * len(quarters))
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)
     sql = f"""
     WITH {modes},
     e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
     f AS (
-        SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL AS by_enterprise,
-               {", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)}
-        FROM {FIGURE} f LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
-        WHERE (f.year, f.quarter) IN ({periods}) AND f.cluster_id IN (SELECT id FROM c)
-          AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
-        GROUP BY 1, 2, 3, 4)
+        SELECT q.year, q.quarter, x.* FROM q CROSS JOIN LATERAL (
+            SELECT f.cluster_id, true AS by_enterprise, {counts}
+            FROM {FIGURE} f JOIN {ENTERPRISE} fe ON fe.cluster_id = f.cluster_id AND fe.id = f.enterprise_id
+            WHERE f.year = q.year AND f.quarter = q.quarter AND f.cluster_id IN (SELECT id FROM c)
+            GROUP BY 1
+            UNION ALL
+            SELECT f.cluster_id, false, {counts}
+            FROM {FIGURE} f
+            WHERE f.enterprise_id IS NULL AND f.year = q.year AND f.quarter = q.quarter
+              AND f.cluster_id IN (SELECT id FROM c)
+            GROUP BY 1) x)
     SELECT m.year, m.quarter, m.department_id, {cluster},
            SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
            {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
@@ -164,7 +174,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
                    AND f.by_enterprise = m.by_enterprise
     GROUP BY 1, 2, 3, 4"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_STATUSES, *(n for q in quarters for n in (q.year, q.quarter))])
+        cursor.execute(sql, [*params, *_STATUSES, *_STATUSES])
         return cursor.fetchall()
 
 
