@@ -303,7 +303,22 @@ class UnitList:
         quarter = self.standing.quarter
         return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
 
+    def _counted(self) -> Counts | None:
+        """What `standings` already counted of these units, where no name search narrows them: the total, a
+        department's summary, or a cluster's counts when they were made per cluster."""
+        if self.search:
+            return None
+        if self.cluster is not None:
+            known = self.department is None and self.cluster in self.standing.by_cluster
+            return self.standing.by_cluster[self.cluster] if known else None
+        if self.department is not None:  # a department with no summary has no unit
+            return next((s for s in self.standing.departments if s.department.pk == self.department), Counts())
+        return self.standing.total
+
     def count(self) -> int:
+        """From the counts already made when they say it (no query), else COUNT(*) over the units in SQL."""
+        if (counts := self._counted()) is not None:
+            return sum(getattr(counts, standing) for standing in self.standings)
         sql, params = self._sql("COUNT(*)")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
