@@ -271,34 +271,36 @@ class UnitList:
     search: str
 
     def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
-        """The query; the quarter joins the figures as a constant, so that only its figures are read."""
+        """The query: each cluster's units (a lateral subquery) after the cluster's, so that a page in the
+        list's order sorts the clusters and then only the units of the clusters it reaches (an incremental
+        sort), not every unit of the quarter; the quarter joins the figures as a constant."""
         modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
         where, more = ["COALESCE(u.status, 'missing') = ANY(%s)"], [list(self.standings)]
         if self.department is not None:
-            where.append("u.department_id = %s")
+            where.append("m.department_id = %s")
             more.append(self.department)
         if self.cluster is not None:
-            where.append("u.cluster_id = %s")
+            where.append("m.cluster_id = %s")
             more.append(self.cluster)
         if self.search:
             where.append("(cl.name_zh ILIKE %s OR cl.name_en ILIKE %s OR u.enterprise ILIKE %s)")
             more += [_like(self.search)] * 3
         sql = f"""
-        WITH {modes},
-        u AS (
-            SELECT m.cluster_id, m.department_id, e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id,
-                   f.status
-            FROM m JOIN {ENTERPRISE} e ON e.cluster_id = m.cluster_id
-            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = m.cluster_id AND f.year = %s
-                                    AND f.quarter = %s
-            WHERE m.by_enterprise
-            UNION ALL
-            SELECT m.cluster_id, m.department_id, NULL, NULL, f.id, f.status
-            FROM m LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL
-                                           AND f.year = %s AND f.quarter = %s
-            WHERE NOT m.by_enterprise)
+        WITH {modes}
         SELECT {select}
-        FROM u JOIN {CLUSTER} cl ON cl.id = u.cluster_id JOIN {DEPARTMENT} d ON d.id = u.department_id
+        FROM m JOIN {CLUSTER} cl ON cl.id = m.cluster_id JOIN {DEPARTMENT} d ON d.id = m.department_id
+        CROSS JOIN LATERAL (
+            SELECT e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id, f.status
+            FROM {ENTERPRISE} e
+            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = e.cluster_id AND f.year = %s
+                                    AND f.quarter = %s
+            WHERE m.by_enterprise AND e.cluster_id = m.cluster_id
+            UNION ALL
+            SELECT NULL, NULL, f.id, f.status
+            FROM (VALUES (1)) one (n)
+            LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL AND f.year = %s
+                                    AND f.quarter = %s
+            WHERE NOT m.by_enterprise) u
         WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
         quarter = self.standing.quarter
         return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
@@ -324,7 +326,7 @@ class UnitList:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    _COLUMNS = ("u.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
+    _COLUMNS = ("m.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
                 "u.figure_id, COALESCE(u.status, 'missing')")
     _ORDER = "ORDER BY d.code, cl.level, cl.code, u.enterprise NULLS FIRST, u.enterprise_id"
 
