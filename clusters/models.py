@@ -195,8 +195,11 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
         ordering = ["-year", "-quarter", "cluster_id", "enterprise_id"]
         indexes = [
             models.Index(fields=["year", "quarter", "status"], name="figure_period_status"),
-            # The roll-up groups by cluster and period; the one-reporting-mode trigger looks up by them.
-            models.Index(fields=["cluster", "year", "quarter"], name="figure_cluster_period"),
+            # The roll-up groups by cluster and period; the one-reporting-mode trigger looks up by them. With the
+            # enterprise, completeness's "latest figure up to the quarter" of a cluster is one index-only step
+            # back; without it the planner may walk the period index instead, to its end for a cluster with no
+            # figure (0.7 s for the counts of a city).
+            models.Index(fields=["cluster", "year", "quarter"], include=["enterprise"], name="figure_cluster_period"),
             # Completeness counts a quarter's figures by cluster and status from this index alone (an index-only
             # scan, in (cluster, enterprise) order to merge with the enterprises): see docs/performance.md.
             models.Index(fields=["year", "quarter", "cluster", "enterprise"], include=["status"],
