@@ -147,7 +147,8 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     enterprise) INCLUDE (status) merged with the enterprises on (cluster, id), so that an enterprise's figure
     counts only in its own cluster without a hash of every enterprise, and grouped by cluster in index order
     (no sort). The quarter is a lateral parameter, not an IN list: an equality on (year, quarter) is what
-    keeps the index order."""
+    keeps the index order. The enterprises are limited to `clusters` too (the planner does not carry the
+    IN over the join): for one department's clusters it then reads their enterprises, not every one."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "NULL::int"
     counts = ", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)
@@ -159,6 +160,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
             SELECT f.cluster_id, true AS by_enterprise, {counts}
             FROM {FIGURE} f JOIN {ENTERPRISE} fe ON fe.cluster_id = f.cluster_id AND fe.id = f.enterprise_id
             WHERE f.year = q.year AND f.quarter = q.quarter AND f.cluster_id IN (SELECT id FROM c)
+              AND fe.cluster_id IN (SELECT id FROM c)
             GROUP BY 1
             UNION ALL
             SELECT f.cluster_id, false, {counts}
