@@ -141,21 +141,33 @@ _STATUSES = (FigureStatus.DRAFT, FigureStatus.RETURNED, FigureStatus.SUBMITTED, 
 def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster: bool) -> list[tuple]:
     """(year, quarter, department, cluster or None, units, draft, returned, submitted, approved) per quarter ×
     department (× cluster). Units are the enterprises of a cluster reporting by enterprise (counted per
-    cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query."""
+    cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query.
+
+    Read from indexes alone (docs/performance.md): per quarter, the figures on (year, quarter, cluster,
+    enterprise) INCLUDE (status) merged with the enterprises on (cluster, id), so that an enterprise's figure
+    counts only in its own cluster without a hash of every enterprise, and grouped by cluster in index order
+    (no sort). The quarter is a lateral parameter, not an IN list: an equality on (year, quarter) is what
+    keeps the index order. The enterprises are limited to `clusters` too (the planner does not carry the
+    IN over the join): for one department's clusters it then reads their enterprises, not every one."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "NULL::int"
-    # The quarters as constants, not a join: the planner then reads only their figures (by the period index).
-    periods = ", ".join(["(%s, %s)"] * len(quarters))
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)
     sql = f"""
     WITH {modes},
     e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
     f AS (
-        SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL AS by_enterprise,
-               {", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)}
-        FROM {FIGURE} f LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
-        WHERE (f.year, f.quarter) IN ({periods}) AND f.cluster_id IN (SELECT id FROM c)
-          AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
-        GROUP BY 1, 2, 3, 4)
+        SELECT q.year, q.quarter, x.* FROM q CROSS JOIN LATERAL (
+            SELECT f.cluster_id, true AS by_enterprise, {counts}
+            FROM {FIGURE} f JOIN {ENTERPRISE} fe ON fe.cluster_id = f.cluster_id AND fe.id = f.enterprise_id
+            WHERE f.year = q.year AND f.quarter = q.quarter AND f.cluster_id IN (SELECT id FROM c)
+              AND fe.cluster_id IN (SELECT id FROM c)
+            GROUP BY 1
+            UNION ALL
+            SELECT f.cluster_id, false, {counts}
+            FROM {FIGURE} f
+            WHERE f.enterprise_id IS NULL AND f.year = q.year AND f.quarter = q.quarter
+              AND f.cluster_id IN (SELECT id FROM c)
+            GROUP BY 1) x)
     SELECT m.year, m.quarter, m.department_id, {cluster},
            SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
            {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
@@ -164,7 +176,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
                    AND f.by_enterprise = m.by_enterprise
     GROUP BY 1, 2, 3, 4"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_STATUSES, *(n for q in quarters for n in (q.year, q.quarter))])
+        cursor.execute(sql, [*params, *_STATUSES, *_STATUSES])
         return cursor.fetchall()
 
 
@@ -261,45 +273,62 @@ class UnitList:
     search: str
 
     def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
-        """The query; the quarter joins the figures as a constant, so that only its figures are read."""
+        """The query: each cluster's units (a lateral subquery) after the cluster's, so that a page in the
+        list's order sorts the clusters and then only the units of the clusters it reaches (an incremental
+        sort), not every unit of the quarter; the quarter joins the figures as a constant."""
         modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
         where, more = ["COALESCE(u.status, 'missing') = ANY(%s)"], [list(self.standings)]
         if self.department is not None:
-            where.append("u.department_id = %s")
+            where.append("m.department_id = %s")
             more.append(self.department)
         if self.cluster is not None:
-            where.append("u.cluster_id = %s")
+            where.append("m.cluster_id = %s")
             more.append(self.cluster)
         if self.search:
             where.append("(cl.name_zh ILIKE %s OR cl.name_en ILIKE %s OR u.enterprise ILIKE %s)")
             more += [_like(self.search)] * 3
         sql = f"""
-        WITH {modes},
-        u AS (
-            SELECT m.cluster_id, m.department_id, e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id,
-                   f.status
-            FROM m JOIN {ENTERPRISE} e ON e.cluster_id = m.cluster_id
-            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = m.cluster_id AND f.year = %s
-                                    AND f.quarter = %s
-            WHERE m.by_enterprise
-            UNION ALL
-            SELECT m.cluster_id, m.department_id, NULL, NULL, f.id, f.status
-            FROM m LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL
-                                           AND f.year = %s AND f.quarter = %s
-            WHERE NOT m.by_enterprise)
+        WITH {modes}
         SELECT {select}
-        FROM u JOIN {CLUSTER} cl ON cl.id = u.cluster_id JOIN {DEPARTMENT} d ON d.id = u.department_id
+        FROM m JOIN {CLUSTER} cl ON cl.id = m.cluster_id JOIN {DEPARTMENT} d ON d.id = m.department_id
+        CROSS JOIN LATERAL (
+            SELECT e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id, f.status
+            FROM {ENTERPRISE} e
+            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = e.cluster_id AND f.year = %s
+                                    AND f.quarter = %s
+            WHERE m.by_enterprise AND e.cluster_id = m.cluster_id
+            UNION ALL
+            SELECT NULL, NULL, f.id, f.status
+            FROM (VALUES (1)) one (n)
+            LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL AND f.year = %s
+                                    AND f.quarter = %s
+            WHERE NOT m.by_enterprise) u
         WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
         quarter = self.standing.quarter
         return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
 
+    def _counted(self) -> Counts | None:
+        """What `standings` already counted of these units, where no name search narrows them: the total, a
+        department's summary, or a cluster's counts when they were made per cluster."""
+        if self.search:
+            return None
+        if self.cluster is not None:
+            known = self.department is None and self.cluster in self.standing.by_cluster
+            return self.standing.by_cluster[self.cluster] if known else None
+        if self.department is not None:  # a department with no summary has no unit
+            return next((s for s in self.standing.departments if s.department.pk == self.department), Counts())
+        return self.standing.total
+
     def count(self) -> int:
+        """From the counts already made when they say it (no query), else COUNT(*) over the units in SQL."""
+        if (counts := self._counted()) is not None:
+            return sum(getattr(counts, standing) for standing in self.standings)
         sql, params = self._sql("COUNT(*)")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    _COLUMNS = ("u.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
+    _COLUMNS = ("m.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
                 "u.figure_id, COALESCE(u.status, 'missing')")
     _ORDER = "ORDER BY d.code, cl.level, cl.code, u.enterprise NULLS FIRST, u.enterprise_id"
 

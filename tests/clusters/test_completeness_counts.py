@@ -116,3 +116,33 @@ def test_the_units_list_filters_orders_and_slices_in_sql(varied):
     assert standing.units()[2:4] == everything[2:4]
     rows, more = standing.units().first(2)
     assert (rows, more) == (everything[:2], len(everything) - 2)
+
+
+def test_an_enterprise_moved_to_another_cluster_counts_there_and_its_old_figures_nowhere(varied):
+    Enterprise.objects.filter(name="pv 企业0").update(cluster=Cluster.objects.get(code="linghe-main"))
+    clusters = Cluster.objects.all()
+    departments, by_cluster, _units = _per_unit(clusters, Q1)
+    standing = standings(clusters=clusters, quarters=[Q1], today=TODAY, by_cluster=True)[Q1]
+    assert {pk: _counted(c) for pk, c in standing.by_cluster.items()} == by_cluster
+    assert {s.department.code: _counted(s) for s in standing.departments} == departments
+    assert (standing.by_cluster[Cluster.objects.get(code="linghe-main").pk].units, standing.total.draft) == (5, 0)
+
+
+@pytest.mark.parametrize("by_cluster", [True, False])
+@pytest.mark.parametrize("quarter", [Q1, Q2, Q3])
+def test_a_count_without_a_name_search_is_taken_from_the_counts_and_is_the_listed_units(
+        varied, quarter, by_cluster, django_assert_num_queries):
+    standing = standings(clusters=Cluster.objects.all(), quarters=[quarter], today=TODAY,
+                         by_cluster=by_cluster)[quarter]
+    departments = [s.department.pk for s in standing.departments] + [None]
+    filters = [{"department": d} for d in departments] + [{"cluster": c} for c in standing.by_cluster] + [
+        {"cluster": Cluster.objects.get(code="pv").pk, "department": d} for d in departments]
+    for chosen in filters:
+        for picked in ([s] for s in Standing.ALL):
+            units = standing.units(standings=picked, **chosen)
+            listed = len(list(units))
+            if "department" in chosen and "cluster" in chosen:
+                assert units.count() == listed
+                continue
+            with django_assert_num_queries(0):
+                assert units.count() == listed, (chosen, picked)
