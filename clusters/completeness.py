@@ -9,9 +9,14 @@ query for the counts and one for the departments, and rows bounded by department
 whatever the number of enterprises and figures. `Completeness.units` lists the units themselves (units LEFT
 JOIN figures, so the missing ones too), filtered, ordered and paged in SQL, for what names them: the
 completeness page 100 at a time, its export streamed, the reminders a few and "N more".
+
+The SQL runs on PostgreSQL and on SQLite (a bare machine's database). Where PostgreSQL needs a LATERAL join to
+read from indexes alone (docs/performance.md) SQLite, which has none, gets the same rows by a plain join
+(`_lateral`); the rest is written in what both understand.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +36,16 @@ from .services import UnitKey
 
 CLUSTER, ENTERPRISE, FIGURE = (m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure))
 DEPARTMENT = Department._meta.db_table
+
+
+def _lateral() -> bool:
+    """Whether the database joins LATERAL (PostgreSQL; SQLite does not)."""
+    return connection.vendor == "postgresql"
+
+
+def _in(values: Sequence) -> str:
+    """`IN (%s, …)` for `values` (ANY(array) is PostgreSQL's alone)."""
+    return f"IN ({', '.join(['%s'] * len(values))})"
 
 
 class Standing:
@@ -121,7 +136,7 @@ def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tup
     by-enterprise rule of the module docstring. The latest figure is one backward step of the index on
     (cluster, year, quarter) per cluster and quarter (a row comparison, which the index answers)."""
     cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
-    values = ", ".join(["(%s::int, %s::int)"] * len(quarters))
+    values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(quarters))
     sql = f"""
     q (year, quarter) AS (VALUES {values}),
     c AS (SELECT id, responsible_department_id AS department_id FROM {CLUSTER} WHERE id IN ({cluster_sql})),
@@ -150,12 +165,28 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     keeps the index order. The enterprises are limited to `clusters` too (the planner does not carry the
     IN over the join): for one department's clusters it then reads their enterprises, not every one."""
     modes, params = _unit_modes(clusters, quarters)
-    cluster = "m.cluster_id" if by_cluster else "NULL::int"
+    cluster = "m.cluster_id" if by_cluster else "CAST(NULL AS INTEGER)"
     counts = ", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)
+    figures, statuses = _figure_counts(counts) if _lateral() else _figure_counts_joined(counts)
     sql = f"""
     WITH {modes},
     e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
-    f AS (
+    f AS ({figures})
+    SELECT m.year, m.quarter, m.department_id, {cluster},
+           SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
+           {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
+    FROM m LEFT JOIN e ON e.cluster_id = m.cluster_id
+    LEFT JOIN f ON f.cluster_id = m.cluster_id AND f.year = m.year AND f.quarter = m.quarter
+                   AND f.by_enterprise = m.by_enterprise
+    GROUP BY 1, 2, 3, 4"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *statuses])
+        return cursor.fetchall()
+
+
+def _figure_counts(counts: str) -> tuple[str, Sequence[str]]:
+    """The CTE `f` of `_counts` on PostgreSQL (its docstring), with its parameters."""
+    sql = f"""
         SELECT q.year, q.quarter, x.* FROM q CROSS JOIN LATERAL (
             SELECT f.cluster_id, true AS by_enterprise, {counts}
             FROM {FIGURE} f JOIN {ENTERPRISE} fe ON fe.cluster_id = f.cluster_id AND fe.id = f.enterprise_id
@@ -167,17 +198,20 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
             FROM {FIGURE} f
             WHERE f.enterprise_id IS NULL AND f.year = q.year AND f.quarter = q.quarter
               AND f.cluster_id IN (SELECT id FROM c)
-            GROUP BY 1) x)
-    SELECT m.year, m.quarter, m.department_id, {cluster},
-           SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
-           {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
-    FROM m LEFT JOIN e ON e.cluster_id = m.cluster_id
-    LEFT JOIN f ON f.cluster_id = m.cluster_id AND f.year = m.year AND f.quarter = m.quarter
-                   AND f.by_enterprise = m.by_enterprise
-    GROUP BY 1, 2, 3, 4"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_STATUSES, *_STATUSES])
-        return cursor.fetchall()
+            GROUP BY 1) x"""  # noqa: S608
+    return sql, [*_STATUSES, *_STATUSES]
+
+
+def _figure_counts_joined(counts: str) -> tuple[str, Sequence[str]]:
+    """The same rows as `_figure_counts` without LATERAL (SQLite): the quarters joined to the figures, an
+    enterprise's figure counted only in its own cluster."""
+    sql = f"""
+        SELECT q.year, q.quarter, f.cluster_id, f.enterprise_id IS NOT NULL AS by_enterprise, {counts}
+        FROM q JOIN {FIGURE} f ON f.year = q.year AND f.quarter = q.quarter
+        LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
+        WHERE f.cluster_id IN (SELECT id FROM c) AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
+        GROUP BY 1, 2, 3, 4"""  # noqa: S608
+    return sql, _STATUSES
 
 
 @dataclass
@@ -277,7 +311,7 @@ class UnitList:
         list's order sorts the clusters and then only the units of the clusters it reaches (an incremental
         sort), not every unit of the quarter; the quarter joins the figures as a constant."""
         modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
-        where, more = ["COALESCE(u.status, 'missing') = ANY(%s)"], [list(self.standings)]
+        where, more = [f"COALESCE(u.status, 'missing') {_in(self.standings)}"], list(self.standings)
         if self.department is not None:
             where.append("m.department_id = %s")
             more.append(self.department)
@@ -285,13 +319,38 @@ class UnitList:
             where.append("m.cluster_id = %s")
             more.append(self.cluster)
         if self.search:
-            where.append("(cl.name_zh ILIKE %s OR cl.name_en ILIKE %s OR u.enterprise ILIKE %s)")
+            like = "ILIKE" if _lateral() else "LIKE"  # SQLite's LIKE ignores case (ASCII) already
+            where.append(" OR ".join(f"{column} {like} %s ESCAPE '\\'"
+                                     for column in ("cl.name_zh", "cl.name_en", "u.enterprise")).join("()"))
             more += [_like(self.search)] * 3
         sql = f"""
         WITH {modes}
         SELECT {select}
         FROM m JOIN {CLUSTER} cl ON cl.id = m.cluster_id JOIN {DEPARTMENT} d ON d.id = m.department_id
-        CROSS JOIN LATERAL (
+        {self._units()}
+        WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
+        quarter = self.standing.quarter
+        return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
+
+    @staticmethod
+    def _units() -> str:
+        """The join of each row of `m` to its units `u` (enterprise, figure, status), the quarter's year and
+        quarter as parameters twice: a lateral subquery on PostgreSQL (`_sql`), a join to both kinds of unit
+        elsewhere."""
+        if not _lateral():
+            return f"""JOIN (
+            SELECT e.cluster_id, 1 AS by_enterprise, e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id,
+                   f.status
+            FROM {ENTERPRISE} e
+            LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = e.cluster_id AND f.year = %s
+                                    AND f.quarter = %s
+            WHERE e.cluster_id IN (SELECT id FROM c)
+            UNION ALL
+            SELECT c.id, 0, NULL, NULL, f.id, f.status
+            FROM c LEFT JOIN {FIGURE} f ON f.cluster_id = c.id AND f.enterprise_id IS NULL AND f.year = %s
+                                           AND f.quarter = %s
+            ) u ON u.cluster_id = m.cluster_id AND u.by_enterprise = m.by_enterprise"""  # noqa: S608
+        return f"""CROSS JOIN LATERAL (
             SELECT e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id, f.status
             FROM {ENTERPRISE} e
             LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = e.cluster_id AND f.year = %s
@@ -302,10 +361,7 @@ class UnitList:
             FROM (VALUES (1)) one (n)
             LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL AND f.year = %s
                                     AND f.quarter = %s
-            WHERE NOT m.by_enterprise) u
-        WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
-        quarter = self.standing.quarter
-        return sql, [*params, *(quarter.year, quarter.quarter) * 2, *more]
+            WHERE NOT m.by_enterprise) u"""  # noqa: S608
 
     def _counted(self) -> Counts | None:
         """What `standings` already counted of these units, where no name search narrows them: the total, a
@@ -340,9 +396,11 @@ class UnitList:
 
     def __getitem__(self, page: slice) -> list[UnitRow]:
         start, stop = page.start or 0, page.stop
+        if stop is None:  # LIMIT NULL is PostgreSQL's alone
+            return list(itertools.islice(self, start, None))
         sql, params = self._sql(self._COLUMNS, f"{self._ORDER} LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, None if stop is None else stop - start, start])
+            cursor.execute(sql, [*params, stop - start, start])
             return [self._row(row) for row in cursor.fetchall()]
 
     def __iter__(self) -> Iterator[UnitRow]:
