@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -135,7 +136,10 @@ def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tup
     """The CTEs `q` (the quarters), `c` (the clusters) and `m` (cluster × quarter → by_enterprise): the
     by-enterprise rule of the module docstring. The latest figure is one backward step of the index on
     (cluster, year, quarter) per cluster and quarter (a row comparison, which the index answers)."""
-    cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
+    try:
+        cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a set that can hold nothing (e.g. `pk__in=[]`: a user who sees no cluster)
+        cluster_sql, cluster_params = "SELECT CAST(NULL AS INTEGER) WHERE 1 = 0", ()
     values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(quarters))
     sql = f"""
     q (year, quarter) AS (VALUES {values}),
