@@ -25,6 +25,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -36,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce
 
 from core import access
 from core.periods import Quarter
@@ -71,6 +72,11 @@ def _of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet],
     return Case(When(enterprise__isnull=True, then=of_cluster), default=of_enterprise, output_field=output_field)
 
 
+# Half a unit of the figures' last decimal place: stored values differ by at least 0.0001 or not at all, and
+# SQLite sums decimals as binary floats (0.1 + 0.1 + 0.1 is not 0.3 there).
+YTD_TOLERANCE = Decimal("0.00005")
+
+
 def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
     """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
     1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
@@ -86,9 +92,11 @@ def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigu
     return figures.alias(ytd_quarters_present=present).annotate(
         quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
                           output_field=DecimalField(**OUTPUT_DIGITS)),
+    ).alias(
+        ytd_gap=ExpressionWrapper(Abs(F("reported_ytd") - F("quarters_ytd")), output_field=DecimalField()),
     ).annotate(
         ytd_mismatch=Case(
-            When(Q(entry_mode=EntryModeChoice.YTD, quarters_ytd__isnull=False) & ~Q(reported_ytd=F("quarters_ytd")),
+            When(Q(entry_mode=EntryModeChoice.YTD, quarters_ytd__isnull=False, ytd_gap__gte=YTD_TOLERANCE),
                  then=Value(True)),
             default=Value(False), output_field=BooleanField()),
     )
