@@ -29,6 +29,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db import models
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +40,9 @@ from clusters.completeness import Completeness
 from clusters.models import QuarterlyFigure
 from clusters.reporting_period import ReportingState, reporting_state
 from clusters.selectors import with_ytd_check
-from clusters.services import UnitKey, needs_second_person
+from clusters.services import UnitKey, approvable_by
 from core import access
+from core.models import in_language
 from core.periods import Quarter
 from org.models import User
 
@@ -124,26 +126,26 @@ def returned_figures(context: InboxContext) -> list[InboxItem]:
 
 
 def awaiting_review(context: InboxContext) -> list[InboxItem]:
-    """For reviewers: submitted figures they may approve, per responsible department and quarter. One query."""
+    """For reviewers: how many submitted figures they may approve, per responsible department and quarter,
+    counted in the database (one query, a row per group: the queue can hold every enterprise's figure)."""
     user = context.user
     if not access.may(user, "review", QuarterlyFigure):
         return []
-    figures = (access.restrict(QuarterlyFigure.objects.all(), user, "review").filter(status=FigureStatus.SUBMITTED)
-               .select_related("cluster__responsible_department")
-               .only("year", "quarter", "entered_by_id", "submitted_by_id", "cluster__responsible_department")
-               .order_by("year", "quarter", "cluster__responsible_department__code"))
-    groups: dict[tuple, list[QuarterlyFigure]] = {}
-    for figure in figures:
-        if not needs_second_person(user, figure):
-            department = figure.cluster.responsible_department
-            groups.setdefault((Quarter(figure.year, figure.quarter), department), []).append(figure)
-    return [InboxItem(
-        Kind.REVIEW, ngettext("%(department)s · %(quarter)s: %(count)s figure to review",
-                              "%(department)s · %(quarter)s: %(count)s figures to review", len(members)) % {
-            "department": department, "quarter": quarter.label, "count": len(members)},
-        _url("figure-review-list", quarter, f"group-{department.code}-{quarter}"),
-        quarter=quarter, count=len(members),
-    ) for (quarter, department), members in groups.items()]
+    department = "cluster__responsible_department__"
+    groups = (approvable_by(access.restrict(QuarterlyFigure.objects.all(), user, "review"), user)
+              .filter(status=FigureStatus.SUBMITTED)
+              .values("year", "quarter", f"{department}code", f"{department}name_zh", f"{department}name_en")
+              .annotate(count=Count("pk")).order_by("year", "quarter", f"{department}code"))
+    items = []
+    for group in groups:
+        quarter, code = Quarter(group["year"], group["quarter"]), group[f"{department}code"]
+        name = in_language(group[f"{department}name_zh"], group[f"{department}name_en"])
+        items.append(InboxItem(
+            Kind.REVIEW, ngettext("%(department)s · %(quarter)s: %(count)s figure to review",
+                                  "%(department)s · %(quarter)s: %(count)s figures to review", group["count"]) % {
+                "department": name, "quarter": quarter.label, "count": group["count"]},
+            _url("figure-review-list", quarter, f"group-{code}-{quarter}"), quarter=quarter, count=group["count"]))
+    return items
 
 
 def ytd_mismatches(context: InboxContext) -> list[InboxItem]:

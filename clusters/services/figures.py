@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +227,13 @@ def figure_submit(
 def needs_second_person(user: User, figure: QuarterlyFigure) -> bool:
     """Four eyes (REVIEW_REQUIRES_SECOND_PERSON): whoever entered or submitted a figure does not approve it."""
     return settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id)
+
+
+def approvable_by(figures: QuerySet[QuarterlyFigure], user: User) -> QuerySet[QuarterlyFigure]:
+    """`figures` without those `needs_second_person` keeps from `user`, as SQL (for counts over a whole queue)."""
+    if not settings.REVIEW_REQUIRES_SECOND_PERSON:
+        return figures
+    return figures.exclude(entered_by=user).exclude(submitted_by=user)
 
 
 def _require_second_person(user: User, figure: QuarterlyFigure) -> None:

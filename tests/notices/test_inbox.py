@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 
 from clusters import services
 from clusters.choices import FigureStatus
+from clusters.models import Enterprise, QuarterlyFigure
 from core.periods import Quarter
 from notices import inbox
 from notices.inbox import InboxContext, InboxItem, Kind, inbox_count
@@ -17,6 +18,7 @@ from notices.reminders import figure_reminders_send
 from org.models import User
 from plan.demo import demo_load
 from tests.reporting.support import cluster, english, figure, key
+from tests.rowcount import assert_rows_bounded, cost_of
 
 pytestmark = pytest.mark.django_db
 Q3 = Quarter(2011, 3)  # due 2011-10-15
@@ -76,6 +78,25 @@ def test_under_four_eyes_a_planners_own_figures_are_not_theirs_to_review(setting
     services.figure_submit(user=planner, figure_id=own.pk, expected_version=own.version)
     assert _items(planner, kind=Kind.REVIEW) == []
     assert len(_items(make_user(User.Role.PLANNER, "jxw"), kind=Kind.REVIEW)) == 1
+
+
+def test_the_review_items_count_the_queue_in_the_database_whatever_its_length(planner):
+    """One row per department and quarter is fetched, however many figures wait (the province's queue holds
+    every enterprise's): the rows fetched do not grow with the queue, the counts do."""
+    pv = cluster("pv")
+
+    def queue(n: int, start: int) -> None:
+        made = Enterprise.objects.bulk_create(Enterprise(cluster=pv, name=f"排队企业{start + i}") for i in range(n))
+        QuarterlyFigure.objects.bulk_create(
+            QuarterlyFigure(cluster=pv, enterprise=e, year=2011, quarter=3, output_value=1,
+                            status=FigureStatus.SUBMITTED) for e in made)
+
+    queue(5, 0)
+    small = cost_of(lambda: _items(planner, today=Q3.deadline, kind=Kind.REVIEW))
+    queue(300, 5)
+    large = cost_of(lambda: _items(planner, today=Q3.deadline, kind=Kind.REVIEW))
+    assert_rows_bounded(small, large, what="the review items of the inbox")
+    assert [item.count for item in large.result] == [305]
 
 
 def test_editors_and_viewers_review_nothing(agri_editor, make_user):
