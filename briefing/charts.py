@@ -1,5 +1,6 @@
 """The briefing's two charts as PNG images drawn on the server with matplotlib: each cluster's output in the year
-to date against the 100 / 200 / 1000亿元 lines, and how far each stage goal has come.
+to date against the 100 / 200 / 1000亿元 lines, and how far each stage goal has come (with its status with the
+projects under way where they change it).
 
 Chinese text needs a font with Chinese characters: fontconfig is asked for one (`fc-list :lang=zh`, e.g. Debian's
 fonts-wqy-microhei or fonts-noto-cjk, installed in the Docker image and in CI). Without one the charts are left
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.formats import goal_status
 from dashboards.charts import PALETTE, THRESHOLD_COLOUR
+from progress.goals import GoalEvaluation
 
 from .content import Briefing
 
@@ -90,6 +92,15 @@ def _output_chart(briefing: Briefing) -> ChartImage | None:
     return ChartImage(title, _png(figure))
 
 
+def goal_bar_label(e: GoalEvaluation) -> str:
+    """A goal's bar label: how far it has come and its status on the trend, and the status with the projects under
+    way where they change it (trend + pipeline)."""
+    label = f" {e.attained * 100:.0f}% · {goal_status(e.status)}"
+    if e.status_with_pipeline and e.status_with_pipeline != e.status:
+        label += _("; with the projects under way: %(status)s") % {"status": goal_status(e.status_with_pipeline)}
+    return label
+
+
 def _goals_chart(briefing: Briefing) -> ChartImage | None:
     judged = [e for e in briefing.goals if e.attained is not None]
     if not judged:
@@ -101,7 +112,7 @@ def _goals_chart(briefing: Briefing) -> ChartImage | None:
     axes.barh([e.goal.description_zh for e in judged], shown,
               color=[STATUS_COLOURS.get(e.status, PALETTE[2]) for e in judged])
     for index, e in enumerate(judged):
-        axes.text(shown[index], index, f" {e.attained * 100:.0f}% · {goal_status(e.status)}", va="center", fontsize=7)
+        axes.text(shown[index], index, goal_bar_label(e), va="center", fontsize=7)
     axes.axvline(100, color=THRESHOLD_COLOUR, linestyle="--", linewidth=1)
     axes.set_xlim(0, 190)
     axes.set_xlabel(_("Attained (% of the target)"))

@@ -2,7 +2,7 @@
 here. Approved numbers only: the roll-up rows (`progress.Progress` through `visible_progress`, the rows of
 /api/v1/progress/), the goal evaluation (`progress.goals.evaluate_goals`, the rows of /api/v1/goals/), the inflow
 roll-up (`progress.InflowProgress`), the parks' selector (`parks.selectors.park_rows`), the completeness of the
-quarter (`clusters.selectors.completeness`) and the commentary (`briefing.commentary`).
+quarter (`clusters.completeness.completeness`) and the commentary (`briefing.commentary`).
 
 Whose briefing: a planner (or a city-wide user) gets the city: the city's roll-up row and every cluster. A county or
 district government gets its region's row and the clusters on its territory; any other department its own row and
@@ -18,8 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clusters.choices import GoalKind
+from clusters.completeness import Completeness, Counts, completeness
 from clusters.models import Cluster, StageGoal
-from clusters.selectors import Completeness, Standing, UnitStanding, completeness
 from core import access
 from core.periods import Quarter
 from investment.choices import Origin
@@ -45,7 +45,7 @@ class ClusterLine:
     cluster: Cluster
     row: Progress | None
     evaluations: list[GoalEvaluation]
-    standings: list[UnitStanding]  # its reporting units for the quarter (why a row is missing)
+    standing: Counts  # its reporting units for the quarter, counted by standing (why a row is missing)
     year: int
 
     @property
@@ -59,9 +59,7 @@ class ClusterLine:
         """Why there is no approved number: the least advanced standing of its reporting units."""
         if self.row is not None:
             return None
-        order = [Standing.MISSING, Standing.DRAFT, Standing.RETURNED, Standing.SUBMITTED, Standing.APPROVED]
-        standings = [s.standing for s in self.standings] or [Standing.MISSING]
-        return min(standings, key=order.index)
+        return self.standing.least_advanced
 
 
 @dataclass(frozen=True)
@@ -154,13 +152,10 @@ def briefing_for(*, user: User, year: int, quarter: int) -> Briefing:
     scale_goal = (ahead or sorted(counts, key=lambda e: -e.goal.deadline_year) or [None])[0]
     if department is not None:  # a department's briefing judges its own clusters' goals
         evaluations = [e for e in evaluations if e.goal.cluster_id in ids]
-    reporting = completeness(user=user, quarter=period, clusters=Cluster.objects.filter(pk__in=ids))
-    standings: dict[int, list[UnitStanding]] = {}
-    for standing in reporting.rows:
-        standings.setdefault(standing.unit.cluster.pk, []).append(standing)
+    reporting = completeness(user=user, quarter=period, clusters=Cluster.objects.filter(pk__in=ids), by_cluster=True)
     lines = [ClusterLine(c, rows.get((Scope.CLUSTER, c.pk)), [e for e in evaluations if e.goal.cluster_id == c.pk
                                                               and e.goal.kind == GoalKind.CLUSTER_VALUE],
-                         standings.get(c.pk, []), year) for c in clusters]
+                         reporting.by_cluster.get(c.pk, Counts()), year) for c in clusters]
     inflow_rows = {r.origin: r for r in InflowProgress.objects.filter(year=year, quarter=quarter)}
     targets = {t.origin: t for t in InvestmentTarget.objects.visible_to(user).filter(year=year)}
     moves = list(ProjectStageMove.objects.visible_to(user)

@@ -83,6 +83,8 @@ def docx_bytes(briefing: Briefing, sections: dict, charts: list[ChartImage] | No
     for goal in sections["goals"]:
         document.add_paragraph(goal.heading, style="List Bullet")
         document.add_paragraph(goal.figures)
+        if goal.pipeline:
+            document.add_paragraph(goal.pipeline)
         document.add_paragraph(goal.remedy)
     if not sections["goals"]:
         document.add_paragraph(_("No goal is at risk or off track."))

@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from clusters.choices import GoalKind
-from clusters.selectors import Standing
+from clusters.completeness import Standing
 from core.formats import goal_status
 from dashboards.investment import UNITS
 from investment.choices import Origin
@@ -84,12 +84,11 @@ def opening(briefing: Briefing) -> list[str]:
     said = []
     total = briefing.total
     if total is None:
-        units = briefing.reporting.rows
+        units = briefing.reporting.total
         said.append(_("No approved figure is in for %(period)s yet: of %(units)s reporting units, %(missing)s have not "
                       "submitted (not entered, draft or returned) and %(review)s await review.") % {
-            "period": briefing.period.label, "units": len(units),
-            "missing": sum(1 for u in units if u.standing in Standing.NOT_SUBMITTED),
-            "review": sum(1 for u in units if u.standing == Standing.SUBMITTED)})
+            "period": briefing.period.label, "units": units.units, "missing": units.not_submitted,
+            "review": units.awaiting_review})
     else:
         said.append(_("In %(period)s %(whose)s clusters produced %(value)s 亿元, %(change)s; in the year to date "
                       "%(ytd)s 亿元, %(ytd_change)s.") % {
@@ -169,6 +168,40 @@ class GoalText:
     heading: str
     figures: str
     remedy: str
+    pipeline: str = ""  # what the trend says by the deadline and what the projects under way add
+
+
+def _named(e: GoalEvaluation) -> str:
+    return _listed([_("%(project)s (%(value)s 亿元)") % {"project": c.name, "value": amount(c.value)}
+                    for c in e.contributions])
+
+
+def goal_pipeline(e: GoalEvaluation) -> str:
+    """The goal projected to its deadline on the trend, then with the projects under way, named with what each
+    adds in the deadline year (progress.goals: trend + pipeline). Empty for goals without a projection."""
+    if e.status_with_pipeline is None:
+        return ""
+    deadline, status, with_status = e.goal.deadline_year, goal_status(e.status), goal_status(e.status_with_pipeline)
+    if e.goal.kind == GoalKind.CLUSTER_COUNT:
+        trend = _("On the trend %(n)s clusters reach %(threshold)s亿元 by %(deadline)s (%(status)s).") % {
+            "n": e.projected_count, "threshold": f"{e.goal.threshold:,.0f}", "deadline": deadline, "status": status}
+        added = (_("With the projects under way, %(projects)s, %(n)s clusters (%(status)s).") % {
+            "projects": _named(e), "n": e.projected_count_with_pipeline, "status": with_status}
+            if e.contributions else _("No project under way adds to it."))
+        return paragraph([trend, added])
+    trend = (_("On the trend %(value)s 亿元 by %(deadline)s (%(status)s).") % {
+        "value": amount(e.projected), "deadline": deadline, "status": status} if e.projected is not None
+        else _("No full year yet to project from (%(status)s).") % {"status": status})
+    if not e.contributions:
+        return paragraph([trend, _("No project under way adds to it by %(deadline)s.") % {"deadline": deadline}])
+    values = {"added": amount(sum((c.value for c in e.contributions), Decimal(0))), "deadline": deadline,
+              "projects": _named(e), "status": with_status}
+    if e.projected_with_pipeline is None:
+        return paragraph([trend, _("The projects under way add %(added)s 亿元 in %(deadline)s: %(projects)s "
+                                   "(%(status)s).") % values])
+    values["value"] = amount(e.projected_with_pipeline)
+    return paragraph([trend, _("The projects under way add %(added)s 亿元 in %(deadline)s: %(projects)s; with them "
+                               "%(value)s 亿元 (%(status)s).") % values])
 
 
 def _goal_figures(e: GoalEvaluation) -> str:
@@ -187,14 +220,15 @@ def _goal_figures(e: GoalEvaluation) -> str:
 
 
 def worrying_goals(briefing: Briefing) -> list[GoalText]:
-    """Goals at risk or off track, each with its department's 原因及措施 (or the sentence that it is not collected)."""
+    """Goals at risk or off track, each with its projection on the trend and with the projects under way, and its
+    department's 原因及措施 (or the sentence that it is not collected)."""
     texts = []
     for e in briefing.worrying:
         figures = _goal_figures(e)
         remedy = briefing.commentary.goals.get(e.goal.pk) or str(
             NO_REMARK if briefing.commentary.collected else NOT_COLLECTED)
         texts.append(GoalText(f"{e.goal.description_zh}（{goal_status(e.status)}）", figures,
-                              _("Causes and remedies: %(text)s") % {"text": remedy}))
+                              _("Causes and remedies: %(text)s") % {"text": remedy}, goal_pipeline(e)))
     return texts
 
 

@@ -81,6 +81,7 @@ class ChannelMessage(models.Model):
         OVERDUE = "overdue", _("overdue notice")
         RETURNED = "returned", _("figure returned")
         DIGEST = "digest", _("planners' digest")
+        BRIEFING = "briefing", _("quarterly briefing ready")
         TEST = "test", _("test message")
 
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="messages")

@@ -1,7 +1,8 @@
 """Celery tasks of the chat app: thin wrappers over `chat.services`, safe to run twice."""
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
+from . import compose, services
 
 CHAT_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True,
                      "soft_time_limit": 60, "time_limit": 90}
@@ -20,3 +21,9 @@ def chat_message_send_task(self, message_id: int) -> None:
 @shared_task(**CHAT_TASK_OPTIONS)
 def chat_messages_sweep_task() -> None:
     services.messages_sweep()
+
+
+@shared_task(**CHAT_TASK_OPTIONS)
+def chat_briefing_ready_task() -> None:
+    """Announce a quarter whose figures are all approved and rolled up (once per quarter and channel)."""
+    compose.briefing_ready_queue(today=timezone.localdate())

@@ -29,8 +29,8 @@ from core.periods import Quarter
 from org.models import User
 
 from .choices import FigureStatus
+from .completeness import Completeness, standings
 from .models import Cluster, QuarterlyFigure
-from .selectors import Completeness, standings
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def reporting_clusters(user: User) -> QuerySet[Cluster]:
 
 def reporting_state(*, user: User, today: date | None = None, also: Iterable[Quarter] = ()) -> ReportingState:
     """The reporting period of `user` on `today` (module docstring), with the standings of the quarters it
-    looked at plus `also`. Four queries, whatever the data."""
+    looked at plus `also` (counts, not units: `clusters.completeness`). Three queries, whatever the data."""
     today = today or timezone.localdate()
     last = Quarter.last_ended(today)
     clusters = reporting_clusters(user)
@@ -78,5 +78,5 @@ def reporting_state(*, user: User, today: date | None = None, also: Iterable[Qua
 
 
 def reporting_period(*, user: User, today: date | None = None) -> Quarter:
-    """The quarter the reporting screens open at for `user` (module docstring). Four queries."""
+    """The quarter the reporting screens open at for `user` (module docstring). Three queries."""
     return reporting_state(user=user, today=today).period

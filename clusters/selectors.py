@@ -1,28 +1,32 @@
 """Reads of clusters and figures for pages, exports and the API; each states its queries.
 
-The entry grid, the completeness page, the reporting period (`clusters.reporting_period`) and the inbox
-(so also the reminders) share one idea of a quarter's reporting units (`reporting_units`): a cluster
-reports as a whole or by its enterprises, the way its latest figure up to that quarter did; a cluster with
-no figure yet reports by enterprise if it has any. Comparisons (上季度, 上年同期) count figures the one way
-every page counts them (`Compared`: approved, and submitted ones marked as not yet approved).
+The entry grid and the completeness counts (`clusters.completeness`, which writes the same rule in SQL) share
+one idea of a quarter's reporting units (`reporting_units`, and in SQL for the entry grid's pages,
+`unit_keys`): a cluster reports as a whole or by its enterprises, the way its latest figure up to that
+quarter did; a cluster with no figure yet reports by enterprise if it has any.
+Comparisons (上季度, 上年同期) count figures the one way every page counts them (`Compared`: approved, and
+submitted ones marked as not yet approved).
 """
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -33,7 +37,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from core import access
 from core.periods import Quarter
@@ -59,24 +62,27 @@ from .services import (
 YTD_MISMATCH = "ytd_mismatch"
 
 
+def _of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet], QuerySet], output_field) -> Case:
+    """`pick(figures)` (one value) over those of `figures` that are the outer figure's own reporting unit's:
+    two correlated subqueries, of which the database runs the one the outer figure needs, each through an index
+    (an enterprise's figures, or a cluster's own), not through every figure of the cluster."""
+    of_enterprise = Subquery(pick(figures.filter(enterprise_id=OuterRef("enterprise_id")))[:1])
+    of_cluster = Subquery(pick(figures.filter(cluster_id=OuterRef("cluster_id"), enterprise__isnull=True))[:1])
+    return Case(When(enterprise__isnull=True, then=of_cluster), default=of_enterprise, output_field=output_field)
+
+
 def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigure]:
     """`figures` annotated with `quarters_ytd`, the sum of the unit's own output values over the year's quarters
     1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
     (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
 
-    Computed in the same query (two correlated subqueries), never stored: the flag is up exactly while
+    Computed in the same query (correlated subqueries, `_of_same_unit`), never stored: the flag is up exactly while
     the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
     """
-    same_unit_so_far = (
-        QuarterlyFigure.objects.order_by()
-        .annotate(unit=Coalesce("enterprise_id", Value(0)))
-        .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
-        .values("cluster_id")
-    )
-    total = Subquery(same_unit_so_far.annotate(total=Sum("output_value")).values("total"),
-                     output_field=DecimalField(**OUTPUT_DIGITS))
-    present = Subquery(same_unit_so_far.annotate(n=Count("id")).values("n"))
+    so_far = QuarterlyFigure.objects.order_by().filter(year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
+    total = _of_same_unit(so_far, lambda f: f.values("year").annotate(total=Sum("output_value")).values("total"),
+                          DecimalField(**OUTPUT_DIGITS))
+    present = _of_same_unit(so_far, lambda f: f.values("year").annotate(n=Count("id")).values("n"), IntegerField())
     return figures.alias(ytd_quarters_present=present).annotate(
         quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
                           output_field=DecimalField(**OUTPUT_DIGITS)),
@@ -114,19 +120,22 @@ class Unit:
         return f"{self.cluster} · {self.enterprise}" if self.enterprise else str(self.cluster)
 
 
+def _latest_mode(quarter: Quarter) -> Subquery:
+    """1 when the outer cluster's latest figure up to `quarter` is an enterprise's, 0 when it is the cluster's
+    own, NULL without any figure yet."""
+    return Subquery(
+        QuarterlyFigure.objects.filter(cluster=OuterRef("pk"))
+        .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.quarter))
+        .annotate(by_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("-year", "-quarter").values("by_enterprise")[:1])
+
+
 def _clusters_with_modes(clusters: QuerySet[Cluster], quarters: list[Quarter]) -> list[Cluster]:
     """The clusters with `by_enterprise_then` (quarter → 1, 0, or None without any figure up to that
     quarter), `has_enterprises`, their department and enterprises. Two queries, however many quarters."""
-    def latest(quarter: Quarter) -> Subquery:
-        return Subquery(
-            QuarterlyFigure.objects.filter(cluster=OuterRef("pk"))
-            .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.quarter))
-            .annotate(by_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
-            .order_by("-year", "-quarter").values("by_enterprise")[:1])
-
     rows = list(
         clusters.select_related("responsible_department")
-        .annotate(**{f"by_enterprise_{i}": latest(q) for i, q in enumerate(quarters)},
+        .annotate(**{f"by_enterprise_{i}": _latest_mode(q) for i, q in enumerate(quarters)},
                   has_enterprises=Exists(Enterprise.objects.filter(cluster=OuterRef("pk"))))
         .prefetch_related(Prefetch("enterprises", queryset=Enterprise.objects.order_by("name")))
         .order_by("level", "code")
@@ -150,13 +159,18 @@ def reporting_units(clusters: list[Cluster], quarter: Quarter) -> list[Unit]:
     return units
 
 
-def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
-    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
-    (`with_ytd_check`). One query."""
+def _in_quarters(quarters: Iterable[Quarter]) -> Q:
+    """The figures of `quarters`, as one condition (a year's quarters in one IN)."""
     by_year: dict[int, set[int]] = defaultdict(set)
     for quarter in quarters:
         by_year[quarter.year].add(quarter.quarter)
-    periods = reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+    return reduce(or_, (Q(year=year, quarter__in=sorted(qs)) for year, qs in sorted(by_year.items())))
+
+
+def _figures(cluster_ids: list[int], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
+    """(cluster, enterprise, year, quarter) → figure, for the given quarters, with its year-to-date check
+    (`with_ytd_check`). One query."""
+    periods = _in_quarters(quarters)
     rows = with_ytd_check(QuarterlyFigure.objects.filter(periods, cluster_id__in=cluster_ids)
                           .select_related("entered_by", "returned_by"))
     return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
@@ -265,25 +279,6 @@ class GridRow:
                           self.ytd and spec.cumulative) for spec in EXTRA_FIELDS]
 
 
-@dataclass
-class Grid:
-    """The entry screen of a quarter. The totals count the way the dashboards do: `approved_total` the
-    official figures, `counted_total` those plus the submitted ones (`unapproved_count` of them);
-    `withheld_count` drafts and returned figures count in neither."""
-
-    quarter: Quarter
-    mode: str
-    rows: list[GridRow]
-    approved_total: Decimal
-    counted_total: Decimal
-    unapproved_count: int
-    withheld_count: int
-
-    @property
-    def editable_count(self) -> int:
-        return sum(row.editable for row in self.rows)
-
-
 def _values(figures: dict, unit: Unit, quarters: list[Quarter], name: str = "output_value") -> list:
     """A unit's values of `name` in `quarters` (None where it has no figure or no value)."""
     return [getattr(figures.get((unit.cluster.pk, unit.enterprise_id, q.year, q.quarter)), name, None)
@@ -316,15 +311,197 @@ def _shown(figure: QuarterlyFigure | None, figures: dict, unit: Unit, quarter: Q
     return year_to_date(_values(figures, unit, _in_mode(quarter, mode)))
 
 
-def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) -> Grid:
-    """The entry screen of `quarter`: one row per reporting unit of the clusters `user` may see,
-    editable where the permission layer lets the user edit. Four queries, whatever the data."""
-    clusters = _clusters_with_modes(Cluster.objects.visible_to(user), [quarter])
-    ids = [c.pk for c in clusters]
+# --- which units a screen shows: filters, paging, and the clusters-first overview -------------------
+
+ENTRY_PAGE_SIZE = 100  # reporting units (or clusters, in the overview) on one page of the entry screen
+MISSING = "missing"  # the standing of a unit without a figure for the quarter (as `Standing.MISSING`)
+
+
+@dataclass(frozen=True)
+class GridFilter:
+    """What the entry screen narrows its reporting units to: one cluster, a standing in the quarter (a
+    `FigureStatus` value or "missing"), a name (of the enterprise or its cluster), or one unit key ("c12",
+    "e34": the row check). Every filter is applied in SQL."""
+
+    cluster: int | None = None
+    status: str = ""
+    search: str = ""
+    unit: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.cluster or self.status or self.search or self.unit)
+
+
+NO_FILTER = GridFilter()
+
+
+def _with_mode(clusters: QuerySet[Cluster], quarter: Quarter) -> QuerySet[Cluster]:
+    """`clusters` annotated `by_enterprise` (1 or 0) in `quarter`: the way `reporting_units` decides, in SQL."""
+    has_enterprises = Exists(Enterprise.objects.filter(cluster=OuterRef("pk")))
+    return clusters.annotate(by_enterprise=Coalesce(
+        _latest_mode(quarter), Case(When(has_enterprises, then=Value(1)), default=Value(0))))
+
+
+def _standing_in(quarter: Quarter, **unit: object) -> Coalesce:
+    """The status of the outer unit's figure in `quarter`, or "missing"; `unit` names the outer unit's columns."""
+    figure = QuarterlyFigure.objects.filter(year=quarter.year, quarter=quarter.quarter, **unit).order_by()
+    return Coalesce(Subquery(figure.values("status")[:1]), Value(MISSING))
+
+
+def _unit_sets(user: User, quarter: Quarter, filters: GridFilter) -> tuple[QuerySet[Cluster], QuerySet[Enterprise]]:
+    """The clusters reporting as a whole and the enterprises reporting on their own in `quarter`, among what
+    `user` may see, narrowed by `filters` (no query: both are querysets)."""
+    clusters = _with_mode(Cluster.objects.visible_to(user).order_by(), quarter)
+    if filters.cluster:
+        clusters = clusters.filter(pk=filters.cluster)
+    whole = clusters.filter(by_enterprise=0)
+    enterprises = Enterprise.objects.order_by().filter(cluster__in=clusters.filter(by_enterprise=1).values("pk"))
+    if filters.search:
+        names = Q(cluster__name_zh__icontains=filters.search) | Q(cluster__name_en__icontains=filters.search)
+        enterprises = enterprises.filter(names | Q(name__icontains=filters.search))
+        whole = whole.filter(Q(name_zh__icontains=filters.search) | Q(name_en__icontains=filters.search))
+    if filters.unit:
+        key = UnitKey.parse(filters.unit)
+        whole = whole.filter(pk=key.pk if key and key.kind == "c" else None)
+        enterprises = enterprises.filter(pk=key.pk if key and key.kind == "e" else None)
+    if filters.status:
+        whole = whole.alias(standing=_standing_in(quarter, cluster=OuterRef("pk"), enterprise__isnull=True)
+                            ).filter(standing=filters.status)
+        enterprises = enterprises.alias(standing=_standing_in(quarter, enterprise=OuterRef("pk"))
+                                        ).filter(standing=filters.status)
+    return whole, enterprises
+
+
+def unit_keys(*, user: User, quarter: Quarter, filters: GridFilter = NO_FILTER) -> QuerySet:
+    """The reporting units of `quarter` `user` may see, narrowed by `filters`, as (cluster id, enterprise id or
+    None) in the screen's order (cluster level and code, then enterprise name), one SQL UNION to count and
+    slice: a page costs its own rows, whatever the number of units."""
+    whole, enterprises = _unit_sets(user, quarter, filters)
+    columns = ("cid", "eid", "lvl", "ccode", "sort_name")
+    whole_keys = whole.annotate(cid=F("pk"), eid=Value(None, output_field=IntegerField()), lvl=F("level"),
+                                ccode=F("code"), sort_name=Value("")).values_list(*columns)
+    enterprise_keys = enterprises.annotate(cid=F("cluster_id"), eid=F("pk"), lvl=F("cluster__level"),
+                                           ccode=F("cluster__code"), sort_name=F("name")).values_list(*columns)
+    return whole_keys.union(enterprise_keys, all=True).order_by("lvl", "ccode", "sort_name", "eid")
+
+
+def _units_of(keys: list[tuple]) -> list[Unit]:
+    """The `Unit`s of a page of `unit_keys`, in its order. Two queries, whatever the page holds."""
+    clusters = Cluster.objects.select_related("responsible_department").in_bulk({k[0] for k in keys})
+    enterprises = Enterprise.objects.in_bulk({k[1] for k in keys if k[1]})
+    return [Unit(clusters[cid], enterprises[eid] if eid else None) for cid, eid, *_rest in keys]
+
+
+def _unit_figures(units: list[Unit], quarters: Iterable[Quarter]) -> dict[tuple, QuarterlyFigure]:
+    """(cluster, enterprise, year, quarter) → figure of exactly `units` in `quarters`, with its year-to-date check
+    (`with_ytd_check`). One query (none without units), fetching those figures only."""
+    if not units:
+        return {}
+    periods = _in_quarters(quarters)
+    enterprise_ids = [u.enterprise_id for u in units if u.enterprise_id]
+    whole_ids = [u.cluster.pk for u in units if not u.enterprise_id]
+    owners = Q(enterprise_id__in=enterprise_ids) | Q(cluster_id__in=whole_ids, enterprise__isnull=True)
+    rows = with_ytd_check(QuarterlyFigure.objects.filter(periods).filter(owners)
+                          .select_related("entered_by", "returned_by"))
+    return {(f.cluster_id, f.enterprise_id, f.year, f.quarter): f for f in rows}
+
+
+@dataclass
+class GridTotals:
+    """The quarter's totals over every unit the screen's filters select (not only the page shown), counted the
+    way the dashboards do: `approved` the official figures, `counted` those plus the submitted ones
+    (`unapproved` of them); `withheld` drafts and returned figures count in neither."""
+
+    approved: Decimal = Decimal(0)
+    counted: Decimal = Decimal(0)
+    unapproved: int = 0
+    withheld: int = 0
+
+
+def _totals(user: User, quarter: Quarter, filters: GridFilter) -> GridTotals:
+    """`GridTotals` by one aggregate query."""
+    whole, enterprises = _unit_sets(user, quarter, filters)
+    figures = QuarterlyFigure.objects.filter(year=quarter.year, quarter=quarter.quarter).filter(
+        Q(enterprise__isnull=True, cluster__in=whole.values("pk")) | Q(enterprise__in=enterprises.values("pk")))
+    zero = Value(Decimal(0), output_field=DecimalField(**OUTPUT_DIGITS))
+    row = figures.order_by().aggregate(
+        approved=Coalesce(Sum("output_value", filter=Q(status=FigureStatus.APPROVED)), zero),
+        counted=Coalesce(Sum("output_value", filter=Q(status__in=COUNTED_WITH_UNAPPROVED)), zero),
+        unapproved=Count("pk", filter=Q(status__in=NOT_YET_APPROVED)),
+        withheld=Count("pk", filter=~Q(status__in=COUNTED_WITH_UNAPPROVED)))
+    return GridTotals(**row)
+
+
+def _count_of(figures: QuerySet[QuarterlyFigure]) -> Coalesce:
+    return Coalesce(Subquery(figures.order_by().values("cluster_id").annotate(n=Count("pk")).values("n")[:1]),
+                    Value(0))
+
+
+def cluster_lines(*, user: User, quarter: Quarter) -> QuerySet[Cluster]:
+    """The clusters `user` may see, in the screen's order, each annotated with its reporting units in `quarter`
+    (`units`) and how many of them have a figure (`entered`), have submitted it (`submitted`, awaiting review)
+    or have it approved (`approved`): SQL aggregates (correlated counts: a page costs its own clusters)."""
+    clusters = _with_mode(Cluster.objects.visible_to(user).select_related("responsible_department"), quarter)
+    own = (QuarterlyFigure.objects.filter(cluster=OuterRef("pk"), year=quarter.year, quarter=quarter.quarter)
+           .annotate(of_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
+           .filter(of_enterprise=OuterRef("by_enterprise")))
+    enterprises = _count_of(Enterprise.objects.filter(cluster=OuterRef("pk")))
+    return clusters.annotate(
+        units=Case(When(by_enterprise=1, then=enterprises), default=Value(1)), entered=_count_of(own),
+        submitted=_count_of(own.filter(status=FigureStatus.SUBMITTED)),
+        approved=_count_of(own.filter(status=FigureStatus.APPROVED)),
+    ).order_by("level", "code")
+
+
+class _ShowsTotals:
+    """The entry screen's totals line (`GridTotals`), read the way the template reads it."""
+
+    totals: GridTotals
+
+    @property
+    def approved_total(self) -> Decimal:
+        return self.totals.approved
+
+    @property
+    def counted_total(self) -> Decimal:
+        return self.totals.counted
+
+    @property
+    def unapproved_count(self) -> int:
+        return self.totals.unapproved
+
+    @property
+    def withheld_count(self) -> int:
+        return self.totals.withheld
+
+
+
+@dataclass
+class Grid(_ShowsTotals):
+    """A page of the entry screen of a quarter: its rows, the totals over every unit the filters select
+    (`GridTotals`), the page (a Django `Page` of `unit_keys`) and the filters it was read with."""
+
+    quarter: Quarter
+    mode: str
+    rows: list[GridRow]
+    totals: GridTotals
+    page: Page | None = None
+    filters: GridFilter = NO_FILTER
+
+    @property
+    def editable_count(self) -> int:
+        return sum(row.editable for row in self.rows)
+
+
+def grid_rows(*, user: User, quarter: Quarter, mode: str, units: list[Unit]) -> list[GridRow]:
+    """The entry screen's rows of `units`, editable where the permission layer lets `user` edit, each with
+    the unit's figures of this year and last (its comparisons). Two queries, fetching those units' figures."""
+    ids = {unit.cluster.pk for unit in units}
     editable = set(Cluster.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    figures = _figures(ids, [Quarter(year, q) for year in (quarter.year - 1, quarter.year) for q in range(1, 5)])
-    rows, approved_total, counted_total, unapproved, withheld = [], Decimal(0), Decimal(0), 0, 0
-    for unit in reporting_units(clusters, quarter):
+    figures = _unit_figures(units, [Quarter(year, q) for year in (quarter.year - 1, quarter.year) for q in range(1, 5)])
+    rows = []
+    for unit in units:
         figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
         row = GridRow(unit=unit, figure=figure, may_edit=unit.cluster.pk in editable,
                       shown=_shown(figure, figures, unit, quarter, mode),
@@ -336,123 +513,70 @@ def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER) 
         row.change = change_on(row.shown, row.last_year.value)
         if figure is not None:
             row.outlier = is_outlier(figure.output_value, row.last_year_own)
-            if figure.status == FigureStatus.APPROVED:
-                approved_total += figure.output_value
-            if figure.status in COUNTED_WITH_UNAPPROVED:
-                counted_total += figure.output_value
-            unapproved += figure.status in NOT_YET_APPROVED
-            withheld += figure.status not in COUNTED_WITH_UNAPPROVED
         rows.append(row)
-    return Grid(quarter, mode, rows, approved_total, counted_total, unapproved, withheld)
+    return rows
 
 
-# --- completeness and timeliness -------------------------------------------------------------------
+def figure_grid(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER, filters: GridFilter = NO_FILTER,
+                page: int | str = 1, per_page: int = ENTRY_PAGE_SIZE) -> Grid:
+    """One page of the entry screen of `quarter`: the reporting units `user` may see, narrowed by `filters`,
+    with the totals over all of them. Seven queries (count, page, clusters, enterprises, editable, figures,
+    totals), each fetching the page's rows only, whatever the data."""
+    return _grid_page(user, quarter, mode, filters, Paginator(
+        unit_keys(user=user, quarter=quarter, filters=filters), per_page).get_page(page))
 
-class Standing:
-    """Where a reporting unit stands for a quarter."""
 
-    MISSING, DRAFT, RETURNED, SUBMITTED, APPROVED = "missing", "draft", "returned", "submitted", "approved"
-    NOT_SUBMITTED = (MISSING, DRAFT, RETURNED)
-
-
-@dataclass
-class UnitStanding:
-    unit: Unit
-    figure: QuarterlyFigure | None
-    standing: str
-    overdue: bool
-
-    @property
-    def department(self) -> Department:
-        return self.unit.cluster.responsible_department
+def _grid_page(user: User, quarter: Quarter, mode: str, filters: GridFilter, units_page: Page) -> Grid:
+    rows = grid_rows(user=user, quarter=quarter, mode=mode, units=_units_of(list(units_page.object_list)))
+    return Grid(quarter, mode, rows, _totals(user, quarter, filters) if rows else GridTotals(), units_page, filters)
 
 
 @dataclass
-class DepartmentSummary:
-    department: Department
-    units: int = 0
-    not_submitted: int = 0
-    awaiting_review: int = 0
-    approved: int = 0
-    overdue: int = 0
+class ClusterOverview(_ShowsTotals):
+    """The entry screen of a quarter with more units than a page, before a cluster is chosen: a page of
+    `cluster_lines`, and the totals over every unit."""
 
-
-@dataclass
-class Completeness:
     quarter: Quarter
-    deadline: date
-    overdue: bool
-    rows: list[UnitStanding]
-    departments: list[DepartmentSummary]
-
-    @property
-    def open_rows(self) -> list[UnitStanding]:
-        return [r for r in self.rows if r.standing != Standing.APPROVED]
-
-    @property
-    def not_submitted(self) -> list[UnitStanding]:
-        return [r for r in self.rows if r.standing in Standing.NOT_SUBMITTED]
-
-    @property
-    def fully_approved(self) -> bool:
-        return not self.open_rows
+    mode: str
+    page: Page
+    totals: GridTotals
 
 
-def standings(*, clusters: QuerySet[Cluster], quarters: Iterable[Quarter],
-              today: date | None = None) -> dict[Quarter, Completeness]:
-    """For each of `quarters`: which reporting units of `clusters` have not submitted, or are not approved;
-    overdue when the deadline has passed and they have not submitted. Per department too. Three queries,
-    whatever the data and however many quarters."""
-    today = today or timezone.localdate()
-    quarters = sorted(set(quarters))
-    if not quarters:
-        return {}
-    clusters = _clusters_with_modes(clusters, quarters)
-    figures = _figures([c.pk for c in clusters], quarters)
-    return {quarter: _completeness(clusters, figures, quarter, today) for quarter in quarters}
+def entry_screen(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER, filters: GridFilter = NO_FILTER,
+                 page: int | str = 1, per_page: int = ENTRY_PAGE_SIZE) -> Grid | ClusterOverview:
+    """What the entry screen shows: the grid (`figure_grid`) when the filters narrow it or all the units fit on
+    one page, else clusters first (`ClusterOverview`: a cluster's units open with `GridFilter.cluster`)."""
+    units = Paginator(unit_keys(user=user, quarter=quarter, filters=filters), per_page)
+    if filters.narrowed or units.count <= per_page:
+        return _grid_page(user, quarter, mode, filters, units.get_page(page))
+    return ClusterOverview(quarter, mode, Paginator(cluster_lines(user=user, quarter=quarter), per_page).get_page(page),
+                           _totals(user, quarter, filters))
 
 
-def _completeness(clusters: list[Cluster], figures: dict, quarter: Quarter, today: date) -> Completeness:
-    late = quarter.is_overdue(today)
-    rows, summaries = [], {}
-    for unit in reporting_units(clusters, quarter):
-        figure = figures.get((unit.cluster.pk, unit.enterprise_id, quarter.year, quarter.quarter))
-        standing = figure.status if figure else Standing.MISSING
-        row = UnitStanding(unit, figure, standing, overdue=late and standing in Standing.NOT_SUBMITTED)
-        rows.append(row)
-        summary = summaries.setdefault(row.department.pk, DepartmentSummary(row.department))
-        summary.units += 1
-        summary.not_submitted += standing in Standing.NOT_SUBMITTED
-        summary.awaiting_review += standing == Standing.SUBMITTED
-        summary.approved += standing == Standing.APPROVED
-        summary.overdue += row.overdue
-    departments = sorted(summaries.values(), key=lambda s: (-s.overdue, -s.not_submitted, s.department.code))
-    return Completeness(quarter, quarter.deadline, late, rows, departments)
-
-
-def completeness(*, user: User, quarter: Quarter, today: date | None = None,
-                 clusters: QuerySet[Cluster] | None = None) -> Completeness:
-    """`standings` of one quarter for the clusters `user` may see (`clusters` narrows the set, e.g. to
-    what one editor may edit). Three queries, whatever the data."""
-    clusters = clusters if clusters is not None else Cluster.objects.visible_to(user)
-    return standings(clusters=clusters, quarters=[quarter], today=today)[quarter]
+def all_grid_rows(*, user: User, quarter: Quarter, mode: str, filters: GridFilter = NO_FILTER,
+                  chunk: int = 500) -> Iterator[GridRow]:
+    """Every row of the entry screen (narrowed by `filters`), `chunk` units at a time: the bulk path (the Excel
+    template, the export), whose memory stays that of one chunk; four queries per chunk."""
+    keys = unit_keys(user=user, quarter=quarter, filters=filters).iterator(chunk_size=chunk)
+    while batch := list(itertools.islice(keys, chunk)):
+        yield from grid_rows(user=user, quarter=quarter, mode=mode, units=_units_of(batch))
 
 
 # --- review ---------------------------------------------------------------------------------------
 
-def _counted_value_of(offset: int) -> tuple[Subquery, Subquery]:
+def _counted_value_of(offset: int) -> tuple[Case, Case]:
     """The output value and status of the same reporting unit's figure `offset` quarters before the outer
     figure, if that figure counts (`COUNTED_WITH_UNAPPROVED`). For annotating figures annotated `period`."""
-    same_unit = (QuarterlyFigure.objects.annotate(unit=Coalesce("enterprise_id", Value(0)),
-                                                  period=F("year") * 4 + F("quarter"))
-                 .filter(cluster_id=OuterRef("cluster_id"), unit=Coalesce(OuterRef("enterprise_id"), Value(0)),
-                         period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
-    return Subquery(same_unit.values("output_value")[:1]), Subquery(same_unit.values("status")[:1])
+    earlier = (QuarterlyFigure.objects.order_by().annotate(period=F("year") * 4 + F("quarter"))
+               .filter(period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
+    return (_of_same_unit(earlier, lambda f: f.values("output_value"), DecimalField(**OUTPUT_DIGITS)),
+            _of_same_unit(earlier, lambda f: f.values("status"), CharField()))
 
 
-def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED,
-                       quarter: Quarter | None = None) -> QuerySet[QuarterlyFigure]:
-    """Figures `user` may see in `status` (None: any), oldest period first and by department, with the
+def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED, quarter: Quarter | None = None,
+                       cluster: int | None = None, search: str = "") -> QuerySet[QuarterlyFigure]:
+    """Figures `user` may see in `status` (None: any), of one `cluster` and whose unit's name (enterprise or
+    cluster) holds `search` when given, oldest period first and by department, with the
     counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
     same quarter last year (`last_year_value`, `last_year_status`) for comparison, and the year-to-date
     check (`with_ytd_check`). One query."""
@@ -469,7 +593,21 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
         figures = figures.filter(status=status)
     if quarter is not None:
         figures = figures.filter(year=quarter.year, quarter=quarter.quarter)
+    if cluster:
+        figures = figures.filter(cluster_id=cluster)
+    if search:
+        figures = figures.filter(Q(enterprise__name__icontains=search) | Q(cluster__name_zh__icontains=search)
+                                 | Q(cluster__name_en__icontains=search))
     return figures
+
+
+def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int
+                 ) -> tuple[Page, list[QuarterlyFigure]]:
+    """A page of `figures_for_review`: the page's ids sorted and sliced first, without the comparisons (which the
+    database would otherwise compute for every row skipped before the page), then those figures with them, in
+    the same order. Three queries (count, ids, figures), fetching the page's rows only."""
+    shown = Paginator(figures.values_list("pk", flat=True), per_page).get_page(page)
+    return shown, list(figures.filter(pk__in=list(shown.object_list)))
 
 
 @dataclass

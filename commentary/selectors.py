@@ -6,7 +6,7 @@
 - `remarks_for_goals`: goal id → the latest 原因及措施 written for it up to a quarter (one query): the goals page;
 - `goals_needing_remarks`: the cluster's stage goals judged at risk or off track for a year (progress's
   evaluation, four queries), for which a commentary needs a 原因及措施 before it is submitted;
-- `completeness`: a quarter's completeness (clusters.selectors.completeness) with the commentary added:
+- `completeness`: a quarter's completeness (clusters.completeness.completeness) with the commentary added:
   a cluster counts as complete only when its figures and its commentary are submitted (COMMENTARY_REQUIRED).
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from clusters.choices import FigureStatus
+from clusters.completeness import Completeness
 from clusters.models import Cluster, StageGoal
-from clusters.selectors import Completeness, Standing
 from core.periods import Quarter
 from org.models import Department, User
 from progress.goals import Status, evaluate_goals
@@ -117,13 +117,11 @@ class CommentaryCompleteness:
 
 
 def completeness(*, user: User, standing: Completeness) -> CommentaryCompleteness:
-    """`standing` (the figures' completeness of a quarter) by cluster, with the commentary. One more query."""
-    figures_in: dict[int, bool] = {}
-    clusters: dict[int, Cluster] = {}
-    for row in standing.rows:
-        cluster = row.unit.cluster
-        clusters[cluster.pk] = cluster
-        figures_in[cluster.pk] = figures_in.get(cluster.pk, True) and row.standing not in Standing.NOT_SUBMITTED
+    """`standing` (the figures' completeness of a quarter, counted `by_cluster`) by cluster, with the
+    commentary. Two more queries (the clusters, their commentary)."""
+    clusters = {c.pk: c for c in Cluster.objects.filter(pk__in=standing.by_cluster)
+                .select_related("responsible_department").order_by("level", "code")}
+    figures_in = {pk: not counts.not_submitted for pk, counts in standing.by_cluster.items()}
     texts = commentaries_for(user=user, cluster_ids=clusters, quarter=standing.quarter, remarks=False)
     result = CommentaryCompleteness(required=commentary_required())
     summaries: dict[int, DepartmentCompleteness] = {}

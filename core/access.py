@@ -197,6 +197,9 @@ ACTIONS: dict[str, Action] = {
     "manage-rights": Action(_is_superuser, _all_rows),
     # The planners' settings: assessment weights, the roll-up tables in the admin.
     "manage-plan": Action(plans, _all_rows),
+    # Named what-if scenarios (情景) of the goals page: save, change, archive. Reading them is `view`: no
+    # department reaches one (scenarios.models), so planners, superusers and city-wide readers only.
+    "manage-scenarios": Action(plans, _edit_rows),
     # The work-chat channels (企业微信 / 钉钉 robots, group mailboxes) of departments and planners: their
     # addresses and secrets, the test message, the status page.
     "manage-channels": Action(plans, _all_rows),

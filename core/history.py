@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +24,9 @@ from .sheets import Table
 HISTORY_MODELS = (
     "clusters.quarterlyfigure", "clusters.stagegoal", "clusters.cluster", "parks.park", "parks.parkreadinessitem",
     "investment.project", "investment.projectstagemove", "funds.fund", "funds.matchingfund", "funds.disbursement",
-    "commentary.quartercommentary",
+    "commentary.quartercommentary", "scenarios.scenario",
 )
+HISTORY_PAGE_SIZE = 50  # versions on a page of the history page
 # Bookkeeping that changes with every save and says nothing to a reader.
 _SKIPPED = {"id", "created_at", "updated_at"}
 _KINDS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -53,6 +55,7 @@ def reason_label(reason: str | None) -> str:
         "corrected": pgettext("change reason", "corrected"), "cancelled": pgettext("change reason", "cancelled"),
         "demo data loaded": pgettext("change reason", "demo data loaded"),
         "deleted": pgettext("change reason", "deleted"),
+        "archived": pgettext("change reason", "archived"),
         "submitted with the figures": pgettext("change reason", "submitted with the figures"),
         "approved with the figures": pgettext("change reason", "approved with the figures"),
         "returned with the figures": pgettext("change reason", "returned with the figures"),
@@ -137,9 +140,27 @@ def _related_names(model_fields: list[models.Field], records: list) -> dict[tupl
 def object_history(obj: models.Model) -> list[Entry]:
     """Every recorded change of `obj`, newest first, each compared with the record before it."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
-    model_fields = _fields(type(obj))
-    names = _related_names(model_fields, records)
-    entries, before = [], None
+    return _entries(type(obj), records, None)
+
+
+def history_page(obj: models.Model, page: int | str = 1, per_page: int = HISTORY_PAGE_SIZE) -> tuple[Page, list[Entry]]:
+    """One page of `object_history`, newest first: the page (numbers only: its rows are not read again) and its
+    entries. Reads the page's records and the one just before them (to compare the oldest with): three queries
+    or so (count, records, the names they mention), fetching a page's rows whatever the length of the history."""
+    newest_first = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    shown = Paginator(newest_first, per_page).get_page(page)
+    start = (shown.number - 1) * per_page
+    window = list(newest_first[start:start + per_page + 1])[::-1]  # oldest first, with one older record if any
+    before = window.pop(0) if len(window) > per_page else None
+    return shown, _entries(type(obj), window, before)
+
+
+def _entries(model: type[models.Model], records: list, before) -> list[Entry]:
+    """`records` (oldest first) as entries, newest first, each compared with the record before it (`before`: the
+    one before the first, or None when the first is the object's first record)."""
+    model_fields = _fields(model)
+    names = _related_names(model_fields, [*records, *([before] if before is not None else [])])
+    entries = []
     for record in records:
         changes = []
         # A first record that is a change (rows loaded without history) has nothing to compare with:

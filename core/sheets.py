@@ -12,7 +12,7 @@ ENTRY_IMPORT_MAX_ROWS rows, holds formulas (an import takes values only) or fail
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -37,7 +37,7 @@ class Table:
 
     title: str
     headers: Sequence[str]
-    rows: list[Sequence[object]] = field(default_factory=list)
+    rows: Iterable[Sequence[object]] = field(default_factory=list)  # iterated once: may stream
     filename: str = "export"
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import access
-from .history import history_model, history_table, object_history
+from .history import history_model, history_page, history_table, object_history
 from .sheets import FORMATS, table_response
 
 
@@ -32,14 +32,18 @@ def _visible_object(request: HttpRequest, label: str, pk: int):
 @login_required
 @require_safe
 def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
-    """Who changed the object, when, old → new, and why; for anybody who may see the object."""
+    """Who changed the object, when, old → new, and why, a page of versions at a time (newest first); for
+    anybody who may see the object."""
     obj = _visible_object(request, label, pk)
     back = request.GET.get("back", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
+    page, entries = history_page(obj, request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "core/history.html", {
-        "object": obj, "verbose_name": obj._meta.verbose_name, "history": object_history(obj),
-        "history_label": label, "history_pk": obj.pk, "back_url": back,
+        "object": obj, "verbose_name": obj._meta.verbose_name, "history": entries, "page": page,
+        "page_query": query.urlencode(), "history_label": label, "history_pk": obj.pk, "back_url": back,
     })
 
 

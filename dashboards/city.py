@@ -15,8 +15,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from clusters.choices import GoalKind, Stage
+from clusters.completeness import Completeness, completeness
 from clusters.models import Cluster, StageGoal
-from clusters.selectors import Completeness, completeness
 from core.sheets import Table
 from indicators.models import CityIndicator
 from org.models import User

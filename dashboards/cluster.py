@@ -1,5 +1,6 @@
 """The cluster page's charts: quarters against last year, annual output against the stage targets with
-the projection, needed against achieved growth, and the enterprises' shares.
+the projection, the projection with each project under way stacked on it, needed against achieved growth, and the
+enterprises' shares.
 
 Approved numbers are the roll-up rows (`progress.Progress`, the rows of /api/v1/progress/?scope=cluster):
 quarters, years to date and their growth are read, not recomputed; with "including unapproved" the output
@@ -12,15 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clusters.choices import GoalKind
 from clusters.models import Cluster, Enterprise, StageGoal
 from core.formats import goal_status, percent_value
 from core.periods import Quarter
 from core.sheets import Table
+from investment.choices import ProjectStage
+from investment.models import Project
 from progress.goals import CENT, GoalEvaluation, evaluate_goals, projection
-from progress.pipeline import added_in
+from progress.pipeline import PipelineProject, produced_in
 from progress.selectors import Value, Values, cluster_values, enterprise_outputs, year_so_far
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
@@ -126,12 +132,49 @@ def _highest(*columns) -> Decimal | None:
     return max(values) if values else None
 
 
-def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine], approved) -> Chart:
-    """Annual output from the plan's base year, the stage targets as lines, and where the achieved growth
-    rate leads by the last deadline (projection) beside the path the nearest open target needs. The bars follow
-    the unapproved switch (`values`); projection and path start from the `approved` base year, as the goals do."""
+@dataclass(frozen=True)
+class Trend:
+    """Where the achieved growth leads, for each of `years`, from the latest full approved year (`base_year`), and
+    the projects under way the goal evaluations counted (a project adding nothing by the last deadline adds nothing
+    earlier either). The latest deadline's evaluation is the one made as of the chosen year (earlier goals are
+    judged on their own deadline years): its base year and achieved growth drive the projection."""
+
+    years: list[int]
+    base_year: int | None
+    base: Value | None
+    values: list[Decimal | None]
+    projects: list[PipelineProject]
+
+    def added(self, project: PipelineProject, year: int) -> Decimal | None:
+        """What `project` adds in `year`: nothing up to the base year, a measured year."""
+        return produced_in(project, year=year) if self.base_year is not None and year > self.base_year else None
+
+    def with_projects(self) -> list[Decimal | None]:
+        """The projection plus every project's output, year by year, to the cent: the annual chart's line with the
+        projects and the top of the stacked chart."""
+        return [(value + sum((self.added(p, year) or 0 for p in self.projects), Decimal(0))).quantize(CENT)
+                if value is not None else None for value, year in zip(self.values, self.years, strict=True)]
+
+
+def _trend(cluster: Cluster, period: Period, lines: list[GoalLine], approved: Values) -> Trend:
     last_deadline = max([line.evaluation.goal.deadline_year for line in lines] + [period.year])
     years = list(range(period.years.start, last_deadline + 1))
+    first = lines[-1].evaluation if lines else None
+    base_year = first.base_year if first else None
+    base = approved.get((cluster.pk, base_year, 0)) if base_year else None
+    values: list[Decimal | None] = [None] * len(years)
+    if base is not None and first.achieved_cagr is not None:
+        values = [projection(base.value, first.achieved_cagr, y - base_year) if y >= base_year else None
+                  for y in years]
+    projects = list({c.id: c.project for line in lines for c in line.evaluation.contributions}.values())
+    return Trend(years, base_year, base, values, projects)
+
+
+def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine], trend: Trend) -> Chart:
+    """Annual output from the plan's base year, the stage targets as lines, and where the achieved growth
+    rate leads by the last deadline (projection) beside the path the nearest open target needs. The bars follow
+    the unapproved switch (`values`); projection and path start from the approved base year, as the goals do."""
+    years, base_year, base, projected = trend.years, trend.base_year, trend.base, trend.values
 
     def actual(year: int) -> Decimal | None:
         if year > period.year:
@@ -143,28 +186,17 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
         return found.value if found else None
 
     actuals = [actual(y) for y in years]
-    # The latest deadline's evaluation is the one made as of the chosen year (earlier goals are judged
-    # on their own deadline years): its base year and achieved growth drive the projection.
-    first = lines[-1].evaluation if lines else None
-    projected: list[Decimal | None] = [None] * len(years)
     needed: list[Decimal | None] = [None] * len(years)
-    base_year = first.base_year if first else None
-    base = approved.get((cluster.pk, base_year, 0)) if base_year else None
     open_line = next((line for line in lines if line.evaluation.needed_cagr is not None
                       and line.evaluation.goal.deadline_year > (base_year or 0)), None)
-    if base is not None and first.achieved_cagr is not None:
-        projected = [projection(base.value, first.achieved_cagr, y - base_year) if y >= base_year else None
-                     for y in years]
     if base is not None and open_line is not None:
         deadline = open_line.evaluation.goal.deadline_year
         needed = [projection(base.value, open_line.evaluation.needed_cagr, y - base_year)
                   if base_year <= y <= deadline else None for y in years]
-    # Trend + pipeline: the projects the goal evaluations counted (a project adding nothing by the last deadline
-    # adds nothing earlier either), each year's ramped-up output on top of the projection. No further query.
-    projects = list({c.id: c.project for line in lines for c in line.evaluation.contributions}.values())
+    # Trend + pipeline: each year's ramped-up output of the projects on top of the projection. No further query.
     # The base year is a measured year: nothing is added to it, the line starts there with the projection.
-    with_pipeline = [(p + (added_in(projects, year=y) if y > base_year else 0)).quantize(CENT)
-                     if p is not None and projects else None for p, y in zip(projected, years, strict=True)]
+    projects = trend.projects
+    with_pipeline = trend.with_projects() if projects else [None] * len(years)
     demo = any(values[k].demo for k in values if k[0] == cluster.pk and k[2] == 0)
     title = _("Annual output against the stage targets, with the projection")
     series = [Series(_("Annual output"), actuals)]
@@ -182,7 +214,7 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
     if projects:
         note += " " + _("With the projects under way: the projection plus, from each project's expected production "
                         "start, its output ramped up to full capacity (%(projects)s).") % {
-            "projects": "、".join(p.name for p in projects)}
+            "projects": listed([p.name for p in projects])}
     return Chart(
         key="annual", title=demo_title(title, demo), demo=demo, note=note,
         option=fit_value_axis(axis_chart(categories=[str(y) for y in years], unit=_("100M yuan"), series=series,
@@ -193,6 +225,56 @@ def _annual_chart(cluster: Cluster, period: Period, values, lines: list[GoalLine
                     headers=[_("Year"), _("Annual output (100M yuan)"), _("Projection at the growth achieved"),
                              _("Path the target needs"), _("Projection with the projects under way")],
                     rows=rows if any(a is not None for a in actuals) else []),
+    )
+
+
+def _unentered(cluster: Cluster, user) -> list[Project]:
+    """The cluster's projects under way (the pipeline's stages) that cannot be plotted: no expected output or no
+    expected production start entered. One query."""
+    return list(Project.objects.visible_to(user).filter(
+        Q(expected_output__isnull=True) | Q(expected_start_year__isnull=True), cluster=cluster,
+        stage__gte=settings.PIPELINE_FROM_STAGE, stage__lt=ProjectStage.PRODUCING).order_by("name"))
+
+
+def listed(names: list[str]) -> str:
+    """Names in a sentence, separated as the language does (、 in Chinese)."""
+    return pgettext("list separator", ", ").join(names)
+
+
+def _pipeline_chart(cluster: Cluster, period: Period, trend: Trend, unentered: list[Project]) -> Chart:
+    """The projection on the trend with each project under way stacked on it, one named series per project, from
+    the latest full year to the last deadline: the top of each stack is the annual chart's "with the projects"
+    line. Projects without an output or a start entered are named in the note, not drawn."""
+    at = [i for i, y in enumerate(trend.years) if trend.base_year is not None and y >= trend.base_year]
+    years, projected = [trend.years[i] for i in at], [trend.values[i] for i in at]
+    tops = [trend.with_projects()[i] for i in at]
+    added = [[trend.added(p, y) for y in years] for p in trend.projects]
+    stack = "pipeline"
+    series = [Series(_("Projection at the growth achieved"), projected, stack=stack),
+              *(Series(p.name, values, stack=stack) for p, values in zip(trend.projects, added, strict=True))]
+    title = _("Projection with each project under way")
+    note = _("From the latest full year (%(base)s), approved figures only: the projection at the growth achieved, "
+             "and on it each project's output from its expected production start, ramped up to full capacity.") % {
+        "base": trend.base_year or "—"}
+    missing_output = [p.name for p in unentered if p.expected_output is None]
+    missing_start = [p.name for p in unentered if p.expected_output is not None]
+    if missing_output:
+        note += " " + _("Output not entered, not plotted: %(projects)s.") % {"projects": listed(missing_output)}
+    if missing_start:
+        note += " " + _("Production start not entered, not plotted: %(projects)s.") % {
+            "projects": listed(missing_start)}
+    rows = [[y, t, *(column[i] for column in added), top]
+            for i, (y, t, top) in enumerate(zip(years, projected, tops, strict=True)) if t is not None]
+    demo = any(p.demo for p in trend.projects)
+    return Chart(
+        key="pipeline", title=demo_title(title, demo), demo=demo, note=note,
+        option=fit_value_axis(axis_chart(categories=[str(y) for y in years], unit=_("100M yuan"), series=series),
+                              top=_highest(tops)),
+        table=Table(title=title, filename=f"cluster-{cluster.code}-pipeline-{period.year}Q{period.quarter}",
+                    headers=[_("Year"), _("Projection at the growth achieved"),
+                             *(_("%(project)s (100M yuan)") % {"project": p.name} for p in trend.projects),
+                             _("Projection with the projects under way")],
+                    rows=rows),
     )
 
 
@@ -247,7 +329,9 @@ def cluster_charts(*, user, cluster: Cluster, period: Period) -> tuple[list[Char
     approved = (cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=False)
                 if period.include_unapproved else values)
     lines = _goal_lines(cluster, period.year)
+    trend = _trend(cluster, period, lines, approved)
     enterprise_chart, enterprises = _enterprise_chart(cluster, period, user)
-    charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines, approved),
+    charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines, trend),
+              _pipeline_chart(cluster, period, trend, _unentered(cluster, user)),
               _rates_chart(cluster, period, lines), enterprise_chart]
     return charts, {"goal_lines": lines, "enterprises": enterprises}

@@ -17,8 +17,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters.choices import GoalKind
+from clusters.completeness import Completeness, completeness
 from clusters.models import Cluster, StageGoal
-from clusters.selectors import Completeness, completeness
 from commentary.models import QuarterCommentary
 from commentary.selectors import commentaries_for
 from core import access

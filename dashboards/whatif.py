@@ -47,15 +47,12 @@ class WhatIfForm(forms.Form):
         data = super().clean()
         project = data.get("project")
         if project is not None:
-            year = data.get("start_year") or project.expected_start_year
-            quarter = data.get("start_quarter") or project.expected_start_quarter
-            output = data.get("output") if data.get("output") is not None else project.expected_output
-            if year is None or quarter is None or output is None:
+            data["assumed_project"] = assumed_project(
+                project, start_year=data.get("start_year"), start_quarter=data.get("start_quarter"),
+                output=data.get("output"))
+            if data["assumed_project"] is None:
                 raise forms.ValidationError(_("Give the project a start (year and quarter) and an output: it has "
                                               "none of its own."))
-            data["assumed_project"] = PipelineProject(
-                id=project.pk, name=project.name, cluster_id=project.cluster_id, stage=project.stage,
-                start_year=year, start_quarter=quarter, output=output, ramp_up=project.ramp_up)
         if (data.get("cluster") is None) != (data.get("growth") is None):
             raise forms.ValidationError(_("Choose a cluster and give its growth, or neither."))
         if data.get("assumed_project") is None and data.get("cluster") is None:
@@ -64,9 +61,28 @@ class WhatIfForm(forms.Form):
 
     def what_if(self) -> WhatIf:
         data = self.cleaned_data
-        projects = (data["assumed_project"],) if data.get("assumed_project") else ()
-        growth = {data["cluster"].pk: data["growth"] / HUNDRED} if data.get("cluster") is not None else {}
-        return WhatIf(projects=projects, growth=growth)
+        cluster = data.get("cluster")
+        return what_if(project=data.get("assumed_project"), cluster_id=cluster.pk if cluster else None,
+                       growth=data.get("growth"))
+
+
+def assumed_project(project: Project, *, start_year: int | None, start_quarter: int | None,
+                    output: Decimal | None) -> PipelineProject | None:
+    """`project` as the projection counts it with the values given in place of its own (None: its own); None when
+    it would still lack a start (year and quarter) or an output."""
+    year = start_year or project.expected_start_year
+    quarter = start_quarter or project.expected_start_quarter
+    output = output if output is not None else project.expected_output
+    if year is None or quarter is None or output is None:
+        return None
+    return PipelineProject(id=project.pk, name=project.name, cluster_id=project.cluster_id, stage=project.stage,
+                           start_year=year, start_quarter=quarter, output=output, ramp_up=project.ramp_up)
+
+
+def what_if(*, project: PipelineProject | None, cluster_id: int | None, growth: Decimal | None) -> WhatIf:
+    """The assumptions for `progress.goals.evaluate_goals`: one project's values, one cluster's growth (% a year)."""
+    return WhatIf(projects=(project,) if project is not None else (),
+                  growth={cluster_id: growth / HUNDRED} if cluster_id is not None and growth is not None else {})
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from notices.api.views import InboxView
 from org.api.views import DepartmentViewSet, RegionViewSet
 from parks.api.views import ParkViewSet
 from progress.api.views import ClusterViewSet, GoalViewSet, ProgressViewSet, RankingView
+from scenarios.api.views import ScenarioViewSet
 
 router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
@@ -25,6 +26,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("inflows", InflowViewSet, basename="inflow")
 router.register("funds", FundViewSet, basename="fund")
 router.register("disbursements", DisbursementViewSet, basename="disbursement")
+router.register("scenarios", ScenarioViewSet, basename="scenario")
 
 urlpatterns = [
     *router.urls,

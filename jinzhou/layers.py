@@ -13,8 +13,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Every number computed from the domain: roll-up, years to date, growth, scores, projections.
     ("numbers", ("progress",)),
     # What people see and receive: pages with charts, the quarterly reporting screens, e-mail, work chat; the
-    # quarterly commentary, written about the numbers (it asks progress which goals are at risk).
-    ("pages", ("dashboards", "reporting", "notices", "briefing", "chat", "commentary")),
+    # quarterly commentary, written about the numbers (it asks progress which goals are at risk); the planners'
+    # named what-if scenarios (they reuse the goals page's what-if).
+    ("pages", ("dashboards", "reporting", "notices", "briefing", "chat", "commentary", "scenarios")),
     # Wiring and loaders: settings, URLs, Celery, the plan and demo data.
     ("project", ("plan", "jinzhou")),
 )

@@ -39,6 +39,12 @@ def beat_schedule() -> dict:
             "task": "chat.tasks.chat_messages_sweep_task",
             "schedule": crontab(minute="*"),
         },
+        # "The quarterly briefing is ready": a quarter completes when its last figure is approved and the roll-up
+        # has run (within minutes, see rollup-sweep); checked every quarter of an hour, a message keyed by quarter.
+        "chat-briefing-ready": {
+            "task": "chat.tasks.chat_briefing_ready_task",
+            "schedule": crontab(minute="*/15"),
+        },
     }
 
 

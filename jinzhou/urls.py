@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("briefing.urls")),
     path("channels/", include("chat.urls")),
     path("", include("commentary.urls")),
+    path("", include("scenarios.urls")),
     path("api/v1/", include("jinzhou.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up code as a script file (?script), so no inline script (CSP).

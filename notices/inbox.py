@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from clusters.choices import FigureStatus
+from clusters.completeness import Completeness
 from clusters.models import QuarterlyFigure
 from clusters.reporting_period import ReportingState, reporting_state
-from clusters.selectors import Completeness, with_ytd_check
+from clusters.selectors import with_ytd_check
 from clusters.services import UnitKey, needs_second_person
 from core import access
 from core.periods import Quarter
@@ -178,7 +179,7 @@ def quarter_deadlines(context: InboxContext) -> list[InboxItem]:
     items = []
     for quarter in sorted({state.period, state.last_ended, Quarter.last_past_deadline(today)}):
         standing = state.standings[quarter]
-        waiting = len(standing.not_submitted)
+        waiting = standing.total.not_submitted
         if not waiting:
             continue
         values = {"quarter": quarter.label, "count": waiting, "deadline": quarter.deadline.isoformat()}

@@ -18,12 +18,30 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clusters.completeness import Completeness, UnitRow
 from core import access
 from core.periods import Quarter
 from notices.inbox import InboxContext, InboxItem, Kind, quarter_deadlines
 from notices.services import notice_queue
 from notices.signals import reminders_queued
 from org.models import User
+
+LISTED_UNITS = 20  # an e-mail names this many units of a list, then "and N more" (the completeness page has all)
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    """One overdue quarter of a planner's digest: its counts, and the first units overdue and awaiting review
+    with how many more (`UnitList.first`)."""
+
+    standing: Completeness
+    overdue: tuple[list[UnitRow], int]
+    awaiting: tuple[list[UnitRow], int]
+
+
+def _digest_part(standing: Completeness) -> DigestPart:
+    return DigestPart(standing, standing.not_submitted_units.first(LISTED_UNITS),
+                      standing.awaiting_review_units.first(LISTED_UNITS))
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,8 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
                         subject=_("Reminder: %(quarter)s figures are due on %(deadline)s") % {
                             "quarter": quarter.label, "deadline": quarter.deadline.isoformat()},
                         body=render_to_string("notices/reminder.txt", {
-                            "user": editor, "quarter": quarter, "rows": item.standing.not_submitted,
+                            "user": editor, "quarter": quarter,
+                            "units": item.standing.not_submitted_units.first(LISTED_UNITS),
                             "days_left": days_left}),
                     ))
         for planner in _planners():
@@ -90,7 +109,7 @@ def figure_reminders_send(*, today: date) -> ReminderRun:
                     "quarter": "、".join(item.quarter.label for item in overdue),
                     "count": sum(item.count for item in overdue)},
                 body=render_to_string("notices/overdue_digest.txt", {
-                    "user": planner, "standings": [item.standing for item in overdue]}),
+                    "user": planner, "standings": [_digest_part(item.standing) for item in overdue]}),
             ))
     reminders_queued.send(sender=None, today=today)  # the work-chat channels (chat.receivers)
     return ReminderRun(reminders, digests)

@@ -89,7 +89,7 @@ def total(found: Iterable[Contribution]) -> Decimal:
     return sum((c.value for c in found), Decimal(0))
 
 
-def added_in(projects: Iterable[PipelineProject], *, year: int) -> Decimal:
-    """What `projects` (already chosen as qualifying) add in `year`, in 亿元."""
-    return sum((annual_contribution(output=p.output, start_year=p.start_year, start_quarter=p.start_quarter,
-                                    ramp_up=p.ramp_up, year=year) for p in projects), Decimal(0))
+def produced_in(project: PipelineProject, *, year: int) -> Decimal:
+    """What `project` produces in `year`, in 亿元 (`annual_contribution` of its own values)."""
+    return annual_contribution(output=project.output, start_year=project.start_year,
+                               start_quarter=project.start_quarter, ramp_up=project.ramp_up, year=year)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import FIRST_FIGURE_YEAR
 from clusters.services import EXTRA_FIELDS, EntryInput, EntryMode, UnitKey
-from core.numbers import IntegerField, NumberError, parse_id
+from core.numbers import MAX_ID, IntegerField, NumberError, parse_id
 from core.periods import Quarter, quarter_choices
 
 
@@ -166,3 +166,27 @@ class UploadForm(forms.Form):
                 _("The file is %(size)s; the limit is %(limit)s.") % {
                     "size": filesizeformat(upload.size), "limit": filesizeformat(settings.ENTRY_UPLOAD_MAX_BYTES)})
         return upload
+
+
+class CompletenessFilterForm(forms.Form):
+    """Which reporting units the completeness page lists (each filter optional; a wrong one is left out).
+    `departments` are the choices: those the page counts."""
+
+    department = forms.TypedChoiceField(label=_("Responsible department"), coerce=int, required=False, empty_value=None)
+    cluster = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    standing = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
+
+    def __init__(self, *args, departments=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("every department")), *((d.pk, str(d)) for d in departments)]
+        self.fields["standing"].choices = [
+            ("", _("not yet approved")), ("missing", _("not entered")), ("draft", _("draft")),
+            ("returned", _("returned")), ("submitted", _("submitted")), ("approved", _("approved"))]
+
+    def filters(self) -> dict:
+        """The valid filters as keywords of `Completeness.units` (standing: None for "not yet approved")."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"department": data.get("department"), "cluster": data.get("cluster"),
+                "standing": data.get("standing") or None, "search": data.get("q") or ""}

@@ -13,6 +13,8 @@ explanation; a version-1 template (without them) still imports, and leaves those
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -21,12 +23,13 @@ from django.core import signing
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clusters.choices import FigureSource
-from clusters.selectors import Grid
+from clusters.selectors import GridRow
 from clusters.services import (
     EXTRA_FIELDS,
     EntryInput,
@@ -75,25 +78,39 @@ TYPED_IN_COLUMNS = range(5, INPUT_COLUMNS + 1)  # the value, the explanation and
 META_COLUMN = 15  # O1:R1 repeat the hidden _meta sheet's row, for a template saved as CSV
 
 
-def template_xlsx(grid: Grid) -> bytes:
-    """The template for `grid`'s quarter and mode, headers in Chinese, one row per unit the user may edit."""
+def _styled(sheet, value: object, **style: object) -> WriteOnlyCell:
+    cell = put(WriteOnlyCell(sheet), value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def template_xlsx(quarter: Quarter, mode: str, rows: Iterable[GridRow]) -> bytes:
+    """The template for `quarter` and `mode`, headers in Chinese, one row per unit the user may edit, written
+    streaming (openpyxl's write-only mode: memory does not grow with the rows, read as `rows` yields them)."""
     with translation.override("zh-hans"):
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.title = _("Quarterly figures")
-        sheet["A1"] = _("Jinzhou industrial clusters: quarterly figures, %(quarter)s") % {"quarter": grid.quarter.label}
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"] = _("Fill in the output column (亿元) and, where asked, the explanation; revenue, taxes, employees "
-                        "and investment are optional. Do not change the first four columns or the sheet's layout; "
-                        "type values, not formulas.")
-        sheet["A2"].alignment = Alignment(wrap_text=False)
-        headers = _headers(grid.mode)
-        for column, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="EEF2F6")
-        editable = [row for row in grid.rows if row.may_edit]
-        for number, row in enumerate(editable, start=FIRST_DATA_ROW):
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Quarterly figures"))
+        widths = (10, 28, 24, 8, 22, 30, 18, 18, 16, 18, 14, 16, 10)
+        for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions.group(get_column_letter(META_COLUMN), get_column_letter(META_COLUMN + 3),
+                                      hidden=True)
+        sheet.freeze_panes = f"E{FIRST_DATA_ROW}"
+        meta_row = [TEMPLATE_ID, quarter.year, quarter.quarter, mode]
+        title = _("Jinzhou industrial clusters: quarterly figures, %(quarter)s") % {"quarter": quarter.label}
+        # The meta row again in hidden columns of the first row: a sheet saved as CSV keeps only its first sheet.
+        sheet.append([_styled(sheet, title, font=Font(bold=True, size=13)), *[None] * (META_COLUMN - 2), *meta_row])
+        sheet.append([_styled(sheet, _("Fill in the output column (亿元) and, where asked, the explanation; revenue, "
+                                       "taxes, employees and investment are optional. Do not change the first four "
+                                       "columns or the sheet's layout; type values, not formulas."),
+                              alignment=Alignment(wrap_text=False))])
+        sheet.append([_styled(sheet, header, font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF2F6"))
+                      for header in _headers(mode)])
+        written = 0
+        for row in rows:
+            if not row.may_edit:
+                continue
             figure = row.figure
             values = [
                 row.key, row.unit.cluster.name_zh, row.unit.enterprise.name if row.unit.enterprise else "",
@@ -101,14 +118,13 @@ def template_xlsx(grid: Grid) -> bytes:
                 *(row.extras.get(spec.name) for spec in EXTRA_FIELDS),
                 row.previous.value, row.last_year.value, figure.get_status_display() if figure else _("not entered"),
             ]
-            # Typed cells (core.cells): a note or name starting with "=" stays text, never a formula.
-            for column, value in enumerate(values, start=1):
-                cell = put(sheet.cell(row=number, column=column), value)
-                if column in TYPED_IN_COLUMNS:
-                    # What is typed shows as typed: a spreadsheet saving CSV writes the shown text, and a
-                    # format with fewer decimals would round a mistyped fifth decimal away unseen.
-                    cell.number_format = "General"
-        last = FIRST_DATA_ROW + max(len(editable), 1) - 1
+            # Typed cells (core.cells): a note or name starting with "=" stays text, never a formula. What is
+            # typed shows as typed (format "General"): a spreadsheet saving CSV writes the shown text, and a
+            # format with fewer decimals would round a mistyped fifth decimal away unseen.
+            sheet.append([_styled(sheet, value, **({"number_format": "General"} if column in TYPED_IN_COLUMNS else {}))
+                          for column, value in enumerate(values, start=1)])
+            written += 1
+        last = FIRST_DATA_ROW + max(written, 1) - 1
         numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  error=_("Enter a number of 亿元, zero or more."), showErrorMessage=True)
         for letter in ("E", "G", "H", "J"):
@@ -116,24 +132,32 @@ def template_xlsx(grid: Grid) -> bytes:
         people = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 error=_("Enter a whole number of people, zero or more."), showErrorMessage=True)
         people.add(f"I{FIRST_DATA_ROW}:I{last}")
-        sheet.add_data_validation(numbers)
-        sheet.add_data_validation(people)
-        widths = (10, 28, 24, 8, 22, 30, 18, 18, 16, 18, 14, 16, 10)
-        for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = f"E{FIRST_DATA_ROW}"
-        meta_row = [TEMPLATE_ID, grid.quarter.year, grid.quarter.quarter, grid.mode]
+        sheet.data_validations.append(numbers)  # written after the rows, when the sheet is closed
+        sheet.data_validations.append(people)
         meta = workbook.create_sheet(META_SHEET)
-        meta.append(meta_row)
         meta.sheet_state = "hidden"
-        # The same, in hidden columns of the first row: a sheet saved as CSV keeps only its first sheet.
-        for column, value in enumerate(meta_row, start=META_COLUMN):
-            sheet.cell(row=1, column=column, value=value)
-        sheet.column_dimensions.group(get_column_letter(META_COLUMN), get_column_letter(META_COLUMN + 3),
-                                      hidden=True)
+        meta.append(meta_row)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        return buffer.getvalue()
+        last_column = get_column_letter(META_COLUMN + len(meta_row) - 1)
+        return _with_dimensions(buffer.getvalue(), [f"A1:{last_column}{max(last, HEADER_ROW)}",
+                                                    f"A1:{get_column_letter(len(meta_row))}1"])
+
+
+def _with_dimensions(content: bytes, dimensions: list[str]) -> bytes:
+    """The workbook with each sheet's size stated before its rows (`<dimension>`), as spreadsheet programs write
+    it and as an upload must have it (`core.uploads`); openpyxl's write-only mode leaves it out, since it writes
+    rows before it knows how many. `dimensions` in the order of the sheets."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            number = item.filename.removeprefix("xl/worksheets/sheet").removesuffix(".xml")
+            if item.filename.startswith("xl/worksheets/sheet") and number.isdigit():
+                data = data.replace(b"<sheetViews>", f'<dimension ref="{dimensions[int(number) - 1]}"/><sheetViews>'
+                                    .encode(), 1)
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 @dataclass

@@ -7,6 +7,7 @@ the row check and the review buttons update the page in place.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,20 +34,31 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clusters import selectors, services
 from clusters.choices import FigureStatus
+from clusters.completeness import Standing, completeness
 from clusters.models import QuarterlyFigure
 from clusters.reporting_period import reporting_period
 from clusters.services import EntryInput, EntryMode, EntryRejected, parse_output
 from commentary import selectors as commentary_selectors
 from core import access
 from core.exceptions import StaleFigures, VersionConflict
-from core.history import object_history
+from core.history import history_page
+from core.numbers import NumberError, parse_id
 from core.periods import Quarter
 from core.sheets import XLSX_TYPE, attachment, export_format, table_response
 from notices.inbox import InboxContext, Kind, inbox_count
 from org.models import User
 
 from . import exports, imports
-from .forms import BatchApproveForm, QuarterForm, ReopenForm, ResolveYtdForm, ReviewForm, UploadForm, entries_from_post
+from .forms import (
+    BatchApproveForm,
+    CompletenessFilterForm,
+    QuarterForm,
+    ReopenForm,
+    ResolveYtdForm,
+    ReviewForm,
+    UploadForm,
+    entries_from_post,
+)
 
 
 def _require_writer(request: HttpRequest) -> None:
@@ -93,32 +106,61 @@ def _quarter_form(request: HttpRequest, data: QueryDict | None = None) -> tuple[
 
 # --- the quarterly entry screen ---------------------------------------------------------------------
 
-def _entry_url(quarter, mode: str) -> str:
-    return f"{reverse('figure-entry')}?{urlencode({'year': quarter.year, 'quarter': quarter.quarter, 'mode': mode})}"
+def _entry_url(quarter, mode: str, filters: selectors.GridFilter = selectors.NO_FILTER, page: str = "") -> str:
+    return f"{reverse('figure-entry')}?{_entry_query(quarter, mode, filters, page)}"
 
 
-def _render_grid(request: HttpRequest, form: QuarterForm, grid: selectors.Grid, *, errors=(), status=200,
-                 period_bar: PeriodBar | None = None):
+def _entry_query(quarter, mode: str, filters: selectors.GridFilter, page: str = "") -> str:
+    """The entry screen's query string: the quarter and mode, then only the filters (and page) that are set."""
+    query = {"year": quarter.year, "quarter": quarter.quarter, "mode": mode, "cluster": filters.cluster or "",
+             "status": filters.status, "q": filters.search, "page": page}
+    return urlencode({name: value for name, value in query.items() if value != ""})
+
+
+def _grid_filter(data: QueryDict) -> selectors.GridFilter:
+    """The entry screen's filters from the query string (or a saved page's hidden fields): `cluster` (an id),
+    `status` (a figure status or "missing") and `q` (a name); one that is not understood is ignored."""
+    try:
+        cluster = parse_id(data["cluster"]) if data.get("cluster", "").strip() else None
+    except NumberError:
+        cluster = None
+    status = data.get("status", "")
+    if status not in (*FigureStatus.values, selectors.MISSING):
+        status = ""
+    return selectors.GridFilter(cluster=cluster, status=status, search=data.get("q", "").strip()[:80])
+
+
+def _render_grid(request: HttpRequest, form: QuarterForm, grid: selectors.Grid | selectors.ClusterOverview, *,
+                 errors=(), status=200, period_bar: PeriodBar | None = None):
+    """The entry screen: a page of the grid, or the clusters first (`selectors.entry_screen`)."""
+    filters = getattr(grid, "filters", selectors.NO_FILTER)
+    rows = getattr(grid, "rows", [])
     return render(request, "reporting/figure_entry.html", {
         "form": form, "grid": grid, "errors": errors, "quarter_over": grid.quarter.is_over(),
+        "overview": isinstance(grid, selectors.ClusterOverview), "filters": filters,
+        "statuses": [*FigureStatus.choices, (selectors.MISSING, _("not entered"))],
         "period_bar": period_bar or PeriodBar(request.user, grid.quarter),
-        "has_errors": bool(errors) or any(row.errors for row in grid.rows),
-        "ytd": grid.mode == EntryMode.YTD, "export_query": urlencode(
-            {"year": grid.quarter.year, "quarter": grid.quarter.quarter, "mode": grid.mode}),
+        "has_errors": bool(errors) or any(row.errors for row in rows),
+        "ytd": grid.mode == EntryMode.YTD, "export_query": _entry_query(grid.quarter, grid.mode, filters),
+        "quarter_query": _entry_query(grid.quarter, grid.mode, selectors.NO_FILTER),
     }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def figure_entry(request: HttpRequest) -> HttpResponse:
-    """GET: the grid of a quarter (or its export). POST: save the screen as drafts, or submit it."""
+    """GET: a page of the grid of a quarter, or its clusters first (`?cluster=` opens one), or the export of
+    every row the filters select. POST: save the page as drafts, or submit it."""
     if request.method == "POST":
         return _entry_save(request)
     form, bar = _quarter_form(request)
-    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
+    filters = _grid_filter(request.GET)
     if fmt := export_format(request):
-        return table_response(exports.grid_table(grid), fmt)
-    return _render_grid(request, form, grid, period_bar=bar)
+        rows = selectors.all_grid_rows(user=request.user, quarter=form.period, mode=form.entry_mode, filters=filters)
+        return table_response(exports.grid_table(form.period, form.entry_mode, rows), fmt)
+    screen = selectors.entry_screen(user=request.user, quarter=form.period, mode=form.entry_mode, filters=filters,
+                                    page=request.GET.get("page", 1))
+    return _render_grid(request, form, screen, period_bar=bar)
 
 
 def _compare_typed(row: selectors.GridRow, text: str) -> str | None:
@@ -156,21 +198,22 @@ def _entry_save(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages))
     submit = request.POST.get("action") == "submit"
+    filters, page = _grid_filter(request.POST), request.POST.get("page", "")
     try:
         result = services.figures_enter_quarter(user=request.user, quarter=form.period, entries=entries,
                                                 mode=form.entry_mode, submit=submit)
     except EntryRejected as rejected:
         if rejected.conflicts:
             return _conflict_page(request, form, entries, rejected)
-        grid = _with_typed(selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode),
-                           entries, rejected.errors)
+        grid = _with_typed(selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode,
+                                                 filters=filters, page=page), entries, rejected.errors)
         shown = {row.key for row in grid.rows}
         elsewhere = [m for unit, msgs in rejected.errors.items() if unit not in shown for m in msgs]
         return _render_grid(request, form, grid, errors=elsewhere, status=400)
     messages.success(request, _("Saved %(quarter)s: %(created)s new, %(updated)s changed, %(submitted)s submitted.")
                      % {"quarter": form.period.label, "created": len(result.created),
                         "updated": len(result.updated), "submitted": len(result.submitted)})
-    return HttpResponseRedirect(_entry_url(form.period, form.entry_mode))
+    return HttpResponseRedirect(_entry_url(form.period, form.entry_mode, filters, page))
 
 
 def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryInput],
@@ -178,7 +221,8 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
     """Someone saved some of these rows meanwhile: show both values; nothing was saved.
 
     "Keep mine" posts the screen again against the versions now current; "take theirs" posts it
-    again without the conflicting rows, which keeps the other rows' changes.
+    again without the conflicting rows, which keeps the other rows' changes; both come back to the page
+    (and filters) the user saved.
     """
     conflicts = {c.unit: c for c in rejected.conflicts}
     return render(request, "reporting/figure_conflict.html", {
@@ -186,6 +230,7 @@ def _conflict_page(request: HttpRequest, form: QuarterForm, entries: list[EntryI
         "keep_mine": [(e, conflicts[e.unit].current.version if e.unit in conflicts else e.version) for e in entries],
         "take_theirs": [(e, e.version) for e in entries if e.unit not in conflicts],
         "action": request.POST.get("action", "save"), "other_errors": rejected.errors,
+        "filters": _grid_filter(request.POST), "page_number": request.POST.get("page", ""),
     }, status=409)
 
 
@@ -206,7 +251,8 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(" ".join(error.messages))
     if not form.is_valid() or entry is None:
         return HttpResponseBadRequest()
-    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
+    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode,
+                                 filters=selectors.GridFilter(unit=entry.unit))
     row = next((r for r in grid.rows if r.key == entry.unit and r.editable), None)
     if row is None:
         raise Http404
@@ -230,12 +276,18 @@ def figure_entry_check(request: HttpRequest) -> HttpResponse:
 
 # --- review -----------------------------------------------------------------------------------------
 
+# Figures on a page of the review list. A group (department × quarter) may continue on the next page: its
+# batch approval posts the ids and versions of the rows shown, so it approves exactly what the planner saw.
+REVIEW_PAGE_SIZE = 100
+
 @login_required
 @require_safe
 def figure_review_list(request: HttpRequest) -> HttpResponse:
     """The planner's queue, grouped by quarter × responsible department, each figure beside the previous
     quarter and the same quarter last year: the figures of one quarter (the reporting period unless the
-    query names another) or, with `?all=1`, of every quarter; submitted ones unless `status` says otherwise."""
+    query names another) or, with `?all=1`, of every quarter; submitted ones unless `status` says otherwise;
+    of one cluster (`cluster`) or units whose name holds `q`. A page holds REVIEW_PAGE_SIZE figures, sorted and
+    sliced in SQL; the export holds every figure the filters select."""
     _require_planner(request)
     form, bar = _quarter_form(request)
     status = request.GET.get("status") or FigureStatus.SUBMITTED
@@ -245,16 +297,25 @@ def figure_review_list(request: HttpRequest) -> HttpResponse:
         status = FigureStatus.SUBMITTED
     if request.GET.get("all") == "1":
         bar.shown, bar.problems = None, []  # the quarter asked for, right or wrong, does not matter
-    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown)
+    filters = replace(_grid_filter(request.GET), status="")  # the status is the list's own (above)
+    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown,
+                                           cluster=filters.cluster, search=filters.search)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
-    figures = list(figures)
+    page, shown = selectors.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE)
     return render(request, "reporting/figure_review.html", {
-        "figures": figures, "groups": selectors.review_groups(user=request.user, figures=figures),
+        "page": page, "figures": shown, "groups": selectors.review_groups(user=request.user, figures=shown),
         "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,
-        "period_bar": bar, "export_query": request.GET.urlencode(),
-        "status_query": urlencode({"status": status}),
+        "period_bar": bar, "export_query": request.GET.urlencode(), "filters": filters,
+        "page_query": _without(request.GET, "page"), "status_query": urlencode({"status": status}),
     })
+
+
+def _without(query: QueryDict, name: str) -> str:
+    """The query string without `name` (for links to other pages of the same list)."""
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -370,12 +431,15 @@ def figure_resolve_ytd(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One figure: its values, status, the review actions the user may take, and its history."""
+    """One figure: its values, status, the review actions the user may take, and its latest history (a page;
+    earlier versions on the history page)."""
     figure = selectors.figure_for_page(user=request.user, pk=pk)
     if figure is None:
         raise Http404
+    history, entries = history_page(figure)
     return render(request, "reporting/figure_detail.html", {
-        "figure": figure, "history": object_history(figure), "history_label": "clusters.quarterlyfigure",
+        "figure": figure, "history": entries, "history_more": history.has_next(),
+        "history_label": "clusters.quarterlyfigure",
         "entry_url": _entry_url(Quarter(figure.year, figure.quarter), EntryMode.QUARTER),
         "last_year": services.same_quarter_last_year(figure),
     })
@@ -383,16 +447,31 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- completeness -----------------------------------------------------------------------------------
 
+COMPLETENESS_PAGE_SIZE = 100  # units listed a page: the page costs what it shows, whatever the city's size
+
+
 @login_required
 @require_safe
 def figure_completeness(request: HttpRequest) -> HttpResponse:
-    """Per quarter: the reporting units and departments that have not submitted or are not approved."""
+    """Per quarter: how many reporting units of each department have not submitted or are not approved
+    (counts), and the units themselves filtered and paged (COMPLETENESS_PAGE_SIZE a page), or all of them as a
+    download."""
     form, bar = _quarter_form(request)
-    standing = selectors.completeness(user=request.user, quarter=form.period)
+    standing = completeness(user=request.user, quarter=form.period, by_cluster=True)
+    filters = CompletenessFilterForm(request.GET, departments=[s.department for s in standing.departments])
+    chosen = filters.filters()
+    picked = chosen.pop("standing")
+    standings = [picked] if picked else None
     if fmt := export_format(request):
-        return table_response(exports.completeness_table(standing), fmt)
+        units = standing.units(standings=standings or Standing.ALL, **chosen)
+        return table_response(exports.completeness_table(standing, units), fmt)
+    page = Paginator(standing.units(standings=standings or Standing.OPEN, **chosen),
+                     COMPLETENESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = urlencode({"year": form.period.year, "quarter": form.period.quarter, **{
+        k: v for k, v in request.GET.items() if k not in ("year", "quarter", "page", "export") and v}})
     return render(request, "reporting/figure_completeness.html", {
-        "form": form, "standing": standing, "period_bar": bar, "export_query": bar.query,
+        "form": form, "standing": standing, "period_bar": bar, "filters": filters, "page": page,
+        "page_query": kept, "export_query": kept,
         "by_cluster": commentary_selectors.completeness(user=request.user, standing=standing),
     })
 
@@ -405,9 +484,9 @@ def figure_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx template of a quarter with the user's reporting units filled in."""
     _require_writer(request)
     form, _bar = _quarter_form(request)
-    grid = selectors.figure_grid(user=request.user, quarter=form.period, mode=form.entry_mode)
-    return attachment(imports.template_xlsx(grid), filename=f"template-{form.period}-{grid.mode}.xlsx",
-                      content_type=XLSX_TYPE)
+    rows = selectors.all_grid_rows(user=request.user, quarter=form.period, mode=form.entry_mode)
+    return attachment(imports.template_xlsx(form.period, form.entry_mode, rows),
+                      filename=f"template-{form.period}-{form.entry_mode}.xlsx", content_type=XLSX_TYPE)
 
 
 def _import_page(request: HttpRequest, form: UploadForm, *, preview=None, status: int = 200) -> HttpResponse:

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from org.models import Department, User
@@ -39,6 +40,15 @@ def _flushes(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     uses = set(getattr(item, "fixturenames", ()))
     return bool(marker and marker.kwargs.get("transaction")) or bool({"transactional_db", "live_server"} & uses)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: the test client runs the request in the test's thread, and a
+    request in English (a language cookie) leaves English active for whatever runs after it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

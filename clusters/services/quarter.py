@@ -246,7 +246,10 @@ class _QuarterEntry:
         self.enterprises = Enterprise.objects.select_related("cluster").in_bulk(enterprise_ids)
         cluster_ids |= {e.cluster_id for e in self.enterprises.values()}
         self.editable = {c.pk: c for c in Cluster.objects.editable_by(self.user).filter(pk__in=cluster_ids)}
-        figures = QuarterlyFigure.objects.filter(cluster_id__in=cluster_ids).filter(
+        # The posted units' figures only (a page of a cluster's enterprises reads that page, not the cluster).
+        whole_ids = {k.pk for k in keys if k.kind == "c"}
+        owners = Q(enterprise_id__in=enterprise_ids) | Q(cluster_id__in=whole_ids, enterprise__isnull=True)
+        figures = QuarterlyFigure.objects.filter(owners).filter(
             Q(year=self.quarter.year, quarter__lte=self.quarter.quarter)
             | Q(year=self.quarter.year - 1, quarter=self.quarter.quarter)
         )

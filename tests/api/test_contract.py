@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 LISTS = ["departments", "regions", "clusters", "figures", "commentary", "goals", "progress", "parks", "projects",
-         "inflows", "funds", "disbursements", "ranking"]
+         "inflows", "funds", "disbursements", "ranking", "scenarios"]
 
 
 @pytest.fixture

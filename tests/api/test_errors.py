@@ -13,7 +13,7 @@ from tests.factories import QuarterlyFigureFactory
 pytestmark = pytest.mark.django_db
 
 LISTS = ["departments", "regions", "clusters", "figures", "goals", "progress", "parks", "projects", "inflows",
-         "funds", "disbursements", "ranking"]
+         "funds", "disbursements", "ranking", "scenarios"]
 GARBAGE = ["abc", "-1", "0", "1.5", "NaN", "Infinity", str(2**64), "\x00", "' OR 1=1 --", "🙂"]
 
 

@@ -22,6 +22,7 @@ from org.models import Department, Region, User
 from parks.models import Park
 from progress.models import Progress, Scope
 from progress.services import rollup_full
+from scenarios.models import Scenario
 from tests.factories import QuarterlyFigureFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,10 @@ def _progress_row() -> Progress:
 
 def _project() -> Project:
     return Project.objects.create(name="黑山县测试项目", cluster=_heishan_cluster(), region=_heishan())
+
+
+def _scenario() -> Scenario:
+    return Scenario.objects.create(name="黑山县集群高增长", cluster=_heishan_cluster(), growth=Decimal(30))
 
 
 def _heishan() -> Region:
@@ -85,6 +90,8 @@ READS = [
     ("inflows", _inflow, "gov-heishan", "nlb", "V V - V V V 401"),
     ("funds", _finance_fund, "finance", "nlb", "V V V V V V 401"),
     ("disbursements", _disbursement, "finance", "fwy", "V V - V V V 401"),
+    # No department reaches a scenario, not even the one owning the cluster it changes: planners and city readers.
+    ("scenarios", _scenario, "nlb", "fwy", "V - - - - V 401"),
 ]
 
 
@@ -151,7 +158,7 @@ def test_ranking_is_read_by_every_signed_in_role_only(api, people, role):
 
 # Writes on the read-only endpoints: 405 for roles that may write, 403 for read-only roles, 401 anonymous.
 READ_ONLY = ["departments", "regions", "clusters", "commentary", "goals", "parks", "projects", "inflows", "funds",
-             "disbursements"]
+             "disbursements", "scenarios"]
 WRITE_ON_READ_ONLY = {"planner": 405, "editor_own": 405, "editor_other": 405, "viewer_own": 403, "api_own": 403,
                       "api_city": 403, "anonymous": 401}
 

@@ -11,7 +11,7 @@ from .pages import PASSWORD, assert_clean, open_page, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ("/", "/goals/", "/ranking/", "/figures/entry/", "/parks/", "/projects/", "/funds/", "/map/", "/briefing/",
-         "/admin/", "/admin/clusters/cluster/")
+         "/scenarios/", "/scenarios/new/", "/admin/", "/admin/clusters/cluster/")
 
 
 @pytest.fixture

@@ -58,6 +58,14 @@ def _check_cluster(watched: Watched, code: str, year: int, quarter: int) -> None
     goals = api_rows(watched, "/api/v1/goals/", cluster=cluster.pk, kind="cluster_value", year=year)
     if goals:
         assert sorted(threshold_values(annual)) == sorted({Decimal(g["threshold"]) for g in goals})
+    if "pipeline" in drawn and goals:
+        # Each project stacked on the projection draws, in the last deadline year, the contribution the goals API
+        # counts for the goal of that deadline.
+        last = max(goals, key=lambda g: g["deadline_year"])
+        stacked = chart_option(watched.page, "pipeline")
+        drawn_projects = {s["name"]: series_values(stacked, i)[-1] for i, s in enumerate(stacked["series"]) if i}
+        if last["deadline_year"] >= year:
+            assert drawn_projects == {p["name"]: Decimal(p["contribution"]) for p in last["projection"]["projects"]}
     rates_known = any(g["achieved_cagr"] or g["needed_cagr"] for g in goals)
     # The growth chart is drawn exactly when some rate is known (an empty axis is not drawn).
     assert ("rates" in drawn) == rates_known, code

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from clusters.choices import FigureStatus
+from clusters.completeness import completeness as figure_completeness
 from clusters.models import Cluster
-from clusters.selectors import completeness as figure_completeness
 from commentary import selectors
 from commentary.models import QuarterCommentary
 from core.periods import Quarter
@@ -17,7 +17,7 @@ Q1 = Quarter(2011, 1)
 
 def _standing(user, code="heishan-main"):
     clusters = Cluster.objects.filter(code=code)
-    standing = figure_completeness(user=user, quarter=Q1, clusters=clusters)
+    standing = figure_completeness(user=user, quarter=Q1, clusters=clusters, by_cluster=True)
     return selectors.completeness(user=user, standing=standing).clusters[0]
 
 

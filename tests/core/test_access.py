@@ -28,6 +28,7 @@ from investment.models import InvestmentInflow, InvestmentTarget, Project, Proje
 from org.models import Department, Region, User
 from parks.models import Park, ParkReadinessItem, StandardFactoryProgramme
 from progress.models import AssessmentWeight, Criterion
+from scenarios.models import Scenario
 from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,8 @@ BUILDERS = {
     "quarter_commentary": lambda: _commentary(),
     "goal_remark": lambda: GoalRemark.objects.create(
         commentary=_commentary(), goal=StageGoal.objects.get(code="s1-heishan-100"), text="原因及措施"),
+    # A scenario changing the owner's cluster: no department reaches it all the same.
+    "scenario": lambda: Scenario.objects.create(name="黑山县集群高增长", cluster=_cluster(), growth=Decimal(30)),
 }
 
 # Columns: pl planner · eo / ex editor of the owning / another department · vo / vx viewer of the owning /
@@ -152,6 +155,7 @@ MATRIX = [
     ("assessment_weight",             "nlb",         "fwy", "E  V  V  V  V  V  V  V  V  -  -"),
     ("quarter_commentary",            "nlb",         "fwy", "E  E  -  V  -  V  V  E  V  -  -"),
     ("goal_remark",                   "nlb",         "fwy", "E  E  -  V  -  V  V  E  V  -  -"),
+    ("scenario",                      "nlb",         "fwy", "E  -  -  -  -  V  -  -  -  -  -"),
 ]
 # City-wide rows (regions, departments, count goals, investment targets, indicators, a fund whose
 # managing department is still TBD) give no department an edit path: only planners edit them.
@@ -292,6 +296,7 @@ ROLE_MATRIX = [
     ("manage-rights",    "-  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-plan",      "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("manage-channels",  "Y  -  -  -  -  -  -  -  -  -  -  Y"),
+    ("manage-scenarios", "Y  -  -  -  -  -  -  -  -  -  -  Y"),
     ("administer",       "-  -  -  -  -  -  -  -  -  -  -  -"),  # the staff flag decides, not the role
 ]
 ROLE_COLUMNS = (*ROLES, "superuser")
@@ -311,6 +316,7 @@ OBJECT_MATRIX = [
     ("manage-funds",    "fund:manager-tbd", "finance", "nlb", "Y  -  -  -  -  -  -  -  -  -  -"),
     ("manage-users",    "account:editor",   "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
     ("manage-users",    "account:planner",  "nlb",     "fwy", "-  -  -  -  -  -  -  -  -  -  -"),
+    ("manage-scenarios", "scenario",        "nlb",     "fwy", "Y  -  -  -  -  -  -  -  -  -  -"),
 ]
 # Accounts are not scoped rows (no AccessRule): a planner manages department accounts only.
 ACCOUNTS = {

@@ -9,6 +9,7 @@ English name), and so is any Chinese in the page's own words (a label, a menu, a
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from clusters.models import Cluster
 from core.history import HISTORY_MODELS
 from org.models import Department, User
 from plan.demo import demo_load
+from scenarios.services import scenario_create
 from tests.security.urlconf import Filler, endpoints
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
@@ -107,9 +110,12 @@ def _pages(user: User) -> list[str]:
 def walkers(db) -> dict[str, User]:
     demo_load()
     make = User.objects.create_user
+    planner = make(username="walk-planner", password="pw-jinzhou-123", role=User.Role.PLANNER,
+                   department=Department.objects.get(code="jxw"), is_staff=True)
+    # A scenario, so that its pages and its history are walked too.
+    scenario_create(user=planner, name="光伏高增长", cluster=Cluster.objects.get(code="pv"), growth=Decimal(25))
     return {
-        "planner": make(username="walk-planner", password="pw-jinzhou-123", role=User.Role.PLANNER,
-                        department=Department.objects.get(code="jxw"), is_staff=True),
+        "planner": planner,
         "editor": make(username="walk-editor", password="pw-jinzhou-123", role=User.Role.EDITOR,
                        department=Department.objects.get(code="nlb")),
     }

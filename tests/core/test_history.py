@@ -142,3 +142,38 @@ def test_the_history_page_runs_the_same_queries_for_few_and_many_changes(client,
     export = reverse("history-export", args=["clusters.quarterlyfigure", figure.pk, "xlsx"])
     with django_assert_max_num_queries(10):
         assert client.get(export).status_code == 200
+
+
+def test_the_history_page_shows_fifty_versions_a_page_newest_first_each_compared_with_the_one_before(
+        client, planner, agri_editor):
+    figure = services.figure_create(user=agri_editor, cluster=cluster("heishan-main"), year=2011, quarter=3,
+                                    output_value=Decimal(1))
+    for version in range(1, 61):
+        figure = services.figure_update(user=agri_editor, figure_id=figure.pk, expected_version=version,
+                                        output_value=Decimal(version + 1))
+    client.force_login(planner)
+    english(client)
+    url = reverse("history", args=["clusters.quarterlyfigure", figure.pk])
+    first = client.get(url).context
+    assert len(first["history"]) == 50
+    assert ("60", "61") in {(c.old, c.new) for c in first["history"][0].changes}
+    second = client.get(url, {"page": 2}).context
+    assert [entry.kind for entry in second["history"]] == ["changed"] * 10 + ["created"]
+    # The oldest change of page 1 is compared with the newest record of page 2, which is not shown again.
+    assert ("11", "12") in {(c.old, c.new) for c in first["history"][-1].changes}
+    assert second["page"].number == 2
+
+
+def test_the_figure_page_shows_the_latest_versions_and_links_to_the_earlier_ones(client, planner, agri_editor):
+    figure = services.figure_create(user=agri_editor, cluster=cluster("heishan-main"), year=2011, quarter=3,
+                                    output_value=Decimal(1))
+    client.force_login(planner)
+    english(client)
+    page = reverse("figure-page", args=[figure.pk])
+    assert "Earlier versions" not in client.get(page).content.decode()
+    for version in range(1, 55):
+        figure = services.figure_update(user=agri_editor, figure_id=figure.pk, expected_version=version,
+                                        output_value=Decimal(version + 1))
+    response = client.get(page)
+    assert len(response.context["history"]) == 50
+    assertContains(response, reverse("history", args=["clusters.quarterlyfigure", figure.pk]) + "?page=2")

@@ -42,7 +42,7 @@ ANY = nasty_text() | st.integers(min_value=-(10**30), max_value=10**30).map(str)
 PAGE_FILTERS = {
     "project-list-page": ["stage"], "disbursement-list-page": ["fund"], "city-dashboard": ["year", "quarter"],
     "investment-dashboard": ["year", "quarter"], "goal-page": ["year"], "ranking-page": ["year", "quarter"],
-    "figure-entry": ["year", "quarter"], "figure-completeness": ["year", "quarter"],
+    "figure-entry": ["year", "quarter"], "figure-completeness": ["year", "quarter", "department", "cluster", "page"],
     "figure-review-list": ["year", "quarter"], "park-list-page": ["year", "quarter"],
 }
 # API lists and their number filters.

@@ -170,7 +170,7 @@ def test_outstanding_submissions_of_the_chosen_quarter_by_department(client, pla
     standing = response.context["overview"].completeness
     assert (standing.quarter.year, standing.quarter.quarter) == (2013, 2)
     # only pv reported 2013: the other 15 clusters are outstanding
-    assert len(standing.open_rows) == 15
+    assert standing.total.open == 15
     assertContains(response, 'data-department="fwy"')
     assertContains(response, reverse("department-dashboard", args=[standing.departments[0].department.pk]))
 

@@ -14,7 +14,8 @@ from tests.progress.figures import approved_year
 
 pytestmark = pytest.mark.django_db
 # session, user, the cluster and its relations (4), the period (2), roll-up values, goals and their
-# evaluation (4), enterprises, history (3), the signed-in user's department.
+# evaluation (4), the projects under way without an output or start (1), enterprises, history (3), the signed-in
+# user's department.
 MAX_QUERIES = 20
 
 

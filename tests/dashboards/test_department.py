@@ -160,13 +160,14 @@ def test_including_unapproved_changes_the_trend(client, planner):
 
 # --- what it still has to submit, its ranking, parks and projects -------------------------------------------
 
-def test_still_to_submit_lists_only_its_reporting_units(client):
+def test_still_to_submit_counts_only_its_reporting_units_and_links_the_list(client):
     small_city()
     client.force_login(user(User.Role.VIEWER, "fwy"))
     response = client.get(_url("fwy"), {"year": 2012, "quarter": 2})
-    rows = response.context["overview"].completeness.open_rows
-    assert {row.unit.cluster.code for row in rows} == URBAN - {"linghe-main"}
+    assert response.context["overview"].completeness.total.open == len(URBAN - {"linghe-main"})
     assert _shows(response, 'data-kpi="outstanding"')
+    fwy = Department.objects.get(code="fwy")
+    assert _shows(response, f"{reverse('figure-completeness')}?year=2012&amp;quarter=2&amp;department={fwy.pk}")
 
 
 def test_its_place_in_the_assessment_ranking(client, planner):

@@ -8,22 +8,16 @@ from pytest_django.asserts import assertContains
 
 from clusters.models import Cluster
 from investment.models import Project
-from progress.services import rollup_full
-from tests.progress.figures import approved_year
 from tests.reporting.support import english
 
+from .pipeline_support import CELLS, MODULES, WAFERS, pv_with_projects_set_up
+
 pytestmark = pytest.mark.django_db
-CELLS, MODULES, WAFERS = "300兆瓦太阳能电池项目", "500兆瓦太阳能组件项目", "200兆瓦多晶硅锭及硅片生产线项目"
 
 
 @pytest.fixture
 def pv_with_projects():
-    for year, value in ((2011, "150"), (2012, "180")):
-        approved_year("pv", year, value)
-    rollup_full()
-    for name, output in ((CELLS, 300), (MODULES, 300), (WAFERS, 200)):
-        Project.objects.filter(name=name).update(expected_start_year=2012, expected_start_quarter=1,
-                                                 ramp_up_quarters=1, expected_output=Decimal(output))
+    pv_with_projects_set_up()
 
 
 def test_each_goal_shows_the_trend_and_the_pipeline_with_the_projects_named(client, planner, pv_with_projects):
@@ -67,6 +61,101 @@ def test_the_cluster_page_draws_the_projection_with_the_projects(client, planner
     assert (rows[2013][2], rows[2013][4]) == (Decimal("216.00"), Decimal("1016.00"))
     assert "Projection with the projects under way" in [s["name"] for s in chart.option["series"]]
     assert CELLS in chart.note
+
+
+def test_the_cluster_page_stacks_each_project_on_the_projection(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    # the cells project from 2013 Q3 over four quarters: 2013 its quarters 1 + 2 of 4 steps, 300 × 3/16 = 56.25;
+    # 2014 steps 3 + 4 + 4 + 4, 300 × 15/16 = 281.25; 2015 the full 300
+    Project.objects.filter(name=CELLS).update(expected_start_year=2013, expected_start_quarter=3, ramp_up_quarters=4)
+    Project.objects.filter(name=WAFERS).update(expected_output=None)
+    page = reverse("cluster-page", args=[Cluster.objects.get(code="pv").pk])
+    chart = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["pipeline"]
+    names = [s["name"] for s in chart.option["series"]]
+    assert names == ["Projection at the growth achieved", CELLS, MODULES]
+    assert {s["stack"] for s in chart.option["series"]} == {"pipeline"}
+    cells = chart.option["series"][1]["data"]
+    # 2012 (the base year, measured) … 2015, Decimals as strings, to the four places of a contribution
+    assert cells == [None, "56.2500", "281.2500", "300.0000"]
+    rows = {row[0]: row for row in chart.table.rows}
+    # 2013: trend 180 × 1.2 = 216, + 56.25 + 300 (modules from 2012 Q1, ramp-up 1) = 572.25
+    assert rows[2013] == [2013, Decimal("216.00"), Decimal("56.25"), Decimal(300), Decimal("572.25")]
+    # 2015: 180 × 1.2³ = 311.04, + 300 + 300
+    assert rows[2015][-1] == Decimal("911.04")
+    assert chart.table.headers[2] == f"{CELLS} (100M yuan)"
+    assert f"Output not entered, not plotted: {WAFERS}." in chart.note
+    # the top of the stack is the annual chart's line with the projects
+    annual = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["annual"]
+    assert {row[0]: row[4] for row in annual.table.rows}[2015] == Decimal("911.04")
+
+
+def test_the_stacked_chart_downloads_as_a_table(client, planner, pv_with_projects):
+    client.force_login(planner)
+    pv = Cluster.objects.get(code="pv")
+    response = client.get(reverse("cluster-page", args=[pv.pk]), {"year": 2012, "quarter": 4, "chart": "pipeline",
+                                                                   "export": "csv"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert CELLS in text
+    assert "1016" in text  # 2013: 216 + 800
+
+
+def test_a_project_without_a_start_is_named_not_drawn(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    Project.objects.filter(name=MODULES).update(expected_start_year=None, expected_start_quarter=None)
+    page = reverse("cluster-page", args=[Cluster.objects.get(code="pv").pk])
+    chart = client.get(page, {"year": 2012, "quarter": 4}).context["charts"]["pipeline"]
+    assert [s["name"] for s in chart.option["series"]][1:] == [WAFERS, CELLS]  # by name
+    assert f"Production start not entered, not plotted: {MODULES}." in chart.note
+    assert "Output not entered" not in chart.note
+
+
+# --- the city overview: the same two projections on every goal card ----------------------------------------
+
+def _card(response, code: str) -> str:
+    html = response.content.decode()
+    start = html.index(f'data-goal="{code}"')
+    return html[start:html.index("</li>\n", start)]
+
+
+def test_the_city_overview_projects_every_goal_both_ways(client, planner, pv_with_projects):
+    english(client)
+    client.force_login(planner)
+    response = client.get(reverse("city-dashboard"), {"year": 2012, "quarter": 4})
+    pv = _card(response, "s2-pv-1000")
+    assert "On the trend: 216.00 100M yuan, off track" in pv
+    assert "With 3 projects: 1016.00 100M yuan, on track" in pv
+    assert f"{CELLS}</a>: 300.00 100M yuan" in pv  # each project named with its output in the deadline year
+    # s3-count-1000 (2 clusters ≥ 1000 by 2015): pv on the trend 180 × 1.2³ = 311.04, no cluster; with the three
+    # projects at full output in 2015, 311.04 + 800 = 1111.04, one cluster: still short of two.
+    count = _card(response, "s3-count-1000")
+    assert "On the trend: 0 clusters, off track" in count
+    assert "With 3 projects: 1 clusters, off track" in count
+    # s3-count-200 (11 clusters ≥ 200): pv reaches it on the trend alone (311.04)
+    assert "On the trend: 1 clusters, off track" in _card(response, "s3-count-200")
+
+
+def test_the_city_overview_queries_do_not_grow_with_the_projects(client, planner, pv_with_projects,
+                                                                  django_assert_max_num_queries):
+    client.force_login(planner)
+    client.get(reverse("city-dashboard"))  # the session's first request after login writes it
+    with django_assert_max_num_queries(23) as few:  # tests/dashboards/test_city.py: PAGE_QUERIES
+        client.get(reverse("city-dashboard"))
+    pv = Cluster.objects.get(code="pv")
+    Project.objects.bulk_create([Project(name=f"项目{i}", cluster=pv, stage=3, expected_start_year=2012,
+                                         expected_start_quarter=2, expected_output=Decimal(1)) for i in range(40)])
+    with django_assert_max_num_queries(23) as many:
+        client.get(reverse("city-dashboard"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_city_overview_in_chinese(client, planner, pv_with_projects):
+    client.force_login(planner)
+    pv = _card(client.get(reverse("city-dashboard"), {"year": 2012, "quarter": 4}), "s2-pv-1000")
+    assert "按趋势：216.00亿元，" in pv
+    assert "计入3个项目：1016.00亿元，" in pv
 
 
 # --- what-if (planners; nothing saved) -----------------------------------------------------------

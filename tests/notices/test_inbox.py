@@ -197,9 +197,9 @@ def test_the_deadline_reminder_lists_the_units_of_the_editors_due_item(agri_edit
     with django_capture_on_commit_callbacks(execute=True):
         figure_reminders_send(today=today)
     [message] = mail.outbox
-    assert [row.unit for row in item.standing.not_submitted] != []
-    for row in item.standing.not_submitted:
-        assert f"- {row.unit} (" in message.body
+    assert list(item.standing.not_submitted_units) != []
+    for row in item.standing.not_submitted_units:
+        assert f"- {row} (" in message.body
     assert f"- {cluster('heishan-main')} (" not in message.body  # it has submitted
 
 

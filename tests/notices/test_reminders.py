@@ -83,3 +83,16 @@ def test_the_beat_schedule_runs_reminders_daily_and_sweeps_notices():
     schedule = beat_schedule()
     assert schedule["figure-reminders-daily"]["task"] == "notices.tasks.figure_reminders_task"
     assert schedule["notices-sweep"]["task"] == "notices.tasks.notices_sweep_task"
+
+
+def test_a_reminder_names_the_first_20_units_and_counts_the_rest(people, django_capture_on_commit_callbacks):
+    from clusters.models import Cluster, Enterprise
+
+    heishan = Cluster.objects.get(code="heishan-main")
+    Enterprise.objects.bulk_create(Enterprise(cluster=heishan, name=f"企业{i:02}") for i in range(30))
+    _send(Q3.deadline - timedelta(days=5), django_capture_on_commit_callbacks)
+    [reminder] = [m for m in mail.outbox if m.to == ["nlb@example.gov.cn"]]
+    assert reminder.body.count(" (市农领办): ") == 20  # ordered by cluster: 北镇 first, then 黑山's enterprises
+    assert "企业18" in reminder.body
+    assert "企业19" not in reminder.body
+    assert "等另外 13 个" in reminder.body  # 30 enterprises and 3 other clusters, 20 named

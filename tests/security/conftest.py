@@ -23,6 +23,7 @@ from investment.models import Project
 from org.models import Department, Region, User
 from parks.models import Park
 from plan.demo import demo_load
+from scenarios.models import Scenario
 
 from .urlconf import Filler
 
@@ -117,8 +118,11 @@ def _mark_foreign_rows(world: World) -> None:
     world.foreign_rows[QuarterCommentary] = commentary
     own_cluster = Cluster.objects.visible_to(reference).order_by("pk").first()
     QuarterCommentary.objects.create(cluster=own_cluster, year=2011, quarter=1, progress="本部门的进展")
+    # A planner's scenario on department A's own cluster: still no department user's to see.
+    scenario = Scenario.objects.create(name=f"{MARKER}情景", description=f"{MARKER}说明", cluster=own_cluster,
+                                       growth=25)
     world.foreign_rows.update({Cluster: cluster, Enterprise: enterprise, QuarterlyFigure: figure, Project: project,
-                               Park: park, Disbursement: disbursement})
+                               Park: park, Disbursement: disbursement, Scenario: scenario})
     for model, row in list(world.foreign_rows.items()):
         world.foreign_rows[model] = model.objects.get(pk=row.pk)
 

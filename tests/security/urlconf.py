@@ -48,6 +48,9 @@ MODEL_FOR_URL_NAME = {
     "chat-channel-edit": "chat.channel",
     "chat-channel-delete": "chat.channel",
     "chat-channel-test": "chat.channel",
+    "scenario-page": "scenarios.scenario",
+    "scenario-edit-page": "scenarios.scenario",
+    "scenario-archive-page": "scenarios.scenario",
 }
 
 
