@@ -22,10 +22,10 @@ def test_worst_ratio_is_the_slowest_page_to_grow_and_misses_name_each_target():
                              "editor /inbox/": [f"HTML {MAX_BYTES + 1:,} B"]}
 
 
-def test_an_error_misses_without_a_ratio_and_a_refused_page_misses_nothing():
+def test_an_error_misses_without_a_ratio_its_memory_counts_and_a_refused_page_misses_nothing():
     results = {
         "city": {"planner /figures/review/": _result(300), "editor /figures/review/": _result(0, status="403")},
-        "province": {"planner /figures/review/": _result(20_000, status="503"),
+        "province": {"planner /figures/review/": _result(20_000, status="503", rss=300.0),
                      "editor /figures/review/": _result(0, status="403")},
     }
 
@@ -33,7 +33,8 @@ def test_an_error_misses_without_a_ratio_and_a_refused_page_misses_nothing():
 
     assert (got["worst_ratio"], got["worst_page"]) == (None, None)
     assert got["pages"]["planner /figures/review/"]["ratio"] is None
-    assert got["misses"] == {"planner /figures/review/": ["province answered 503"]}
+    assert got["misses"] == {"planner /figures/review/": ["province answered 503", "memory 300.0 MB"]}
+    assert got["max_rss_mb"] == 300.0
     assert "503" in table(got)
 
 
