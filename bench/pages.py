@@ -161,7 +161,7 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, dict]:
     print(f"server output (warnings, tracebacks of errors and refusals): {log}", flush=True)
     results = {}
     sessions: dict = {}
-    for page in PAGES:
+    for page in (p for p in PAGES if not args.pages or any(part in p for part in args.pages)):
         for role in args.roles:
             server = serve(env, workers=args.workers, log=log)
             try:
@@ -238,11 +238,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a scale's database if it already holds its data")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page after one warm-up (median)")
     parser.add_argument("--roles", default="planner,editor", help=f"comma-separated, of {', '.join(ROLES)}")
+    parser.add_argument("--pages", default="", help="comma-separated parts of paths: only the pages holding one "
+                                                    "(e.g. inbox,review); default every page")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1; see above)")
     parser.add_argument("--timeout", type=float, default=30,
                         help="seconds before a request counts as timed out (default 30: the statement timeout is 20)")
     args = parser.parse_args()
     args.roles = args.roles.split(",")
+    args.pages = [part for part in args.pages.split(",") if part]
     # A SIGTERM (timeout, kill) unwinds like Ctrl-C, so the gunicorn of the moment is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     loads = [load_average()]
