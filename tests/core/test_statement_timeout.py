@@ -78,13 +78,13 @@ def test_after_a_cancelled_query_the_same_connection_serves_the_next_request(web
         assert cursor.fetchone()[0] == f"{LIMIT_MS}ms"
 
 
-def _statement_timeout_in_a_new_process(code: str) -> str:
-    """`SHOW statement_timeout` from a new Python process set up as `code` says, on the test database."""
+def _setting_in_a_new_process(code: str, setting: str = "statement_timeout") -> str:
+    """`SHOW <setting>` from a new Python process set up as `code` says, on the test database."""
     database = connection.settings_dict
     url = f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:" \
           f"{database['PORT'] or 5432}/{database['NAME']}"
     script = (f"{code}\nfrom django.db import connection\nwith connection.cursor() as cursor:\n"
-              "    cursor.execute('SHOW statement_timeout')\n    print(cursor.fetchone()[0])")
+              f"    cursor.execute('SHOW {setting}')\n    print(cursor.fetchone()[0])")
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jinzhou.settings.test", "DB_STATEMENT_TIMEOUT_MS": "1500",
            "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env,  # noqa: S603
@@ -95,16 +95,25 @@ def _statement_timeout_in_a_new_process(code: str) -> str:
 def test_only_the_web_process_is_limited():
     _require_postgresql()
     # gunicorn and runserver load jinzhou/wsgi.py; Celery workers and management commands only set Django up.
-    assert _statement_timeout_in_a_new_process("import jinzhou.wsgi") == "1500ms"
-    assert _statement_timeout_in_a_new_process("import django\ndjango.setup()") == "0"
+    assert _setting_in_a_new_process("import jinzhou.wsgi") == "1500ms"
+    assert _setting_in_a_new_process("import django\ndjango.setup()") == "0"
+
+
+def test_the_web_process_compiles_no_query_just_in_time():
+    _require_postgresql()
+    assert _setting_in_a_new_process("import jinzhou.wsgi", "jit") == "off"
 
 
 def test_the_limit_is_only_given_to_postgresql_and_zero_means_none():
-    databases = {"default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"options": "-c search_path=x"}},
-                 "other": {"ENGINE": "django.db.backends.sqlite3"}}
-    limit_statements(databases, 0)
-    assert databases["default"]["OPTIONS"] == {"options": "-c search_path=x"}
+    def databases() -> dict:
+        return {"default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"options": "-c search_path=x"}},
+                "other": {"ENGINE": "django.db.backends.sqlite3"}}
 
-    limit_statements(databases, 250)
-    assert databases["default"]["OPTIONS"] == {"options": "-c search_path=x -c statement_timeout=250"}
-    assert "OPTIONS" not in databases["other"]
+    unlimited = databases()
+    limit_statements(unlimited, 0)
+    assert unlimited["default"]["OPTIONS"] == {"options": "-c search_path=x -c jit=off"}
+
+    limited = databases()
+    limit_statements(limited, 250)
+    assert limited["default"]["OPTIONS"] == {"options": "-c search_path=x -c jit=off -c statement_timeout=250"}
+    assert "OPTIONS" not in limited["other"]
