@@ -4,6 +4,8 @@ Without /usr/bin/chromium these tests are skipped; with CI=true they fail instea
 `live_server` in transactional tests, which flush the database: each test loads the plan first.
 """
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,33 @@ def require_chromium() -> None:
 def browser_type_launch_args(browser_type_launch_args):
     require_chromium()
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "headless": True, "args": NO_NETWORK_ARGS}
+
+
+def _serving() -> bool:
+    """Whether the live server is answering a request (one thread per request, named after its target)."""
+    return any(thread.name.endswith("(process_request_thread)") for thread in threading.enumerate())
+
+
+@pytest.fixture(autouse=True)
+def _live_server_drained(request):
+    """Before a browser test's database is flushed, let the live server finish what the page still asked for
+    (a chart's data, the inbox badge): a request holding a table's lock while the flush truncates it
+    deadlocked once in CI. Set up after `live_server` (so torn down before its flush); waits until no request
+    has been served for a moment, 15 s at most."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    yield
+    deadline, quiet_since = time.monotonic() + 15, None
+    while time.monotonic() < deadline:
+        if _serving():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.3:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
