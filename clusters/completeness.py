@@ -32,10 +32,10 @@ from core.periods import Quarter
 from org.models import Department, User
 
 from .choices import FigureStatus
-from .models import Cluster, Enterprise, QuarterlyFigure
+from .models import Cluster, Enterprise, FigureTally, QuarterlyFigure
 from .services import UnitKey
 
-CLUSTER, ENTERPRISE, FIGURE = (m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure))
+CLUSTER, ENTERPRISE, FIGURE, TALLY = (m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure, FigureTally))
 DEPARTMENT = Department._meta.db_table
 
 
@@ -135,7 +135,8 @@ class UnitRow:
 def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tuple[str, list]:
     """The CTEs `q` (the quarters), `c` (the clusters) and `m` (cluster × quarter → by_enterprise): the
     by-enterprise rule of the module docstring. The latest figure is one backward step of the index on
-    (cluster, year, quarter) per cluster and quarter (a row comparison, which the index answers)."""
+    (cluster, `quarter_index`) per cluster and quarter (`figure_cluster_qindex`: the expression, written as
+    the index has it, is what keeps PostgreSQL from walking a (year, quarter) index instead)."""
     try:
         cluster_sql, cluster_params = clusters.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a set that can hold nothing (e.g. `pk__in=[]`: a user who sees no cluster)
@@ -147,8 +148,8 @@ def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tup
     m AS (
         SELECT c.id AS cluster_id, c.department_id, q.year, q.quarter, COALESCE(
             (SELECT f.enterprise_id IS NOT NULL FROM {FIGURE} f
-              WHERE f.cluster_id = c.id AND (f.year, f.quarter) <= (q.year, q.quarter)
-              ORDER BY f.year DESC, f.quarter DESC LIMIT 1),
+              WHERE f.cluster_id = c.id AND f.year * 4 + f.quarter - 1 <= q.year * 4 + q.quarter - 1
+              ORDER BY f.year * 4 + f.quarter - 1 DESC LIMIT 1),
             EXISTS (SELECT 1 FROM {ENTERPRISE} e WHERE e.cluster_id = c.id)) AS by_enterprise
         FROM c CROSS JOIN q)"""  # noqa: S608 (table names from the models, values as parameters)
     return sql, [n for quarter in quarters for n in (quarter.year, quarter.quarter)] + list(cluster_params)
@@ -162,20 +163,18 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     department (× cluster). Units are the enterprises of a cluster reporting by enterprise (counted per
     cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query.
 
-    Read from indexes alone (docs/performance.md): per quarter, the figures on (year, quarter, cluster,
-    enterprise) INCLUDE (status) merged with the enterprises on (cluster, id), so that an enterprise's figure
-    counts only in its own cluster without a hash of every enterprise, and grouped by cluster in index order
-    (no sort). The quarter is a lateral parameter, not an IN list: an equality on (year, quarter) is what
-    keeps the index order. The enterprises are limited to `clusters` too (the planner does not carry the
-    IN over the join): for one department's clusters it then reads their enterprises, not every one."""
+    The figures are not read: their counts are the figure tally's (`clusters.tally`, kept by triggers), a few
+    rows per cluster and quarter, whatever the number of enterprises. The enterprises are counted per cluster
+    from the (cluster, id) index, limited to `clusters`."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "CAST(NULL AS INTEGER)"
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE f.status = %s) AS {s}" for s in _STATUSES)
-    figures, statuses = _figure_counts(counts) if _lateral() else _figure_counts_joined(counts)
+    sums = ", ".join(f"SUM(CASE WHEN t.status = %s THEN t.figures ELSE 0 END) AS {s}" for s in _STATUSES)
     sql = f"""
     WITH {modes},
     e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
-    f AS ({figures})
+    f AS (SELECT t.cluster_id, t.year, t.quarter, t.by_enterprise, {sums}
+          FROM q JOIN {TALLY} t ON t.year = q.year AND t.quarter = q.quarter
+          WHERE t.cluster_id IN (SELECT id FROM c) GROUP BY 1, 2, 3, 4)
     SELECT m.year, m.quarter, m.department_id, {cluster},
            SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
            {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
@@ -184,38 +183,8 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
                    AND f.by_enterprise = m.by_enterprise
     GROUP BY 1, 2, 3, 4"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *statuses])
+        cursor.execute(sql, [*params, *_STATUSES])
         return cursor.fetchall()
-
-
-def _figure_counts(counts: str) -> tuple[str, Sequence[str]]:
-    """The CTE `f` of `_counts` on PostgreSQL (its docstring), with its parameters."""
-    sql = f"""
-        SELECT q.year, q.quarter, x.* FROM q CROSS JOIN LATERAL (
-            SELECT f.cluster_id, true AS by_enterprise, {counts}
-            FROM {FIGURE} f JOIN {ENTERPRISE} fe ON fe.cluster_id = f.cluster_id AND fe.id = f.enterprise_id
-            WHERE f.year = q.year AND f.quarter = q.quarter AND f.cluster_id IN (SELECT id FROM c)
-              AND fe.cluster_id IN (SELECT id FROM c)
-            GROUP BY 1
-            UNION ALL
-            SELECT f.cluster_id, false, {counts}
-            FROM {FIGURE} f
-            WHERE f.enterprise_id IS NULL AND f.year = q.year AND f.quarter = q.quarter
-              AND f.cluster_id IN (SELECT id FROM c)
-            GROUP BY 1) x"""  # noqa: S608
-    return sql, [*_STATUSES, *_STATUSES]
-
-
-def _figure_counts_joined(counts: str) -> tuple[str, Sequence[str]]:
-    """The same rows as `_figure_counts` without LATERAL (SQLite): the quarters joined to the figures, an
-    enterprise's figure counted only in its own cluster."""
-    sql = f"""
-        SELECT q.year, q.quarter, f.cluster_id, f.enterprise_id IS NOT NULL AS by_enterprise, {counts}
-        FROM q JOIN {FIGURE} f ON f.year = q.year AND f.quarter = q.quarter
-        LEFT JOIN {ENTERPRISE} fe ON fe.id = f.enterprise_id
-        WHERE f.cluster_id IN (SELECT id FROM c) AND (f.enterprise_id IS NULL OR fe.cluster_id = f.cluster_id)
-        GROUP BY 1, 2, 3, 4"""  # noqa: S608
-    return sql, _STATUSES
 
 
 @dataclass

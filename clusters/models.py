@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +95,12 @@ class Enterprise(TimeStampedModel, DemoFlagged, Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+
+def quarter_index() -> models.Expression:
+    """A figure's quarter as `Quarter.index` (consecutive quarters differ by one), in SQL. The figure indexes
+    keyed by it are used by queries that compare and order by this very expression."""
+    return F("year") * 4 + F("quarter") - 1
 
 
 def _non_negative(field: str) -> models.CheckConstraint:
@@ -200,6 +206,19 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
             # back; without it the planner may walk the period index instead, to its end for a cluster with no
             # figure (0.7 s for the counts of a city).
             models.Index(fields=["cluster", "year", "quarter"], include=["enterprise"], name="figure_cluster_period"),
+            # A cluster's latest figure up to a quarter, by the quarter's index (`quarter_index`): completeness's
+            # reporting mode. Keyed by the expression, not (year, quarter), so that only this answers
+            # `ORDER BY quarter_index DESC LIMIT 1` for a cluster: PostgreSQL would otherwise walk a (year, quarter)
+            # index filtering on the cluster, which for a cluster without figures reads the whole index (0.9 s of
+            # a city's entry page). See docs/performance.md.
+            models.Index(F("cluster"), quarter_index(), include=["enterprise"], name="figure_cluster_qindex"),
+            # The figures not yet approved: a few quarters' worth, however long the history. The inbox's review
+            # queue (submitted, not entered by the reviewer) is read from it alone.
+            models.Index(F("cluster"), quarter_index(),
+                         include=["year", "quarter", "enterprise", "status", "entered_by", "submitted_by"],
+                         condition=~Q(status="approved"), name="figure_open"),
+            # Figures reported as year to date (累计): the inbox's 需核对 check reads these, not every figure.
+            models.Index(fields=["cluster", "year", "quarter"], condition=Q(entry_mode="ytd"), name="figure_ytd"),
             # Completeness counts a quarter's figures by cluster and status from this index alone (an index-only
             # scan, in (cluster, enterprise) order to merge with the enterprises): see docs/performance.md.
             models.Index(fields=["year", "quarter", "cluster", "enterprise"], include=["status"],
@@ -377,3 +396,27 @@ class PublicServicePlatform(TimeStampedModel, DemoFlagged, Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FigureTally(models.Model):
+    """How many figures of a cluster and quarter stand in each status, and their output, kept by database
+    triggers on every figure (and enterprise) write: completeness and the entry screen read a few rows per
+    cluster and quarter instead of every figure (`clusters.tally`). `by_enterprise`: the figures of the
+    cluster's enterprises (those that belong to the cluster now: a moved enterprise's old figures do not count)
+    or the cluster's own. A plain cluster id, not a foreign key: the triggers write it, Django never does."""
+
+    cluster_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    by_enterprise = models.BooleanField()
+    status = models.CharField(max_length=10, choices=FigureStatus.choices)
+    figures = models.IntegerField(default=0)
+    output = models.DecimalField(max_digits=OUTPUT_DIGITS["max_digits"] + 8,
+                                 decimal_places=OUTPUT_DIGITS["decimal_places"], default=Decimal(0))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cluster_id", "year", "quarter", "by_enterprise", "status"],
+                                               name="figure_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id} {self.year}Q{self.quarter} {self.status}: {self.figures}"

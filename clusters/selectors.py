@@ -44,7 +44,7 @@ from core.periods import Quarter
 from org.models import Department, User
 
 from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, EntryModeChoice, FigureStatus
-from .models import OUTPUT_DIGITS, Cluster, Enterprise, QuarterlyFigure
+from .models import OUTPUT_DIGITS, Cluster, Enterprise, FigureTally, QuarterlyFigure, quarter_index
 from .services import (
     EDITABLE_STATUSES,
     EXTRA_FIELDS,
@@ -132,10 +132,10 @@ def _latest_mode(quarter: Quarter) -> Subquery:
     """1 when the outer cluster's latest figure up to `quarter` is an enterprise's, 0 when it is the cluster's
     own, NULL without any figure yet."""
     return Subquery(
-        QuarterlyFigure.objects.filter(cluster=OuterRef("pk"))
-        .filter(Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.quarter))
+        QuarterlyFigure.objects.filter(cluster=OuterRef("pk")).annotate(period=quarter_index())
+        .filter(period__lte=quarter.index)
         .annotate(by_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
-        .order_by("-year", "-quarter").values("by_enterprise")[:1])
+        .order_by(quarter_index().desc()).values("by_enterprise")[:1])  # figure_cluster_qindex, one step
 
 
 def _clusters_with_modes(clusters: QuerySet[Cluster], quarters: list[Quarter]) -> list[Cluster]:
@@ -427,21 +427,51 @@ class GridTotals:
     withheld: int = 0
 
 
+_ZERO = Value(Decimal(0), output_field=DecimalField(**OUTPUT_DIGITS))
+
+
 def _totals(user: User, quarter: Quarter, filters: GridFilter) -> GridTotals:
-    """`GridTotals` by one aggregate query."""
+    """`GridTotals` by one aggregate query: from the figure tally (`clusters.tally`) unless the filters pick
+    units by name, unit or standing (then from those units' figures)."""
+    if filters.search or filters.unit or filters.status:
+        return _totals_of_figures(user, quarter, filters)
+    clusters = _with_mode(Cluster.objects.visible_to(user).order_by(), quarter)
+    if filters.cluster:
+        clusters = clusters.filter(pk=filters.cluster)
+    mode = Q(by_enterprise=True, cluster_id__in=clusters.filter(by_enterprise=1).values("pk")) | Q(
+        by_enterprise=False, cluster_id__in=clusters.filter(by_enterprise=0).values("pk"))
+    row = FigureTally.objects.filter(mode, year=quarter.year, quarter=quarter.quarter).aggregate(
+        approved=Coalesce(Sum("output", filter=Q(status=FigureStatus.APPROVED)), _ZERO),
+        counted=Coalesce(Sum("output", filter=Q(status__in=COUNTED_WITH_UNAPPROVED)), _ZERO),
+        unapproved=Coalesce(Sum("figures", filter=Q(status__in=NOT_YET_APPROVED)), 0),
+        withheld=Coalesce(Sum("figures", filter=~Q(status__in=COUNTED_WITH_UNAPPROVED)), 0))
+    return GridTotals(**row)
+
+
+def _totals_of_figures(user: User, quarter: Quarter, filters: GridFilter) -> GridTotals:
     whole, enterprises = _unit_sets(user, quarter, filters)
     figures = QuarterlyFigure.objects.filter(year=quarter.year, quarter=quarter.quarter).filter(
         Q(enterprise__isnull=True, cluster__in=whole.values("pk")) | Q(enterprise__in=enterprises.values("pk")))
-    zero = Value(Decimal(0), output_field=DecimalField(**OUTPUT_DIGITS))
     row = figures.order_by().aggregate(
-        approved=Coalesce(Sum("output_value", filter=Q(status=FigureStatus.APPROVED)), zero),
-        counted=Coalesce(Sum("output_value", filter=Q(status__in=COUNTED_WITH_UNAPPROVED)), zero),
+        approved=Coalesce(Sum("output_value", filter=Q(status=FigureStatus.APPROVED)), _ZERO),
+        counted=Coalesce(Sum("output_value", filter=Q(status__in=COUNTED_WITH_UNAPPROVED)), _ZERO),
         unapproved=Count("pk", filter=Q(status__in=NOT_YET_APPROVED)),
         withheld=Count("pk", filter=~Q(status__in=COUNTED_WITH_UNAPPROVED)))
     return GridTotals(**row)
 
 
-def _count_of(figures: QuerySet[QuarterlyFigure]) -> Coalesce:
+def _tallied(quarter: Quarter, statuses: Iterable[str] = FigureStatus.values) -> Coalesce:
+    """The outer cluster's figures of `quarter` in `statuses` that match its mode (`by_enterprise`), from the
+    figure tally: a few rows per cluster, whatever its enterprises."""
+    tallies = (FigureTally.objects.filter(cluster_id=OuterRef("pk"), year=quarter.year, quarter=quarter.quarter,
+                                          status__in=list(statuses))
+               .annotate(mode=Case(When(by_enterprise=True, then=Value(1)), default=Value(0)))
+               .filter(mode=OuterRef("by_enterprise")))
+    return Coalesce(Subquery(tallies.order_by().values("cluster_id").annotate(n=Sum("figures")).values("n")[:1]),
+                    Value(0))
+
+
+def _count_of(figures: QuerySet) -> Coalesce:
     return Coalesce(Subquery(figures.order_by().values("cluster_id").annotate(n=Count("pk")).values("n")[:1]),
                     Value(0))
 
@@ -449,16 +479,13 @@ def _count_of(figures: QuerySet[QuarterlyFigure]) -> Coalesce:
 def cluster_lines(*, user: User, quarter: Quarter) -> QuerySet[Cluster]:
     """The clusters `user` may see, in the screen's order, each annotated with its reporting units in `quarter`
     (`units`) and how many of them have a figure (`entered`), have submitted it (`submitted`, awaiting review)
-    or have it approved (`approved`): SQL aggregates (correlated counts: a page costs its own clusters)."""
+    or have it approved (`approved`): SQL aggregates (correlated, on the figure tally: a page costs its own
+    clusters)."""
     clusters = _with_mode(Cluster.objects.visible_to(user).select_related("responsible_department"), quarter)
-    own = (QuarterlyFigure.objects.filter(cluster=OuterRef("pk"), year=quarter.year, quarter=quarter.quarter)
-           .annotate(of_enterprise=Case(When(enterprise__isnull=True, then=Value(0)), default=Value(1)))
-           .filter(of_enterprise=OuterRef("by_enterprise")))
     enterprises = _count_of(Enterprise.objects.filter(cluster=OuterRef("pk")))
     return clusters.annotate(
-        units=Case(When(by_enterprise=1, then=enterprises), default=Value(1)), entered=_count_of(own),
-        submitted=_count_of(own.filter(status=FigureStatus.SUBMITTED)),
-        approved=_count_of(own.filter(status=FigureStatus.APPROVED)),
+        units=Case(When(by_enterprise=1, then=enterprises), default=Value(1)), entered=_tallied(quarter),
+        submitted=_tallied(quarter, [FigureStatus.SUBMITTED]), approved=_tallied(quarter, [FigureStatus.APPROVED]),
     ).order_by("level", "code")
 
 
