@@ -81,11 +81,13 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from clusters import tally
         from plan.loader import plan_load
 
         plan_load()
         print(f"{generate(args.clusters, args.enterprises, args.quarters)} figures")
         _spread_last_quarter(args.quarters)
+        tally.rebuild()  # the figures were written with the triggers that keep it off
 
     from clusters.completeness import completeness, standings
     from clusters.models import Cluster, QuarterlyFigure
