@@ -3,7 +3,8 @@ import, the inbox), for the user looking at it.
 
 The rule: the earliest quarter, up to the last quarter that has ended, that is not yet fully approved for
 the user's reporting units (the clusters it may edit if it may write, else those it may view):
-- the earliest quarter holding a figure of theirs that is not approved (draft, submitted, returned);
+- the earliest quarter holding a figure of theirs that is not approved (draft, submitted, returned; figures
+  as completeness counts them, read from the figure tally);
 - else, if the latest quarter holding approved figures lacks an approved figure for some unit, that one;
 - else the quarter after it, or the last quarter that has ended, whichever is earlier (so also with no
   figure at all).
@@ -30,7 +31,7 @@ from org.models import User
 
 from .choices import FigureStatus
 from .completeness import Completeness, standings
-from .models import Cluster, QuarterlyFigure
+from .models import Cluster, FigureTally
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def reporting_state(*, user: User, today: date | None = None, also: Iterable[Qua
     today = today or timezone.localdate()
     last = Quarter.last_ended(today)
     clusters = reporting_clusters(user)
-    bounds = (QuarterlyFigure.objects.filter(cluster__in=clusters)
+    # From the figure tally (`clusters.tally`): a few rows per cluster and quarter, not the figures.
+    bounds = (FigureTally.objects.filter(cluster_id__in=clusters.order_by().values("pk"), figures__gt=0)
               .annotate(period=F("year") * 4 + F("quarter") - 1).filter(period__lte=last.index)
               .aggregate(open=Min("period", filter=~Q(status=FigureStatus.APPROVED)),
                          approved=Max("period", filter=Q(status=FigureStatus.APPROVED))))
