@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -57,7 +58,8 @@ class RankPlace:
 class DepartmentOverview:
     department: Department
     clusters: list[Cluster]
-    charts: list[Chart]
+    charts: list[Chart]  # of `chart_page`'s clusters
+    chart_page: Page
     completeness: Completeness
     ranking: list[RankPlace]
     parks: list[Park]
@@ -77,9 +79,20 @@ def department_clusters(*, user: User, department: Department) -> list[Cluster]:
                 .prefetch_related(Prefetch("goals", queryset=goals)).order_by("code"))
 
 
+# A trend chart draws at most the plan's five years of quarters, up to the period: what it costs stays the same
+# however long the history grows. A department page draws CHARTS_PER_PAGE clusters' charts a page.
+TREND_QUARTERS = 20
+CHARTS_PER_PAGE = 12
+
+
 def _quarters(period: Period) -> list[Quarter]:
-    return [Quarter(year, quarter) for year in period.years for quarter in range(1, 5)
-            if (year, quarter) <= (period.year, period.quarter)]
+    end = period.as_quarter.index
+    start = max(Quarter(period.years.start, 1).index, end - TREND_QUARTERS + 1)
+    return [Quarter.from_index(index) for index in range(start, end + 1)]
+
+
+def _chart_key(cluster: Cluster) -> str:
+    return f"cluster-{cluster.pk}"
 
 
 def trend_chart(*, cluster: Cluster, values: Values, period: Period, scale: Decimal) -> Chart:
@@ -109,7 +122,7 @@ def trend_chart(*, cluster: Cluster, values: Values, period: Period, scale: Deci
                   filename=f"cluster-{cluster.code}-trend-{period.year}-{period.quarter}",
                   headers=[_("Quarter"), _("Output (100M yuan)"), _("Year to date (100M yuan)"), _("demo data")],
                   rows=[[q.label, v.value, total, v.demo] for q, v, total in zip(quarters, own, ytd, strict=True) if v])
-    return Chart(f"cluster-{cluster.pk}", title, option, table, demo=demo, kind="line",
+    return Chart(_chart_key(cluster), title, option, table, demo=demo, kind="line",
                  note=_("Bars: each quarter; line: the year to date; dashed: the cluster's annual stage targets."))
 
 
@@ -126,20 +139,31 @@ def ranking_places(*, department: Department, period: Period) -> list[RankPlace]
 
 def _trend_charts(clusters: list[Cluster], period: Period) -> list[Chart]:
     """One trend chart per cluster. Two queries."""
-    values = cluster_values(cluster_ids=[c.pk for c in clusters], years=period.years,
+    years = sorted({quarter.year for quarter in _quarters(period)})
+    values = cluster_values(cluster_ids=[c.pk for c in clusters], years=years,
                             include_unapproved=period.include_unapproved)
     scale = StageGoal.objects.filter(code=SCALE_GOAL).values_list("threshold", flat=True).first() or Decimal(100)
     return [trend_chart(cluster=c, values=values, period=period, scale=scale) for c in clusters]
 
 
-def department_charts(*, user: User, department: Department, period: Period) -> list[Chart]:
-    """The dashboard's charts alone (/api/v1/dashboards/department/<id>/)."""
-    return _trend_charts(department_clusters(user=user, department=department), period)
+def department_charts(*, user: User, department: Department, period: Period, page: int | str | None = None
+                      ) -> list[Chart]:
+    """The dashboard's charts alone (/api/v1/dashboards/department/<id>/): those of one `page` of the page's,
+    or of every cluster without one."""
+    clusters = department_clusters(user=user, department=department)
+    if page is not None:
+        clusters = list(Paginator(clusters, CHARTS_PER_PAGE).get_page(page).object_list)
+    return _trend_charts(clusters, period)
 
 
-def department_overview(*, user: User, department: Department, period: Period) -> DepartmentOverview:
+def department_overview(*, user: User, department: Department, period: Period, page: int | str = 1,
+                        chart: str = "") -> DepartmentOverview:
+    """The page: its `page` of charts (`chart`, the key of a chart to download, charts that one cluster
+    instead, wherever its page)."""
     clusters = department_clusters(user=user, department=department)
     ids = [c.pk for c in clusters]
+    charted = Paginator(clusters, CHARTS_PER_PAGE).get_page(page)
+    wanted = [c for c in clusters if _chart_key(c) == chart] or list(charted.object_list)
     territory = Q(region=department.region_id) if department.region_id else Q(pk__in=[])
     parks = (Park.objects.visible_to(user).filter(Q(responsible_department=department) | territory)
              .select_related("region").order_by("code"))
@@ -149,7 +173,8 @@ def department_overview(*, user: User, department: Department, period: Period) -
     return DepartmentOverview(
         department=department,
         clusters=clusters,
-        charts=_trend_charts(clusters, period),
+        charts=_trend_charts(wanted, period),
+        chart_page=charted,
         completeness=completeness(user=user, quarter=period.as_quarter,
                                   clusters=Cluster.objects.filter(pk__in=ids)),
         ranking=ranking_places(department=department, period=period),

@@ -72,9 +72,10 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
 def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = department.department_for(user=request.user, pk=pk)
     period, form = period_from(request.GET)
-    overview = department.department_overview(user=request.user, department=unit, period=period)
+    overview = department.department_overview(user=request.user, department=unit, period=period,
+                                              page=request.GET.get("page", 1), chart=request.GET.get("chart", ""))
     return render_dashboard(request, "dashboards/department.html", period=period, form=form,
-                            charts=overview.charts, context={"overview": overview},
+                            charts=overview.charts, context={"overview": overview, "picker_page": overview.chart_page},
                             api=reverse("dashboard-department", args=[unit.pk]))
 
 

@@ -66,9 +66,10 @@ class DashboardView(APIView):
         return Response(dashboard_data(period, **self.charts(request, period, **kwargs)))
 
 
-def _documented(summary: str, serializer=DashboardSerializer):
+def _documented(summary: str, serializer=DashboardSerializer, parameters: tuple = ()):
     """The endpoint in the OpenAPI schema: its summary, the period parameters and the dashboard's shape."""
-    return extend_schema_view(get=extend_schema(summary=summary, parameters=PERIOD, responses={200: serializer}))
+    return extend_schema_view(get=extend_schema(summary=summary, parameters=[*PERIOD, *parameters],
+                                                responses={200: serializer}))
 
 
 @_documented("The city overview's charts (城市总览图表) for a period")
@@ -77,11 +78,14 @@ class CityDashboardView(DashboardView):
         return {"charts": city.city_charts(user=request.user, period=period)}
 
 
-@_documented("A department dashboard's charts (部门仪表板图表): one trend per cluster of the department")
+@_documented("A department dashboard's charts (部门仪表板图表): one trend per cluster of the department",
+             parameters=(OpenApiParameter("page", OpenApiTypes.INT, description=(
+                 "The department page's page of charts (12 clusters a page); without it, every cluster's.")),))
 class DepartmentDashboardView(DashboardView):
     def charts(self, request, period, pk):
         unit = department.department_for(user=request.user, pk=pk)
-        return {"charts": department.department_charts(user=request.user, department=unit, period=period)}
+        return {"charts": department.department_charts(user=request.user, department=unit, period=period,
+                                                       page=request.query_params.get("page"))}
 
 
 @_documented("A cluster page's charts (产业集群图表) for a period")

@@ -273,3 +273,34 @@ def test_the_page_runs_a_bounded_number_of_queries(client, planner, django_asser
     for query in ({"year": 2013, "quarter": 4}, {"year": 2013, "quarter": 4, "unapproved": "1"}):
         with django_assert_max_num_queries(PAGE_QUERIES):
             assert client.get(url, query).status_code == 200
+
+
+def test_a_trend_draws_at_most_the_plans_five_years_up_to_the_period(client, planner):
+    small_city()
+    client.force_login(planner)
+    labels = _trend(client.get(_url("jxw"), {"year": 2018, "quarter": 2}), "pv")["xAxis"]["data"]
+    assert len(labels) == 20
+    assert (labels[0], labels[-1]) == ("2013年第3季度", "2018年第2季度")
+
+
+def test_charts_come_twelve_clusters_a_page_and_any_downloads_from_any_page(client, planner):
+    large_city(extra_clusters=26)  # jxw: its own clusters and 13 extra ones
+    client.force_login(planner)
+    jxw = Department.objects.get(code="jxw")
+    codes = list(Cluster.objects.filter(responsible_department=jxw).order_by("code").values_list("code", flat=True))
+    assert len(codes) > 12
+    first = client.get(_url("jxw"))
+    assert len(first.context["charts"]) == 12
+    assert 'rel="next"' in first.content.decode()
+    last_page = (len(codes) + 11) // 12
+    last = client.get(_url("jxw"), {"page": last_page})
+    assert len(last.context["charts"]) == len(codes) - 12 * (last_page - 1)
+    assert set(first.context["charts"]).isdisjoint(last.context["charts"])
+    assert f'name="page" value="{last_page}"' in last.content.decode()  # the period picker keeps the page
+    hidden = Cluster.objects.get(code=codes[-1])  # drawn on the last page only
+    download = client.get(_url("jxw"), {"chart": f"cluster-{hidden.pk}", "export": "csv"})
+    assert download.status_code == 200
+    assert f"cluster-{hidden.code}-trend" in download["Content-Disposition"]
+    api = client.get(reverse("dashboard-department", args=[jxw.pk]), {"page": 2}).json()
+    assert [c["key"] for c in api["charts"]] == [
+        f"cluster-{Cluster.objects.get(code=code).pk}" for code in codes[12:24]]
