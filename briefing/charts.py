@@ -29,6 +29,9 @@ LARGE = Decimal(1000)
 STATUS_COLOURS = {"met": "#2e8b57", "on_track": "#1f4e79", "at_risk": "#e07b24", "off_track": "#a52a2a",
                   "missed": "#0b0b0b", "no_data": "#6b6b6b"}
 DPI = 150
+# The output chart draws the largest clusters only: a bar per cluster of a province (200 and more) is a picture
+# ten thousand pixels tall that no one reads and that costs a worker 100 MB to draw. The table lists them all.
+CHART_CLUSTERS = 30
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def _output_chart(briefing: Briefing) -> ChartImage | None:
     if not lines:
         return None
     lines.sort(key=lambda line: line.row.ytd_value)
+    left_out, lines = len(lines) - min(len(lines), CHART_CLUSTERS), lines[-CHART_CLUSTERS:]
     values = [float(line.row.ytd_value) for line in lines]  # drawing only: the numbers themselves stay Decimal
     highest = max(line.row.ytd_value for line in lines)
     scale = [*SCALE_LINES, *([LARGE] if highest * 2 >= LARGE else [])]
@@ -86,6 +90,9 @@ def _output_chart(briefing: Briefing) -> ChartImage | None:
     axes.spines[["top", "right"]].set_visible(False)
     title = _("Clusters' output in the year to %(period)s against 100 / 200 / 1000亿元") % {
         "period": briefing.period.label}
+    if left_out:
+        title += _(" (the %(shown)s largest; the other %(left_out)s are in the table)") % {
+            "shown": len(lines), "left_out": left_out}
     axes.set_title(title, fontsize=10)
     if any(line.row.demo_units for line in lines):
         title += _(" (hatched: demo data)")
