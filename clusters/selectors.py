@@ -623,7 +623,7 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
                .annotate(previous_value=previous_value, previous_status=previous_status,
                          last_year_value=last_year_value, last_year_status=last_year_status)
                .order_by("year", "quarter", "cluster__responsible_department__code", "cluster__code",
-                         "enterprise__name"))
+                         "enterprise__name", "pk"))
     if status:
         figures = figures.filter(status=status)
     if quarter is not None:
@@ -636,13 +636,50 @@ def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTE
     return figures
 
 
-def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int
+def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int, *, one_quarter: bool = False
                  ) -> tuple[Page, list[QuarterlyFigure]]:
     """A page of `figures_for_review`: the page's ids sorted and sliced first, without the comparisons (which the
     database would otherwise compute for every row skipped before the page), then those figures with them, in
-    the same order. Three queries (count, ids, figures), fetching the page's rows only."""
-    shown = Paginator(figures.values_list("pk", flat=True), per_page).get_page(page)
+    the same order. Three queries (count, ids, figures), fetching the page's rows only.
+
+    With `one_quarter` (the figures of one quarter: the list as it opens) the count is made per cluster and the
+    ids are sorted among the clusters the page reaches only (`_ClusterSlices`): sorting every figure of a
+    province's quarter by department, cluster and enterprise name to show a hundred took 0.3 s."""
+    ids = figures.values_list("pk", flat=True)
+    shown = Paginator(_ClusterSlices(ids) if one_quarter else ids, per_page).get_page(page)
     return shown, list(figures.filter(pk__in=list(shown.object_list)))
+
+
+class _ClusterSlices:
+    """The ids of one quarter's `figures_for_review`, for a `Paginator`: `count()` from a count per cluster (each
+    cluster's figures counted on their own, in the list's cluster order: no sort of the figures), a slice from
+    the figures of the clusters it spans only, sorted and offset in SQL."""
+
+    def __init__(self, ids: QuerySet) -> None:
+        self.ids = ids
+        counted = (Cluster.objects.annotate(n=_count_of(ids.filter(cluster_id=OuterRef("pk"))))
+                   .order_by("responsible_department__code", "code").values_list("pk", "n"))
+        self.clusters = [(pk, n) for pk, n in counted if n]
+
+    def count(self) -> int:
+        return sum(n for _, n in self.clusters)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, rows: slice) -> list[int]:
+        start, skipped, spanned = 0, 0, []  # the first row of each cluster; the rows before the first spanned
+        for cluster_id, n in self.clusters:
+            if start >= rows.stop:
+                break
+            if start + n > rows.start:
+                spanned.append(cluster_id)
+            else:
+                skipped += n
+            start += n
+        if not spanned:
+            return []
+        return list(self.ids.filter(cluster_id__in=spanned)[rows.start - skipped:rows.stop - skipped])
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
+from clusters.selectors import figures_for_review
 from core.periods import Quarter
 from org.models import User
 from tests.reporting.support import ENTRY
@@ -87,6 +88,28 @@ def test_the_review_list_reads_a_page_whatever_the_data(client, planner, status)
     small, large = _twice(client, reverse("figure-review-list"), lambda: {"status": status, "all": "1"})
     assert small == large
     assert large[1] < 250
+
+
+def test_the_review_list_of_one_quarter_reads_a_page_whatever_the_data(client, planner):
+    client.force_login(planner)
+    small, large = _twice(client, reverse("figure-review-list"), lambda: QUARTER)
+    assert small == large
+
+
+def test_the_review_list_of_one_quarter_pages_through_one_sorted_list(client, planner):
+    """Counted per cluster and sliced among the clusters a page reaches, the pages are still the one list."""
+    _grow(70, 1)  # 3 × 70 submitted figures in SHOWN: pages of 100 begin and end inside clusters
+    client.force_login(planner)
+    expected = list(figures_for_review(user=planner, quarter=SHOWN).values_list("pk", flat=True))
+    seen, page = [], 1
+    while True:
+        response = client.get(reverse("figure-review-list"), QUARTER | {"page": page})
+        seen += [figure.pk for figure in response.context["figures"]]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert page == 3
+    assert seen == expected
 
 
 def test_the_history_page_reads_a_page_whatever_the_length_of_the_history(client, planner):
