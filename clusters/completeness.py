@@ -282,24 +282,30 @@ class UnitList:
     def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
         """The query: each cluster's units (a lateral subquery) after the cluster's, so that a page in the
         list's order sorts the clusters and then only the units of the clusters it reaches (an incremental
-        sort), not every unit of the quarter; the quarter joins the figures as a constant."""
+        sort), not every unit of the quarter; the quarter joins the figures as a constant. The clusters `k`
+        come sorted already (a few hundred rows): joined unsorted, PostgreSQL took the department order
+        from the departments' index and sorted a whole department's units (66,000 at province: 0.15 s)."""
         modes, params = _unit_modes(self.standing.clusters, [self.standing.quarter])
         where, more = [f"COALESCE(u.status, 'missing') {_in(self.standings)}"], list(self.standings)
         if self.department is not None:
-            where.append("m.department_id = %s")
+            where.append("k.department_id = %s")
             more.append(self.department)
         if self.cluster is not None:
-            where.append("m.cluster_id = %s")
+            where.append("k.cluster_id = %s")
             more.append(self.cluster)
         if self.search:
             like = "ILIKE" if _lateral() else "LIKE"  # SQLite's LIKE ignores case (ASCII) already
             where.append(" OR ".join(f"{column} {like} %s ESCAPE '\\'"
-                                     for column in ("cl.name_zh", "cl.name_en", "u.enterprise")).join("()"))
+                                     for column in ("k.cluster_zh", "k.cluster_en", "u.enterprise")).join("()"))
             more += [_like(self.search)] * 3
         sql = f"""
         WITH {modes}
         SELECT {select}
-        FROM m JOIN {CLUSTER} cl ON cl.id = m.cluster_id JOIN {DEPARTMENT} d ON d.id = m.department_id
+        FROM (SELECT m.cluster_id, m.department_id, m.by_enterprise, cl.name_zh AS cluster_zh,
+                     cl.name_en AS cluster_en, cl.level, cl.code, d.code AS department_code,
+                     d.name_zh AS department_zh, d.name_en AS department_en
+              FROM m JOIN {CLUSTER} cl ON cl.id = m.cluster_id JOIN {DEPARTMENT} d ON d.id = m.department_id
+              ORDER BY d.code, cl.level, cl.code) k
         {self._units()}
         WHERE {" AND ".join(where)} {tail}"""  # noqa: S608
         quarter = self.standing.quarter
@@ -322,19 +328,19 @@ class UnitList:
             SELECT c.id, 0, NULL, NULL, f.id, f.status
             FROM c LEFT JOIN {FIGURE} f ON f.cluster_id = c.id AND f.enterprise_id IS NULL AND f.year = %s
                                            AND f.quarter = %s
-            ) u ON u.cluster_id = m.cluster_id AND u.by_enterprise = m.by_enterprise"""  # noqa: S608
+            ) u ON u.cluster_id = k.cluster_id AND u.by_enterprise = k.by_enterprise"""  # noqa: S608
         return f"""CROSS JOIN LATERAL (
             SELECT e.id AS enterprise_id, e.name AS enterprise, f.id AS figure_id, f.status
             FROM {ENTERPRISE} e
             LEFT JOIN {FIGURE} f ON f.enterprise_id = e.id AND f.cluster_id = e.cluster_id AND f.year = %s
                                     AND f.quarter = %s
-            WHERE m.by_enterprise AND e.cluster_id = m.cluster_id
+            WHERE k.by_enterprise AND e.cluster_id = k.cluster_id
             UNION ALL
             SELECT NULL, NULL, f.id, f.status
             FROM (VALUES (1)) one (n)
-            LEFT JOIN {FIGURE} f ON f.cluster_id = m.cluster_id AND f.enterprise_id IS NULL AND f.year = %s
+            LEFT JOIN {FIGURE} f ON f.cluster_id = k.cluster_id AND f.enterprise_id IS NULL AND f.year = %s
                                     AND f.quarter = %s
-            WHERE NOT m.by_enterprise) u"""  # noqa: S608
+            WHERE NOT k.by_enterprise) u"""  # noqa: S608
 
     def _counted(self) -> Counts | None:
         """What `standings` already counted of these units, where no name search narrows them: the total, a
@@ -357,9 +363,9 @@ class UnitList:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    _COLUMNS = ("m.cluster_id, cl.name_zh, cl.name_en, u.enterprise_id, u.enterprise, d.name_zh, d.name_en, "
-                "u.figure_id, COALESCE(u.status, 'missing')")
-    _ORDER = "ORDER BY d.code, cl.level, cl.code, u.enterprise NULLS FIRST, u.enterprise_id"
+    _COLUMNS = ("k.cluster_id, k.cluster_zh, k.cluster_en, u.enterprise_id, u.enterprise, k.department_zh, "
+                "k.department_en, u.figure_id, COALESCE(u.status, 'missing')")
+    _ORDER = "ORDER BY k.department_code, k.level, k.code, u.enterprise NULLS FIRST, u.enterprise_id"
 
     def _row(self, row: tuple) -> UnitRow:
         cluster_id, cluster_zh, cluster_en, enterprise_id, enterprise, dept_zh, dept_en, figure_id, standing = row
