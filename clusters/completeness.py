@@ -171,7 +171,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     sums = ", ".join(f"SUM(CASE WHEN t.status = %s THEN t.figures ELSE 0 END) AS {s}" for s in _STATUSES)
     sql = f"""
     WITH {modes},
-    e AS (SELECT cluster_id, COUNT(*) AS n FROM {ENTERPRISE} WHERE cluster_id IN (SELECT id FROM c) GROUP BY 1),
+    e AS (SELECT c.id AS cluster_id, (SELECT COUNT(*) FROM {ENTERPRISE} ce WHERE ce.cluster_id = c.id) AS n FROM c),
     f AS (SELECT t.cluster_id, t.year, t.quarter, t.by_enterprise, {sums}
           FROM q JOIN {TALLY} t ON t.year = q.year AND t.quarter = q.quarter
           WHERE t.cluster_id IN (SELECT id FROM c) GROUP BY 1, 2, 3, 4)
