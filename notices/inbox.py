@@ -28,8 +28,9 @@ from datetime import date, datetime
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,10 +38,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clusters.choices import FigureStatus
 from clusters.completeness import Completeness
-from clusters.models import QuarterlyFigure
+from clusters.models import Cluster, FigureTally, QuarterlyFigure
 from clusters.reporting_period import ReportingState, reporting_state
 from clusters.selectors import with_ytd_check
-from clusters.services import UnitKey, approvable_by
+from clusters.services import UnitKey, entered_or_submitted_by
 from core import access
 from core.models import in_language
 from core.periods import Quarter
@@ -126,26 +127,49 @@ def returned_figures(context: InboxContext) -> list[InboxItem]:
 
 
 def awaiting_review(context: InboxContext) -> list[InboxItem]:
-    """For reviewers: how many submitted figures they may approve, per responsible department and quarter,
-    counted in the database (one query, a row per group: the queue can hold every enterprise's figure)."""
+    """For reviewers: how many submitted figures they may approve, per responsible department and quarter. One
+    query, a few rows per cluster whatever the queue: the submitted figures counted in the figure tally
+    (`clusters.tally`: as completeness counts them, so not an enterprise's figure left behind in a cluster it
+    has moved out of), less, under the four-eyes rule, those the reviewer entered or submitted (by the figures'
+    own user indexes: a reviewer's own are few)."""
     user = context.user
     if not access.may(user, "review", QuarterlyFigure):
         return []
-    department = "cluster__responsible_department__"
-    groups = (approvable_by(access.restrict(QuarterlyFigure.objects.all(), user, "review"), user)
-              .filter(status=FigureStatus.SUBMITTED)
-              .values("year", "quarter", f"{department}code", f"{department}name_zh", f"{department}name_en")
-              .annotate(count=Count("pk")).order_by("year", "quarter", f"{department}code"))
+    groups: dict[tuple, int] = {}
+    for year, quarter, code, name_zh, name_en, count in _review_queue(user):
+        key = (year, quarter, code, name_zh, name_en)
+        groups[key] = groups.get(key, 0) + count
     items = []
-    for group in groups:
-        quarter, code = Quarter(group["year"], group["quarter"]), group[f"{department}code"]
-        name = in_language(group[f"{department}name_zh"], group[f"{department}name_en"])
+    for (year, quarter_number, code, name_zh, name_en), count in sorted(groups.items()):
+        if count <= 0:
+            continue
+        quarter = Quarter(year, quarter_number)
         items.append(InboxItem(
             Kind.REVIEW, ngettext("%(department)s · %(quarter)s: %(count)s figure to review",
-                                  "%(department)s · %(quarter)s: %(count)s figures to review", group["count"]) % {
-                "department": name, "quarter": quarter.label, "count": group["count"]},
-            _url("figure-review-list", quarter, f"group-{code}-{quarter}"), quarter=quarter, count=group["count"]))
+                                  "%(department)s · %(quarter)s: %(count)s figures to review", count) % {
+                "department": in_language(name_zh, name_en), "quarter": quarter.label, "count": count},
+            _url("figure-review-list", quarter, f"group-{code}-{quarter}"), quarter=quarter, count=count))
     return items
+
+
+def _review_queue(user: User) -> QuerySet:
+    """(year, quarter, department code, name_zh, name_en, count) rows of `awaiting_review`, the reviewer's own
+    figures as negative counts. One query."""
+    department = "responsible_department__"
+    of_cluster = {name: Subquery(Cluster.objects.filter(pk=OuterRef("cluster_id")).values(f"{department}{name}")[:1])
+                  for name in ("code", "name_zh", "name_en")}
+    columns = ("year", "quarter", "code", "name_zh", "name_en", "count")
+    queue = (FigureTally.objects.filter(status=FigureStatus.SUBMITTED, figures__gt=0,
+                                        cluster_id__in=access.restrict(Cluster.objects.all(), user, "review"))
+             .annotate(**of_cluster).values("year", "quarter", "code", "name_zh", "name_en")
+             .annotate(count=Sum("figures")).values_list(*columns))
+    if settings.REVIEW_REQUIRES_SECOND_PERSON:
+        own = (access.restrict(QuarterlyFigure.objects.all(), user, "review").filter(status=FigureStatus.SUBMITTED)
+               .filter(entered_or_submitted_by(user)).order_by()
+               .annotate(**of_cluster).values("year", "quarter", "code", "name_zh", "name_en")
+               .annotate(count=-Count("pk")).values_list(*columns))
+        queue = queue.union(own, all=True)
+    return queue
 
 
 def ytd_mismatches(context: InboxContext) -> list[InboxItem]:

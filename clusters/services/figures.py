@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,11 +229,9 @@ def needs_second_person(user: User, figure: QuarterlyFigure) -> bool:
     return settings.REVIEW_REQUIRES_SECOND_PERSON and user.pk in (figure.entered_by_id, figure.submitted_by_id)
 
 
-def approvable_by(figures: QuerySet[QuarterlyFigure], user: User) -> QuerySet[QuarterlyFigure]:
-    """`figures` without those `needs_second_person` keeps from `user`, as SQL (for counts over a whole queue)."""
-    if not settings.REVIEW_REQUIRES_SECOND_PERSON:
-        return figures
-    return figures.exclude(entered_by=user).exclude(submitted_by=user)
+def entered_or_submitted_by(user: User) -> Q:
+    """The figures the four-eyes rule keeps from `user` (`needs_second_person`), as SQL."""
+    return Q(entered_by=user) | Q(submitted_by=user)
 
 
 def _require_second_person(user: User, figure: QuarterlyFigure) -> None:
