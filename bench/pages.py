@@ -6,7 +6,8 @@ Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both
 1. Data: the roll-up benchmark's scales (bench/rollup.py), each in its own database (bench/common.py):
    city 15 clusters × 300 enterprises × 20 quarters = 90,000 figures, province 200 × 1,000 × 40 =
    8,000,000, rolled up and vacuumed. The last quarter's figures are then set back to submitted (city
-   4,500, province 200,000: the review queue after a reporting round) and everything is rolled up again.
+   4,500, province 200,000: the review queue after a reporting round), everything is rolled up again, and
+   the figures, enterprises and figure tally are vacuumed (what autovacuum does after such a round).
    `--reuse` keeps a database that already holds its scale (generating the province takes 3–4 minutes).
    People: a planner, and an editor and a viewer of the first competent department (市经信委), which is
    responsible for a third of the generated clusters.
@@ -81,6 +82,10 @@ def prepare(scale: str, reuse: bool) -> dict[str, int]:
         print(f"{queued:,} figures of {last.year} Q{last.quarter} set back to submitted; rolling up again", flush=True)
         rollup_full()
         vacuum_rollup_tables()
+        # As autovacuum would after a reporting round (docs/performance.md, "VACUUM and the visibility map"):
+        # without it every index-only read of the quarter's figures visits the heap until the next vacuum.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) clusters_quarterlyfigure, clusters_enterprise, clusters_figuretally")
     department = Department.objects.filter(kind="commission").order_by("id").first()
     for role in ROLES:
         user, _ = User.objects.update_or_create(username=f"bench-{role}", defaults={
