@@ -267,6 +267,14 @@ class _QuarterEntry:
         cluster = self.editable.get(key.pk)
         return (cluster, None) if cluster else None
 
+    def lock_order(self, entry: EntryInput) -> tuple[int, int]:
+        """Rows are written cluster by cluster, whatever order a sheet lists them in: every write moves counts
+        in the cluster's figure tally (clusters.tally), whose rows two saves then lock in the same order (a
+        sheet listing cluster A then B saved beside one listing B then A would otherwise deadlock)."""
+        key = UnitKey.parse(entry.unit)
+        unit = self.unit(key) if key else None
+        return (unit[0].pk, unit[1].pk if unit[1] else 0) if unit else (0, 0)
+
     def earlier(self, cluster: Cluster, enterprise: Enterprise | None, name: str) -> tuple[list, list[Quarter]]:
         """A unit's values of `name` in the year's quarters before this one, and the quarters without one."""
         quarters = self.quarter.earlier_in_year()
@@ -465,7 +473,7 @@ def _run(entries: Sequence[EntryInput], run: _QuarterEntry) -> EntryResult:
             % {"quarter": run.quarter.label, "end": run.quarter.last_day.isoformat()}]})
     run.load([k for k in (UnitKey.parse(e.unit) for e in entries) if k])
     seen: set[str] = set()
-    for entry in entries:
+    for entry in sorted(entries, key=run.lock_order):
         if entry.unit in seen:
             run.error(entry.unit, _("Reporting unit: appears more than once."))
             continue
