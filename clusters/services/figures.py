@@ -262,10 +262,10 @@ def figures_approve(*, user: User, versions: dict[int, int] | Iterable[tuple[int
     """A planner approves several submitted figures at once (figure id → the version read, or such pairs): all,
     or none. A figure named twice with the same version is named once; with two versions, one is stale.
 
-    The figures are locked in id order and written in cluster order (two batches cannot deadlock). Every figure meets the rules of
-    `figure_approve`, the four-eyes rule included; if any figure was changed since it was read, nothing
-    is approved and `StaleFigures` lists every such figure with its current version. The roll-up is
-    marked once per cluster-year, however many of its figures the batch holds.
+    The figures are locked in id order and written in cluster order (two batches cannot deadlock). Every
+    figure meets the rules of `figure_approve`, the four-eyes rule included; if any figure was changed since
+    it was read, nothing is approved and `StaleFigures` lists every such figure with its current version. The
+    roll-up is marked once per cluster-year, however many of its figures the batch holds.
     """
     if not access.may(user, "review", QuarterlyFigure):
         raise PermissionDenied(_("Only a planner may review figures."))
