@@ -7,13 +7,27 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import requests
+from urllib3.exceptions import ProtocolError
 
 from tests.system.procs import PASSWORD
 
 TIMEOUT = 30
+
+
+def _resent_once(send: Callable[[], requests.Response]) -> requests.Response:
+    """`send()`, sent again once if the server closed the kept-alive connection without reading the request: a
+    gunicorn worker replaced after `max_requests` (jinzhou/gunicorn_conf.py) closes its idle connections, and a
+    request already on its way over one is reset unread. Browsers send such a request again; so does this."""
+    try:
+        return send()
+    except requests.ConnectionError as error:
+        if not (error.args and isinstance(error.args[0], ProtocolError)):
+            raise
+        return send()
 VERSION_FIELD = re.compile(r'name="version-(?P<unit>[ce]\d+)" value="(?P<version>\d*)"')
 
 
@@ -28,11 +42,12 @@ class Browser:
         return self.session.cookies["csrftoken"]
 
     def get(self, path: str, **params) -> requests.Response:
-        return self.session.get(f"{self.base_url}{path}", params=params, timeout=TIMEOUT)
+        return _resent_once(lambda: self.session.get(f"{self.base_url}{path}", params=params, timeout=TIMEOUT))
 
     def post(self, path: str, data: dict) -> requests.Response:
-        return self.session.post(f"{self.base_url}{path}", data=data | {"csrfmiddlewaretoken": self._csrf()},
-                                 timeout=TIMEOUT, allow_redirects=False)
+        data = data | {"csrfmiddlewaretoken": self._csrf()}
+        return _resent_once(lambda: self.session.post(f"{self.base_url}{path}", data=data, timeout=TIMEOUT,
+                                                      allow_redirects=False))
 
     def login(self, username: str, password: str = PASSWORD) -> Browser:
         self.get("/accounts/login/").raise_for_status()
@@ -70,10 +85,10 @@ class Api:
         self.session.headers["Authorization"] = f"Token {token}"
 
     def get(self, path: str, **params) -> requests.Response:
-        return self.session.get(f"{self.base_url}/api/v1/{path}", params=params, timeout=TIMEOUT)
+        return _resent_once(lambda: self.session.get(f"{self.base_url}/api/v1/{path}", params=params, timeout=TIMEOUT))
 
     def post(self, path: str, body: dict) -> requests.Response:
-        return self.session.post(f"{self.base_url}/api/v1/{path}", json=body, timeout=TIMEOUT)
+        return _resent_once(lambda: self.session.post(f"{self.base_url}/api/v1/{path}", json=body, timeout=TIMEOUT))
 
     def figures(self, **params) -> list[dict]:
         rows, url = [], f"{self.base_url}/api/v1/figures/?{urlencode(params | {'page_size': 1000})}"
