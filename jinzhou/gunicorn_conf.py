@@ -26,5 +26,18 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
+# The application is loaded once, in the master, before the workers fork: what it loads is shared by every
+# worker (copy on write) and a worker replaced after max_requests starts at once. `when_ready` (below) loads
+# matplotlib there too. A deploy restarts the service (bin/serve, docker compose), never `kill -HUP`: a HUP
+# would keep the code loaded in the master.
+preload_app = True
 # The heartbeat file in memory: on a container's overlay file system its writes can stall a worker.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a heartbeat file, no data
+
+
+def when_ready(server) -> None:
+    """In the master, before the workers fork: matplotlib and its font list, which the briefing's charts need
+    (53 MB a worker would otherwise load on its first briefing: more than the page itself, 12–30 MB)."""
+    from briefing.charts import preload
+
+    preload()

@@ -245,3 +245,17 @@ def test_the_briefing_runs_a_bounded_number_of_queries(client, planner, make_use
 # data: 17 (planner, .docx) to 19 (a department, the page); the same with 12 more clusters, enterprises and projects;
 # and the approved commentary with its goal remarks (2).
 QUERIES = 21
+
+
+def test_the_output_chart_draws_the_largest_clusters_and_says_where_the_others_are(planner):
+    """A province's hundreds of bars would be a picture no one reads, drawn at the cost of 100 MB a worker."""
+    from briefing.charts import CHART_CLUSTERS, charts_for
+    from briefing.content import briefing_for
+
+    large_city(extra_clusters=26)  # 16 of the demo and 26 more, each with figures
+    briefing = briefing_for(user=planner, year=2015, quarter=2)
+    drawn = [line for line in briefing.clusters if line.row is not None]
+    assert len(drawn) > CHART_CLUSTERS
+    output = charts_for(briefing)[0]
+    assert f"产值最大的{CHART_CLUSTERS}个；其余{len(drawn) - CHART_CLUSTERS}个见表格" in output.title
+    assert output.png.startswith(b"\x89PNG")
