@@ -163,9 +163,9 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     department (× cluster). Units are the enterprises of a cluster reporting by enterprise (counted per
     cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query.
 
-    The figures are not read: their counts are the figure tally's (`clusters.tally`, kept by triggers), a few
-    rows per cluster and quarter, whatever the number of enterprises. The enterprises are counted per cluster
-    from the (cluster, id) index, limited to `clusters`."""
+    The figures are not read: their counts are the figure tally's (`clusters.tally`, kept by triggers: those
+    that belong to their cluster), a few rows per cluster and quarter, whatever the number of enterprises. The
+    enterprises are counted per cluster from the (cluster, id) index, limited to `clusters`."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "CAST(NULL AS INTEGER)"
     sums = ", ".join(f"SUM(CASE WHEN t.status = %s THEN t.figures ELSE 0 END) AS {s}" for s in _STATUSES)
@@ -174,7 +174,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     e AS (SELECT c.id AS cluster_id, (SELECT COUNT(*) FROM {ENTERPRISE} ce WHERE ce.cluster_id = c.id) AS n FROM c),
     f AS (SELECT t.cluster_id, t.year, t.quarter, t.by_enterprise, {sums}
           FROM q JOIN {TALLY} t ON t.year = q.year AND t.quarter = q.quarter
-          WHERE t.cluster_id IN (SELECT id FROM c) GROUP BY 1, 2, 3, 4)
+          WHERE t.cluster_id IN (SELECT id FROM c) AND t.belongs = %s GROUP BY 1, 2, 3, 4)
     SELECT m.year, m.quarter, m.department_id, {cluster},
            SUM(CASE WHEN m.by_enterprise THEN COALESCE(e.n, 0) ELSE 1 END),
            {", ".join(f"SUM(COALESCE(f.{s}, 0))" for s in _STATUSES)}
@@ -183,7 +183,7 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
                    AND f.by_enterprise = m.by_enterprise
     GROUP BY 1, 2, 3, 4"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_STATUSES])
+        cursor.execute(sql, [*params, *_STATUSES, True])
         return cursor.fetchall()
 
 

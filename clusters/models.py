@@ -400,23 +400,25 @@ class PublicServicePlatform(TimeStampedModel, DemoFlagged, Versioned):
 
 class FigureTally(models.Model):
     """How many figures of a cluster and quarter stand in each status, and their output, kept by database
-    triggers on every figure (and enterprise) write: completeness and the entry screen read a few rows per
-    cluster and quarter instead of every figure (`clusters.tally`). `by_enterprise`: the figures of the
-    cluster's enterprises (those that belong to the cluster now: a moved enterprise's old figures do not count)
-    or the cluster's own. A plain cluster id, not a foreign key: the triggers write it, Django never does."""
+    triggers on every figure (and enterprise) write: completeness, the entry screen, the review list and the
+    inbox read a few rows per cluster and quarter instead of every figure (`clusters.tally`). `by_enterprise`:
+    the figures of the cluster's enterprises or the cluster's own; `belongs`: the figure's enterprise belongs
+    to the cluster now (or it is the cluster's own): completeness counts only those. A plain cluster id, not a
+    foreign key: the triggers write it, Django never does."""
 
     cluster_id = models.IntegerField()
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     by_enterprise = models.BooleanField()
     status = models.CharField(max_length=10, choices=FigureStatus.choices)
+    belongs = models.BooleanField(default=True)
     figures = models.IntegerField(default=0)
     output = models.DecimalField(max_digits=OUTPUT_DIGITS["max_digits"] + 8,
                                  decimal_places=OUTPUT_DIGITS["decimal_places"], default=Decimal(0))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cluster_id", "year", "quarter", "by_enterprise", "status"],
-                                               name="figure_tally_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["cluster_id", "year", "quarter", "by_enterprise", "status", "belongs"], name="figure_tally_key")]
 
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.year}Q{self.quarter} {self.status}: {self.figures}"

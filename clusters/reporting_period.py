@@ -3,8 +3,8 @@ import, the inbox), for the user looking at it.
 
 The rule: the earliest quarter, up to the last quarter that has ended, that is not yet fully approved for
 the user's reporting units (the clusters it may edit if it may write, else those it may view):
-- the earliest quarter holding a figure of theirs that is not approved (draft, submitted, returned; figures
-  as completeness counts them, read from the figure tally);
+- the earliest quarter holding a figure of theirs that is not approved (draft, submitted, returned; read
+  from the figure tally);
 - else, if the latest quarter holding approved figures lacks an approved figure for some unit, that one;
 - else the quarter after it, or the last quarter that has ended, whichever is earlier (so also with no
   figure at all).

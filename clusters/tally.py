@@ -1,13 +1,14 @@
-"""The figure tally (`FigureTally`): per cluster, quarter, reporting mode and status, how many figures and their
-output, kept by database triggers so that it is right whoever writes the figures (services, imports, the
-admin, `QuerySet.update`, a migration) and in the same transaction.
+"""The figure tally (`FigureTally`): per cluster, quarter, reporting mode, status and `belongs`, how many figures
+and their output, kept by database triggers so that it is right whoever writes the figures (services, imports,
+the admin, `QuerySet.update`, a migration) and in the same transaction.
 
-A figure counts when it is the cluster's own or its enterprise belongs to the cluster now (completeness's rule:
-an enterprise moved to another cluster leaves its old figures behind, and they stop counting in either). So:
+`belongs`: the figure is the cluster's own or its enterprise belongs to the cluster now. Completeness counts
+only those (an enterprise moved to another cluster leaves its old figures behind, and they stop counting in
+either); lists of figures (the review queue) count them all. So:
 - a figure inserted, deleted or changed (status, output, cluster, enterprise, quarter) moves its count from the
   old key to the new one;
-- an enterprise moved to another cluster takes its figures' counts out of its old cluster's tally and adds
-  those it holds in the new cluster (usually none).
+- an enterprise moved to another cluster turns its figures in the old cluster into ones that do not belong, and
+  those it holds in the new cluster (usually none) into ones that do.
 
 The triggers are created by migration `clusters.0013` on PostgreSQL (a PL/pgSQL function) and SQLite (one
 trigger per event); `rebuild` recounts everything from the figures (the migration's backfill, and after bulk
@@ -20,13 +21,13 @@ from __future__ import annotations
 from django.db import connection
 
 TALLY, FIGURE, ENTERPRISE = "clusters_figuretally", "clusters_quarterlyfigure", "clusters_enterprise"
-_KEY = "cluster_id, year, quarter, by_enterprise, status"
+_KEY = "cluster_id, year, quarter, by_enterprise, status, belongs"
 _ADD = (f"ON CONFLICT ({_KEY}) DO UPDATE SET figures = {TALLY}.figures + excluded.figures, "
         f"output = {TALLY}.output + excluded.output")
 
 
-def _counts(row: str) -> str:
-    """SQL: whether the figure `row` (OLD or NEW) counts in its cluster's tally (module docstring)."""
+def _belongs(row: str) -> str:
+    """SQL: whether the figure `row` (OLD or NEW) belongs to its cluster (module docstring)."""
     return (f"({row}.enterprise_id IS NULL OR EXISTS (SELECT 1 FROM {ENTERPRISE} e "
             f"WHERE e.id = {row}.enterprise_id AND e.cluster_id = {row}.cluster_id))")
 
@@ -34,7 +35,8 @@ def _counts(row: str) -> str:
 def _add(row: str, sign: str) -> str:
     """SQL: add (`sign` "+") or take away ("-") the figure `row` to or from its key."""
     return (f"INSERT INTO {TALLY} ({_KEY}, figures, output) VALUES ({row}.cluster_id, {row}.year, {row}.quarter, "
-            f"{row}.enterprise_id IS NOT NULL, {row}.status, {sign}1, {sign}{row}.output_value) {_ADD}")
+            f"{row}.enterprise_id IS NOT NULL, {row}.status, {_belongs(row)}, {sign}1, {sign}{row}.output_value) "
+            f"{_ADD}")
 
 
 # An update that changes none of these leaves the tally alone (most edits: notes, revenue, versions).
@@ -42,25 +44,28 @@ _CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}"
                        for c in ("cluster_id", "enterprise_id", "year", "quarter", "status", "output_value"))
 
 
-def _enterprise_moved(sign_old: str, sign_new: str) -> str:
-    """SQL: an enterprise moved from OLD.cluster_id to NEW.cluster_id: its figures' counts leave the old
-    cluster and join the new one (`sign_old`/`sign_new` for SQLite, whose expressions differ)."""
+def _enterprise_moved(true: str, where: str) -> str:
+    """SQL: an enterprise moved from OLD.cluster_id to NEW.cluster_id: its figures in the old cluster stop
+    belonging, those in the new one start (`true`: the dialect's true; `where`: SQLite needs a WHERE before its
+    ON CONFLICT). Each figure's count leaves one `belongs` and joins the other: +1 where the figure's cluster
+    being the new one agrees with `belongs`, else −1."""
     return f"""
         INSERT INTO {TALLY} ({_KEY}, figures, output)
-        SELECT f.cluster_id, f.year, f.quarter, {sign_new}, f.status,
-               CASE WHEN f.cluster_id = OLD.cluster_id THEN -COUNT(*) ELSE COUNT(*) END,
-               CASE WHEN f.cluster_id = OLD.cluster_id THEN -SUM(f.output_value) ELSE SUM(f.output_value) END
-        FROM {FIGURE} f WHERE f.enterprise_id = NEW.id AND f.cluster_id IN (OLD.cluster_id, NEW.cluster_id)
-        GROUP BY f.cluster_id, f.year, f.quarter, f.status
-        {sign_old} {_ADD}"""
+        SELECT f.cluster_id, f.year, f.quarter, {true}, f.status, s.belongs,
+               SUM(CASE WHEN (f.cluster_id = NEW.cluster_id) = s.belongs THEN 1 ELSE -1 END),
+               SUM(CASE WHEN (f.cluster_id = NEW.cluster_id) = s.belongs THEN f.output_value ELSE -f.output_value END)
+        FROM {FIGURE} f CROSS JOIN (SELECT {true} AS belongs UNION ALL SELECT NOT {true}) s
+        WHERE f.enterprise_id = NEW.id AND f.cluster_id IN (OLD.cluster_id, NEW.cluster_id)
+        GROUP BY f.cluster_id, f.year, f.quarter, f.status, s.belongs
+        {where} {_ADD}"""
 
 
 POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION clusters_figure_tally() RETURNS trigger AS $$
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') AND {_counts("OLD")} THEN {_add("OLD", "-")}; END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') AND {_counts("NEW")} THEN {_add("NEW", "+")}; END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN {_add("OLD", "-")}; END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN {_add("NEW", "+")}; END IF;
         RETURN NULL;
     END;
     $$ LANGUAGE plpgsql;
@@ -72,7 +77,7 @@ POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION clusters_enterprise_tally() RETURNS trigger AS $$
     BEGIN
-        {_enterprise_moved("", "true")};
+        {_enterprise_moved("true", "")};
         RETURN NULL;
     END;
     $$ LANGUAGE plpgsql;
@@ -89,20 +94,18 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS clusters_enterprise_tally();",
 ]
 SQLITE_FORWARD = [
-    f"""CREATE TRIGGER clusters_figure_tally_insert AFTER INSERT ON {FIGURE} WHEN {_counts("NEW")}
-        BEGIN {_add("NEW", "+")}; END;""",
-    f"""CREATE TRIGGER clusters_figure_tally_delete AFTER DELETE ON {FIGURE} WHEN {_counts("OLD")}
-        BEGIN {_add("OLD", "-")}; END;""",
+    f"""CREATE TRIGGER clusters_figure_tally_insert AFTER INSERT ON {FIGURE} BEGIN {_add("NEW", "+")}; END;""",
+    f"""CREATE TRIGGER clusters_figure_tally_delete AFTER DELETE ON {FIGURE} BEGIN {_add("OLD", "-")}; END;""",
     # Two triggers for an update (SQLite has no IF): take the old key away, add the new one, in either order.
     f"""CREATE TRIGGER clusters_figure_tally_update_new AFTER UPDATE ON {FIGURE}
-        WHEN ({_CHANGED}) AND {_counts("NEW")} BEGIN {_add("NEW", "+")}; END;""",
+        WHEN {_CHANGED} BEGIN {_add("NEW", "+")}; END;""",
     f"""CREATE TRIGGER clusters_figure_tally_update_old AFTER UPDATE ON {FIGURE}
-        WHEN ({_CHANGED}) AND {_counts("OLD")} BEGIN {_add("OLD", "-")}; END;""",
-    # SQLite parses `SELECT … ON CONFLICT` only with a WHERE before it (its documented ambiguity): `HAVING true`
-    # closes the grouped SELECT instead.
+        WHEN {_CHANGED} BEGIN {_add("OLD", "-")}; END;""",
+    # SQLite parses `SELECT … ON CONFLICT` only with something closing the SELECT before it (its documented
+    # ambiguity): `HAVING true` does, after the GROUP BY.
     f"""CREATE TRIGGER clusters_enterprise_tally AFTER UPDATE OF cluster_id ON {ENTERPRISE}
         WHEN OLD.cluster_id IS NOT NEW.cluster_id
-        BEGIN {_enterprise_moved("HAVING true", "1")}; END;""",
+        BEGIN {_enterprise_moved("1", "HAVING true")}; END;""",
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name};" for name in (
     "clusters_figure_tally_insert", "clusters_figure_tally_delete", "clusters_figure_tally_update_new",
@@ -112,11 +115,12 @@ TRIGGERS = {"postgresql": (POSTGRES_FORWARD, POSTGRES_BACKWARD), "sqlite": (SQLI
 
 def recount_sql() -> str:
     """SQL: the tally counted afresh from the figures (what the triggers keep)."""
+    belongs = "(f.enterprise_id IS NULL OR e.cluster_id = f.cluster_id)"
     return f"""
-        SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL, f.status, COUNT(*), SUM(f.output_value)
+        SELECT f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL, f.status, {belongs}, COUNT(*),
+               SUM(f.output_value)
         FROM {FIGURE} f LEFT JOIN {ENTERPRISE} e ON e.id = f.enterprise_id
-        WHERE f.enterprise_id IS NULL OR e.cluster_id = f.cluster_id
-        GROUP BY f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL, f.status"""
+        GROUP BY f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL, f.status, {belongs}"""
 
 
 def rebuild(using=connection) -> None:

@@ -129,9 +129,8 @@ def returned_figures(context: InboxContext) -> list[InboxItem]:
 def awaiting_review(context: InboxContext) -> list[InboxItem]:
     """For reviewers: how many submitted figures they may approve, per responsible department and quarter. One
     query, a few rows per cluster whatever the queue: the submitted figures counted in the figure tally
-    (`clusters.tally`: as completeness counts them, so not an enterprise's figure left behind in a cluster it
-    has moved out of), less, under the four-eyes rule, those the reviewer entered or submitted (by the figures'
-    own user indexes: a reviewer's own are few)."""
+    (`clusters.tally`), less, under the four-eyes rule, those the reviewer entered or submitted (by the
+    figures' own user indexes: a reviewer's own are few)."""
     user = context.user
     if not access.may(user, "review", QuarterlyFigure):
         return []

@@ -302,8 +302,9 @@ def figure_review_list(request: HttpRequest) -> HttpResponse:
                                            cluster=filters.cluster, search=filters.search)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
-    page, shown = selectors.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE,
-                                         one_quarter=bar.shown is not None)
+    tallied = selectors.review_tally(user=request.user, status=status, quarter=bar.shown, cluster=filters.cluster,
+                                     search=filters.search)
+    page, shown = selectors.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE, tallied=tallied)
     return render(request, "reporting/figure_review.html", {
         "page": page, "figures": shown, "groups": selectors.review_groups(user=request.user, figures=shown),
         "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,

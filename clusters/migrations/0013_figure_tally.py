@@ -35,11 +35,12 @@ class Migration(migrations.Migration):
                 ('quarter', models.PositiveSmallIntegerField()),
                 ('by_enterprise', models.BooleanField()),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('approved', 'approved'), ('returned', 'returned')], max_length=10)),
+                ('belongs', models.BooleanField(default=True)),
                 ('figures', models.IntegerField(default=0)),
                 ('output', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=20)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('cluster_id', 'year', 'quarter', 'by_enterprise', 'status'), name='figure_tally_key')],
+                'constraints': [models.UniqueConstraint(fields=('cluster_id', 'year', 'quarter', 'by_enterprise', 'status', 'belongs'), name='figure_tally_key')],
             },
         ),
         migrations.RunPython(_create, _drop),

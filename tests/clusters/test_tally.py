@@ -1,7 +1,8 @@
 """The figure tally (clusters.tally) kept by database triggers: after every kind of write, the tally equals a
 recount from the figures (inserts, edits of the counted columns, edits of others, status changes through
-`QuerySet.update`, bulk creation, deletion, an enterprise moved to another cluster and back), on whichever
-database the suite runs (PostgreSQL in CI, SQLite on a bare machine)."""
+`QuerySet.update`, bulk creation, deletion, an enterprise moved to another cluster and back, which turns its
+figures left behind into ones that do not belong), on whichever database the suite runs (PostgreSQL in CI,
+SQLite on a bare machine). Keys: (cluster, year, quarter, by enterprise, status, belongs)."""
 from decimal import Decimal
 
 import pytest
@@ -16,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def _kept() -> dict[tuple, tuple[int, Decimal]]:
     """The tally the triggers kept, without the keys they brought back to zero."""
-    return {(t.cluster_id, t.year, t.quarter, t.by_enterprise, t.status): (t.figures, Decimal(t.output))
+    return {(t.cluster_id, t.year, t.quarter, t.by_enterprise, t.status, t.belongs): (t.figures, Decimal(t.output))
             for t in FigureTally.objects.all() if t.figures or t.output}
 
 
 def _recounted() -> dict[tuple, tuple[int, Decimal]]:
     with connection.cursor() as cursor:
         cursor.execute(tally.recount_sql())
-        return {(c, y, q, bool(e), s): (n, Decimal(str(o))) for c, y, q, e, s, n, o in cursor.fetchall()}
+        return {(c, y, q, bool(e), s, bool(b)): (n, Decimal(str(o))) for c, y, q, e, s, b, n, o in cursor.fetchall()}
 
 
 def _check() -> dict:
@@ -49,24 +50,24 @@ def test_inserts_and_edits_of_counted_columns_move_the_counts(pv):
     first, second = _figure(cluster, a), _figure(cluster, b, value="2.25")
     _figure(auto)  # a cluster's own figure
     kept = _check()
-    assert kept[(cluster.pk, 2011, 1, True, "draft")] == (2, Decimal("3.75"))
-    assert kept[(auto.pk, 2011, 1, False, "draft")] == (1, Decimal("1.5"))
+    assert kept[(cluster.pk, 2011, 1, True, "draft", True)] == (2, Decimal("3.75"))
+    assert kept[(auto.pk, 2011, 1, False, "draft", True)] == (1, Decimal("1.5"))
 
     first.status, first.output_value = FigureStatus.SUBMITTED, Decimal("4.0001")
     first.save()
     second.note = "只改备注"  # not a counted column: the tally stays as it was
     second.save()
     kept = _check()
-    assert kept[(cluster.pk, 2011, 1, True, "submitted")] == (1, Decimal("4.0001"))
-    assert kept[(cluster.pk, 2011, 1, True, "draft")] == (1, Decimal("2.25"))
+    assert kept[(cluster.pk, 2011, 1, True, "submitted", True)] == (1, Decimal("4.0001"))
+    assert kept[(cluster.pk, 2011, 1, True, "draft", True)] == (1, Decimal("2.25"))
 
     QuarterlyFigure.objects.filter(cluster=cluster).update(status=FigureStatus.APPROVED)
     QuarterlyFigure.objects.filter(pk=second.pk).update(quarter=2)
-    assert _check()[(cluster.pk, 2011, 2, True, "approved")] == (1, Decimal("2.25"))
+    assert _check()[(cluster.pk, 2011, 2, True, "approved", True)] == (1, Decimal("2.25"))
 
     second.delete()
     QuarterlyFigure.objects.filter(cluster=auto).delete()
-    assert _check() == {(cluster.pk, 2011, 1, True, "approved"): (1, Decimal("4.0001"))}
+    assert _check() == {(cluster.pk, 2011, 1, True, "approved", True): (1, Decimal("4.0001"))}
 
 
 def test_bulk_creation_counts_every_row(pv):
@@ -75,7 +76,7 @@ def test_bulk_creation_counts_every_row(pv):
         QuarterlyFigure(cluster=cluster, enterprise=e, year=2011, quarter=q, output_value=Decimal(q),
                         status=FigureStatus.SUBMITTED) for e in enterprises for q in (1, 2, 3))
     kept = _check()
-    assert kept[(cluster.pk, 2011, 3, True, "submitted")] == (3, Decimal(9))
+    assert kept[(cluster.pk, 2011, 3, True, "submitted", True)] == (3, Decimal(9))
 
 
 def test_a_moved_enterprise_takes_its_counts_along_and_back(pv):
@@ -85,19 +86,21 @@ def test_a_moved_enterprise_takes_its_counts_along_and_back(pv):
     _figure(cluster, b)
     a.cluster = auto
     a.save()
-    kept = _check()  # its figure stays with pv but counts in neither cluster
-    assert (cluster.pk, 2011, 1, True, "approved") not in kept
+    kept = _check()  # its figure stays with pv, no longer belonging: completeness counts it in neither cluster
+    assert (cluster.pk, 2011, 1, True, "approved", True) not in kept
+    assert kept[(cluster.pk, 2011, 1, True, "approved", False)] == (1, Decimal("1.5"))
     assert not any(key[0] == auto.pk for key in kept)
 
-    moved = _figure(auto, a, quarter=2)  # a figure in its new cluster counts there
-    assert _check()[(auto.pk, 2011, 2, True, "draft")] == (1, Decimal("1.5"))
+    moved = _figure(auto, a, quarter=2)  # a figure in its new cluster belongs there
+    assert _check()[(auto.pk, 2011, 2, True, "draft", True)] == (1, Decimal("1.5"))
 
     Enterprise.objects.filter(pk=a.pk).update(cluster=cluster)  # moved back, by a bulk update
     kept = _check()
-    assert kept[(cluster.pk, 2011, 1, True, "approved")] == (1, Decimal("1.5"))
-    assert (auto.pk, 2011, 2, True, "draft") not in kept
-    moved.delete()  # a figure that did not count leaves nothing behind
-    _check()
+    assert kept[(cluster.pk, 2011, 1, True, "approved", True)] == (1, Decimal("1.5"))
+    assert kept[(auto.pk, 2011, 2, True, "draft", False)] == (1, Decimal("1.5"))
+    assert (cluster.pk, 2011, 1, True, "approved", False) not in kept
+    moved.delete()
+    assert not any(key[0] == auto.pk for key in _check())
 
 
 def test_rebuild_recounts_what_the_triggers_did_not_see(pv):
@@ -106,4 +109,4 @@ def test_rebuild_recounts_what_the_triggers_did_not_see(pv):
     FigureTally.objects.all().delete()
     assert _kept() == {}
     tally.rebuild()
-    assert _check() == {(cluster.pk, 2011, 1, True, "draft"): (1, Decimal("1.5"))}
+    assert _check() == {(cluster.pk, 2011, 1, True, "draft", True): (1, Decimal("1.5"))}
