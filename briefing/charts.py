@@ -111,10 +111,10 @@ def _output_chart(briefing: Briefing) -> ChartImage | None:
     axes.spines[["top", "right"]].set_visible(False)
     title = _("Clusters' output in the year to %(period)s against 100 / 200 / 1000亿元") % {
         "period": briefing.period.label}
-    if left_out:
+    axes.set_title(title, fontsize=10)
+    if left_out:  # in the caption: drawn in the picture, it ran past its edge
         title += _(" (the %(shown)s largest; the other %(left_out)s are in the table)") % {
             "shown": len(lines), "left_out": left_out}
-    axes.set_title(title, fontsize=10)
     if any(line.row.demo_units for line in lines):
         title += _(" (hatched: demo data)")
     return ChartImage(title, _png(figure))
