@@ -32,10 +32,11 @@ from core.periods import Quarter
 from org.models import Department, User
 
 from .choices import FigureStatus
-from .models import Cluster, Enterprise, FigureTally, QuarterlyFigure
+from .models import Cluster, Enterprise, EnterpriseTally, FigureTally, QuarterlyFigure
 from .services import UnitKey
 
-CLUSTER, ENTERPRISE, FIGURE, TALLY = (m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure, FigureTally))
+CLUSTER, ENTERPRISE, FIGURE, TALLY, ENTERPRISES = (
+    m._meta.db_table for m in (Cluster, Enterprise, QuarterlyFigure, FigureTally, EnterpriseTally))
 DEPARTMENT = Department._meta.db_table
 
 
@@ -164,14 +165,14 @@ def _counts(clusters: QuerySet[Cluster], quarters: Sequence[Quarter], by_cluster
     cluster), else the cluster; figures are counted by status where they match the quarter's mode. One query.
 
     The figures are not read: their counts are the figure tally's (`clusters.tally`, kept by triggers: those
-    that belong to their cluster), a few rows per cluster and quarter, whatever the number of enterprises. The
-    enterprises are counted per cluster from the (cluster, id) index, limited to `clusters`."""
+    that belong to their cluster), a few rows per cluster and quarter, whatever the number of enterprises; the
+    enterprises of a cluster are the enterprise tally's count."""
     modes, params = _unit_modes(clusters, quarters)
     cluster = "m.cluster_id" if by_cluster else "CAST(NULL AS INTEGER)"
     sums = ", ".join(f"SUM(CASE WHEN t.status = %s THEN t.figures ELSE 0 END) AS {s}" for s in _STATUSES)
     sql = f"""
     WITH {modes},
-    e AS (SELECT c.id AS cluster_id, (SELECT COUNT(*) FROM {ENTERPRISE} ce WHERE ce.cluster_id = c.id) AS n FROM c),
+    e AS (SELECT cluster_id, enterprises AS n FROM {ENTERPRISES} WHERE cluster_id IN (SELECT id FROM c)),
     f AS (SELECT t.cluster_id, t.year, t.quarter, t.by_enterprise, {sums}
           FROM q JOIN {TALLY} t ON t.year = q.year AND t.quarter = q.quarter
           WHERE t.cluster_id IN (SELECT id FROM c) AND t.belongs = %s GROUP BY 1, 2, 3, 4)

@@ -422,3 +422,14 @@ class FigureTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.year}Q{self.quarter} {self.status}: {self.figures}"
+
+
+class EnterpriseTally(models.Model):
+    """How many enterprises a cluster has, kept by database triggers on the enterprises (`clusters.tally`):
+    completeness counts a cluster's units from it instead of counting the enterprises each time."""
+
+    cluster_id = models.IntegerField(unique=True)
+    enterprises = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id}: {self.enterprises}"

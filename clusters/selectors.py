@@ -44,7 +44,7 @@ from core.periods import Quarter
 from org.models import Department, User
 
 from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, EntryModeChoice, FigureStatus
-from .models import OUTPUT_DIGITS, Cluster, Enterprise, FigureTally, QuarterlyFigure, quarter_index
+from .models import OUTPUT_DIGITS, Cluster, Enterprise, EnterpriseTally, FigureTally, QuarterlyFigure, quarter_index
 from .services import (
     EDITABLE_STATUSES,
     EXTRA_FIELDS,
@@ -471,18 +471,14 @@ def _tallied(quarter: Quarter, statuses: Iterable[str] = FigureStatus.values) ->
                     Value(0))
 
 
-def _count_of(figures: QuerySet) -> Coalesce:
-    return Coalesce(Subquery(figures.order_by().values("cluster_id").annotate(n=Count("pk")).values("n")[:1]),
-                    Value(0))
-
-
 def cluster_lines(*, user: User, quarter: Quarter) -> QuerySet[Cluster]:
     """The clusters `user` may see, in the screen's order, each annotated with its reporting units in `quarter`
     (`units`) and how many of them have a figure (`entered`), have submitted it (`submitted`, awaiting review)
     or have it approved (`approved`): SQL aggregates (correlated, on the figure tally: a page costs its own
     clusters)."""
     clusters = _with_mode(Cluster.objects.visible_to(user).select_related("responsible_department"), quarter)
-    enterprises = _count_of(Enterprise.objects.filter(cluster=OuterRef("pk")))
+    enterprises = Coalesce(Subquery(EnterpriseTally.objects.filter(cluster_id=OuterRef("pk")).values("enterprises")),
+                           Value(0))
     return clusters.annotate(
         units=Case(When(by_enterprise=1, then=enterprises), default=Value(1)), entered=_tallied(quarter),
         submitted=_tallied(quarter, [FigureStatus.SUBMITTED]), approved=_tallied(quarter, [FigureStatus.APPROVED]),

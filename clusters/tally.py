@@ -9,6 +9,8 @@ either); lists of figures (the review queue) count them all. So:
   old key to the new one;
 - an enterprise moved to another cluster turns its figures in the old cluster into ones that do not belong, and
   those it holds in the new cluster (usually none) into ones that do.
+`EnterpriseTally` keeps each cluster's number of enterprises the same way (an enterprise added, removed or
+moved), for completeness's units.
 
 The triggers are created by migration `clusters.0013` on PostgreSQL (a PL/pgSQL function) and SQLite (one
 trigger per event); `rebuild` recounts everything from the figures (the migration's backfill, and after bulk
@@ -21,6 +23,7 @@ from __future__ import annotations
 from django.db import connection
 
 TALLY, FIGURE, ENTERPRISE = "clusters_figuretally", "clusters_quarterlyfigure", "clusters_enterprise"
+ENTERPRISES = "clusters_enterprisetally"
 _KEY = "cluster_id, year, quarter, by_enterprise, status, belongs"
 _ADD = (f"ON CONFLICT ({_KEY}) DO UPDATE SET figures = {TALLY}.figures + excluded.figures, "
         f"output = {TALLY}.output + excluded.output")
@@ -60,6 +63,12 @@ def _enterprise_moved(true: str, where: str) -> str:
         {where} {_ADD}"""
 
 
+def _count_enterprise(row: str, sign: str) -> str:
+    """SQL: add (`sign` "+") or take away ("-") the enterprise `row` to or from its cluster's count."""
+    return (f"INSERT INTO {ENTERPRISES} (cluster_id, enterprises) VALUES ({row}.cluster_id, {sign}1) "
+            f"ON CONFLICT (cluster_id) DO UPDATE SET enterprises = {ENTERPRISES}.enterprises + excluded.enterprises")
+
+
 POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION clusters_figure_tally() RETURNS trigger AS $$
@@ -77,11 +86,15 @@ POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION clusters_enterprise_tally() RETURNS trigger AS $$
     BEGIN
-        {_enterprise_moved("true", "")};
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN {_count_enterprise("OLD", "-")}; END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN {_count_enterprise("NEW", "+")}; END IF;
+        IF TG_OP = 'UPDATE' THEN {_enterprise_moved("true", "")}; END IF;
         RETURN NULL;
     END;
     $$ LANGUAGE plpgsql;
     """,
+    f"""CREATE TRIGGER clusters_enterprise_count AFTER INSERT OR DELETE ON {ENTERPRISE}
+        FOR EACH ROW EXECUTE FUNCTION clusters_enterprise_tally();""",
     f"""CREATE TRIGGER clusters_enterprise_tally AFTER UPDATE OF cluster_id ON {ENTERPRISE}
         FOR EACH ROW WHEN (OLD.cluster_id IS DISTINCT FROM NEW.cluster_id)
         EXECUTE FUNCTION clusters_enterprise_tally();""",
@@ -91,6 +104,7 @@ POSTGRES_BACKWARD = [
     f"DROP TRIGGER IF EXISTS clusters_figure_tally_update ON {FIGURE};",
     "DROP FUNCTION IF EXISTS clusters_figure_tally();",
     f"DROP TRIGGER IF EXISTS clusters_enterprise_tally ON {ENTERPRISE};",
+    f"DROP TRIGGER IF EXISTS clusters_enterprise_count ON {ENTERPRISE};",
     "DROP FUNCTION IF EXISTS clusters_enterprise_tally();",
 ]
 SQLITE_FORWARD = [
@@ -105,11 +119,17 @@ SQLITE_FORWARD = [
     # ambiguity): `HAVING true` does, after the GROUP BY.
     f"""CREATE TRIGGER clusters_enterprise_tally AFTER UPDATE OF cluster_id ON {ENTERPRISE}
         WHEN OLD.cluster_id IS NOT NEW.cluster_id
-        BEGIN {_enterprise_moved("1", "HAVING true")}; END;""",
+        BEGIN {_enterprise_moved("1", "HAVING true")}; {_count_enterprise("OLD", "-")};
+              {_count_enterprise("NEW", "+")}; END;""",
+    f"""CREATE TRIGGER clusters_enterprise_count_insert AFTER INSERT ON {ENTERPRISE}
+        BEGIN {_count_enterprise("NEW", "+")}; END;""",
+    f"""CREATE TRIGGER clusters_enterprise_count_delete AFTER DELETE ON {ENTERPRISE}
+        BEGIN {_count_enterprise("OLD", "-")}; END;""",
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name};" for name in (
     "clusters_figure_tally_insert", "clusters_figure_tally_delete", "clusters_figure_tally_update_new",
-    "clusters_figure_tally_update_old", "clusters_enterprise_tally")]
+    "clusters_figure_tally_update_old", "clusters_enterprise_tally", "clusters_enterprise_count_insert",
+    "clusters_enterprise_count_delete")]
 TRIGGERS = {"postgresql": (POSTGRES_FORWARD, POSTGRES_BACKWARD), "sqlite": (SQLITE_FORWARD, SQLITE_BACKWARD)}
 
 
@@ -123,8 +143,16 @@ def recount_sql() -> str:
         GROUP BY f.cluster_id, f.year, f.quarter, f.enterprise_id IS NOT NULL, f.status, {belongs}"""
 
 
+def enterprises_sql() -> str:
+    """SQL: each cluster's enterprises counted afresh (what the triggers keep)."""
+    return f"SELECT cluster_id, COUNT(*) FROM {ENTERPRISE} GROUP BY cluster_id"
+
+
 def rebuild(using=connection) -> None:
-    """Recount the whole tally from the figures (one transaction of the caller's; a few seconds at 8 M figures)."""
+    """Recount the whole tally from the figures and enterprises (one transaction of the caller's; a few seconds at
+    8 M figures)."""
     with using.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TALLY}")
         cursor.execute(f"INSERT INTO {TALLY} ({_KEY}, figures, output) {recount_sql()}")
+        cursor.execute(f"DELETE FROM {ENTERPRISES}")
+        cursor.execute(f"INSERT INTO {ENTERPRISES} (cluster_id, enterprises) {enterprises_sql()}")

@@ -10,7 +10,7 @@ from django.db import connection
 
 from clusters import tally
 from clusters.choices import FigureStatus
-from clusters.models import Cluster, Enterprise, FigureTally, QuarterlyFigure
+from clusters.models import Cluster, Enterprise, EnterpriseTally, FigureTally, QuarterlyFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,28 @@ def test_rebuild_recounts_what_the_triggers_did_not_see(pv):
     assert _kept() == {}
     tally.rebuild()
     assert _check() == {(cluster.pk, 2011, 1, True, "draft", True): (1, Decimal("1.5"))}
+
+
+def _enterprises_kept() -> dict[int, int]:
+    return {t.cluster_id: t.enterprises for t in EnterpriseTally.objects.all() if t.enterprises}
+
+
+def _enterprises_counted() -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(tally.enterprises_sql())
+        return dict(cursor.fetchall())
+
+
+def test_each_clusters_enterprises_are_counted_as_they_are_added_moved_and_removed(pv):
+    cluster, (a, b, _c) = pv
+    auto = Cluster.objects.get(code="auto")
+    assert _enterprises_kept() == _enterprises_counted()
+    before = _enterprises_kept().get(cluster.pk, 0)
+    Enterprise.objects.bulk_create(Enterprise(cluster=auto, name=f"汽车企业{i}") for i in range(4))
+    a.cluster = auto
+    a.save()
+    Enterprise.objects.filter(pk=b.pk).update(cluster=auto)
+    assert _enterprises_kept() == _enterprises_counted()
+    assert _enterprises_kept()[cluster.pk] == before - 2
+    Enterprise.objects.filter(cluster=auto, name__startswith="汽车企业").delete()
+    assert _enterprises_kept() == _enterprises_counted()
