@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 
 from clusters.models import Cluster, StageGoal
@@ -20,16 +21,20 @@ class ClusterRow:
     pending: bool
 
 
-def cluster_overview(*, user: User) -> list[ClusterRow]:
-    """The clusters `user` may see, with department, regions, goals, latest rolled-up quarter and
-    whether a roll-up is pending. Five queries, whatever the number of clusters or figures."""
-    clusters = list(
-        Cluster.objects.visible_to(user)
-        .select_related("responsible_department")
-        .prefetch_related("regions", Prefetch("goals", queryset=StageGoal.objects.order_by("stage", "deadline_year")))
-        .order_by("level", "code")
-    )
+CLUSTERS_PER_PAGE = 50
+
+
+def cluster_overview(*, user: User, page: int | str | None = None) -> tuple[list[ClusterRow], Page | None]:
+    """The clusters `user` may see, with department, regions, goals, latest rolled-up quarter and whether a
+    roll-up is pending: those of one `page` (CLUSTERS_PER_PAGE a page, with the page; one query more, its
+    count), or all of them without one (an export; no page). Five queries, whatever the number of clusters or
+    figures."""
+    goals = StageGoal.objects.order_by("stage", "deadline_year")
+    clusters = (Cluster.objects.visible_to(user).order_by("level", "code").select_related("responsible_department")
+                .prefetch_related("regions", Prefetch("goals", queryset=goals)))
+    shown = None if page is None else Paginator(clusters, CLUSTERS_PER_PAGE).get_page(page)
+    clusters = list(clusters if shown is None else shown.object_list)
     ids = [c.pk for c in clusters]
     latest = latest_cluster_quarters(ids)
     pending = pending_clusters(ids)
-    return [ClusterRow(cluster=c, latest=latest.get(c.pk), pending=c.pk in pending) for c in clusters]
+    return [ClusterRow(cluster=c, latest=latest.get(c.pk), pending=c.pk in pending) for c in clusters], shown

@@ -110,10 +110,11 @@ def _cluster_table(rows: list[ClusterRow]) -> Table:
 @login_required
 @require_safe
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    rows = cluster_overview(user=request.user)
+    """The clusters the user may see, a page at a time; `?export=xlsx|csv` downloads all of them."""
     if fmt := export_format(request):
-        return table_response(_cluster_table(rows), fmt)
-    return render(request, "dashboards/cluster_list.html", {"rows": rows})
+        return table_response(_cluster_table(cluster_overview(user=request.user)[0]), fmt)
+    rows, page = cluster_overview(user=request.user, page=request.GET.get("page", 1))
+    return render(request, "dashboards/cluster_list.html", {"rows": rows, "page": page})
 
 
 @login_required

@@ -25,9 +25,9 @@ from tests.factories import EnterpriseFactory, QuarterlyFigureFactory
 pytestmark = pytest.mark.django_db
 
 HOME = "/clusters/"
-# session, user, the user's department (header), clusters, their regions, their goals, latest rolled-up
-# quarters, pending roll-ups
-PAGE_QUERIES = 8
+# session, user, the user's department (header), the clusters' count (the pager's), the page's clusters, their
+# regions, their goals, latest rolled-up quarters, pending roll-ups
+PAGE_QUERIES = 9
 ZH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 COUNTY_CLUSTERS = {f"{code}-main" for code in data.COUNTY_CODES}
 URBAN_CLUSTERS = {f"{code}-main" for code in data.URBAN_CODES}
@@ -214,3 +214,25 @@ def test_page_runs_the_same_bounded_queries_with_no_figures_and_full_demo_data(
         response = client.get(HOME)
     assertNotContains(response, "no approved figure yet")
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def test_the_list_shows_fifty_clusters_a_page_and_downloads_them_all(client, planner):
+    from clusters.choices import Level
+    from dashboards.selectors import CLUSTERS_PER_PAGE
+
+    department = Department.objects.get(code="jxw")
+    for i in range(CLUSTERS_PER_PAGE):
+        Cluster.objects.create(code=f"zz-{i:02d}", name_zh=f"分页集群{i:02d}", name_en=f"Paged {i}", level=Level.CITY,
+                               responsible_department=department)
+    total = Cluster.objects.count()
+    client.force_login(planner)
+    first, last = client.get(HOME), client.get(HOME, {"page": 2})
+    assert len(first.context["rows"]) == CLUSTERS_PER_PAGE
+    assert len(last.context["rows"]) == total - CLUSTERS_PER_PAGE
+    assertContains(first, f"共{total}个产业集群")
+    assertContains(first, 'rel="next"')
+    names = {row.cluster.pk for row in first.context["rows"]} | {row.cluster.pk for row in last.context["rows"]}
+    assert len(names) == total
+    download = client.get(HOME, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "分页集群00" in download
+    assert f"分页集群{CLUSTERS_PER_PAGE - 1:02d}" in download
