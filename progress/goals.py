@@ -59,8 +59,10 @@ class ClusterSeries:
 
     years: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
     growth: Decimal | None = None  # a what-if's assumed growth, in place of the achieved one
-    # achieved_cagr by `up_to`: a count goal asks it of every cluster, twice (with and without the projects), for
-    # each goal; a fractional power of a Decimal is slow (0.03 s a page at 216 clusters). Not copied by `replace`.
+    # full_years and achieved_cagr by `up_to`: a count goal asks them of every cluster, twice (with and without
+    # the projects), for each goal; a fractional power of a Decimal is slow (0.03 s a page at 216 clusters). Not
+    # copied by `replace`.
+    _full: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _cagr: dict[int, Decimal | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def value(self, year: int) -> Decimal | None:
@@ -68,7 +70,9 @@ class ClusterSeries:
         return entry[0] if entry else None
 
     def full_years(self, up_to: int) -> list[int]:
-        return sorted(y for y, (_, quarters) in self.years.items() if quarters == 4 and y <= up_to)
+        if up_to not in self._full:
+            self._full[up_to] = sorted(y for y, (_, quarters) in self.years.items() if quarters == 4 and y <= up_to)
+        return self._full[up_to]
 
     def closed(self, year: int, deadline: int) -> bool:
         """Is `year` the deadline year (or later) and are all four of its quarters in? Only then can a
