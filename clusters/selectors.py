@@ -467,6 +467,11 @@ def _tallied(quarter: Quarter, statuses: Iterable[str] = FigureStatus.values) ->
                                           status__in=list(statuses), belongs=True)
                .annotate(mode=Case(When(by_enterprise=True, then=Value(1)), default=Value(0)))
                .filter(mode=OuterRef("by_enterprise")))
+    return _figures_in(tallies)
+
+
+def _figures_in(tallies: QuerySet[FigureTally]) -> Coalesce:
+    """The figures `tallies` (rows of the outer cluster) count, summed: a correlated subquery, 0 without any."""
     return Coalesce(Subquery(tallies.order_by().values("cluster_id").annotate(n=Sum("figures")).values("n")[:1]),
                     Value(0))
 
@@ -667,8 +672,7 @@ class _ClusterSlices:
 
     def __init__(self, ids: QuerySet, tallied: QuerySet[FigureTally]) -> None:
         self.ids = ids
-        per_cluster = tallied.filter(cluster_id=OuterRef("pk")).order_by().values("cluster_id")
-        counted = (Cluster.objects.annotate(n=Subquery(per_cluster.annotate(n=Sum("figures")).values("n")[:1]))
+        counted = (Cluster.objects.annotate(n=_figures_in(tallied.filter(cluster_id=OuterRef("pk"))))
                    .filter(pk__in=tallied.values("cluster_id"))
                    .order_by("responsible_department__code", "code").values_list("pk", "n"))
         self.clusters = [(pk, n) for pk, n in counted if n]

@@ -300,10 +300,9 @@ def figures_approve(*, user: User, versions: dict[int, int] | Iterable[tuple[int
     # whose rows every batch then locks in the same order (two batches over the same clusters cannot deadlock).
     for figure in sorted(figures, key=lambda f: (f.cluster_id, f.year, f.quarter, f.pk)):
         _approve(figure, user=user, at=at)
-    approved = figures
-    for cluster_id, year in sorted({(f.cluster_id, f.year) for f in approved}):
+    for cluster_id, year in sorted({(f.cluster_id, f.year) for f in figures}):
         hooks.rollup_mark(cluster_id=cluster_id, year=year)
-    return approved
+    return figures
 
 
 def _send_back(figure: QuarterlyFigure, *, user: User, reason: str, allowed_from: tuple[str, ...],
