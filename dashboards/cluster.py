@@ -27,7 +27,7 @@ from investment.choices import ProjectStage
 from investment.models import Project
 from progress.goals import CENT, GoalEvaluation, evaluate_goals, projection
 from progress.pipeline import PipelineProject, produced_in
-from progress.selectors import Value, Values, cluster_values, enterprise_outputs, year_so_far
+from progress.selectors import Value, Values, cluster_values, enterprise_outputs, share, year_so_far
 
 from .charts import Chart, Series, Threshold, axis_chart, demo_title, fit_value_axis, pie_chart
 from .city import yi_label
@@ -35,6 +35,8 @@ from .period import Period
 
 TENTH = Decimal("0.1")
 QUARTERS = (1, 2, 3, 4)
+# The enterprises the page's pie and table name; the rest are one part (the download lists them all).
+ENTERPRISES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -304,34 +306,47 @@ def _rates_chart(cluster: Cluster, period: Period, lines: list[GoalLine]) -> Cha
     )
 
 
-def _enterprise_chart(cluster: Cluster, period: Period, user) -> tuple[Chart, list[Enterprise]]:
-    enterprises = enterprise_outputs(
-        Enterprise.objects.visible_to(user).filter(cluster=cluster).order_by("-is_leading", "name"),
-        year=period.year, quarter=period.quarter, include_unapproved=period.include_unapproved)
+def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterprise: bool) -> Chart:
+    """The largest enterprises' shares, the others as one part (a pie of a thousand slices shows nothing); the
+    download (`every_enterprise`) lists them all."""
+    shares = enterprise_outputs(
+        Enterprise.objects.visible_to(user).filter(cluster=cluster), year=period.year, quarter=period.quarter,
+        include_unapproved=period.include_unapproved, limit=None if every_enterprise else ENTERPRISES_SHOWN)
+    enterprises = shares.rows
     rows = [[e.name, e.is_leading, e.output, percent_value(e.share, TENTH), e.is_demo] for e in enterprises]
-    demo = any(e.is_demo for e in enterprises)
+    parts = [(e.name, e.output) for e in enterprises if e.output]
+    note = "" if shares.count else _("This cluster reports as a whole, not by enterprise.")
+    if shares.left_out:
+        others = _("The other %(count)s enterprises") % {"count": shares.left_out}
+        rest = shares.rest or None
+        rows.append([others, None, rest, percent_value(share(rest, shares.total), TENTH), None])
+        parts += [(others, rest)] if rest else []
+        note = _("The %(shown)s largest enterprises; the download lists all %(count)s.") % {
+            "shown": len(enterprises), "count": shares.count}
+    demo = bool(shares.demo)
     title = _("Enterprises' share of output, %(year)s to %(quarter)s") % {
         "year": period.year, "quarter": period.as_quarter.label}
     return Chart(
-        key="enterprises", title=demo_title(title, demo), demo=demo, kind="pie",
-        note="" if enterprises else _("This cluster reports as a whole, not by enterprise."),
-        option=pie_chart(parts=[(e.name, e.output) for e in enterprises if e.output], unit=_("100M yuan")),
+        key="enterprises", title=demo_title(title, demo), demo=demo, kind="pie", note=note,
+        option=pie_chart(parts=parts, unit=_("100M yuan")),
         table=Table(title=title, filename=f"cluster-{cluster.code}-enterprises-{period.year}Q{period.quarter}",
                     headers=[_("Enterprise"), _("Leading enterprise"), _("Output (100M yuan)"), _("Share (%)"),
-                             _("Demo data")], rows=rows if any(e.output for e in enterprises) else []),
-    ), enterprises
+                             _("Demo data")], rows=rows if shares.total else []),
+    )
 
 
-def cluster_charts(*, user, cluster: Cluster, period: Period) -> tuple[list[Chart], dict]:
-    """Every chart of the cluster page and the rest of its context."""
+def cluster_charts(*, user, cluster: Cluster, period: Period,
+                   every_enterprise: bool = False) -> tuple[list[Chart], dict]:
+    """Every chart of the cluster page and the rest of its context; `every_enterprise` for the enterprises
+    chart's download."""
     years = range(min(period.year - 1, period.years.start), period.year + 1)
     values = cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=period.include_unapproved)
     approved = (cluster_values(cluster_ids=[cluster.pk], years=years, include_unapproved=False)
                 if period.include_unapproved else values)
     lines = _goal_lines(cluster, period.year)
     trend = _trend(cluster, period, lines, approved)
-    enterprise_chart, enterprises = _enterprise_chart(cluster, period, user)
     charts = [_quarter_chart(cluster, period, values), _annual_chart(cluster, period, values, lines, trend),
               _pipeline_chart(cluster, period, trend, _unentered(cluster, user)),
-              _rates_chart(cluster, period, lines), enterprise_chart]
-    return charts, {"goal_lines": lines, "enterprises": enterprises}
+              _rates_chart(cluster, period, lines),
+              _enterprise_chart(cluster, period, user, every_enterprise=every_enterprise)]
+    return charts, {"goal_lines": lines}

@@ -126,8 +126,9 @@ def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
     if cluster is None:
         raise Http404
     period, form = period_from(request.GET)
-    charts, context = cluster_charts(user=request.user, cluster=cluster, period=period)
-    if not request.GET.get("export"):
+    exporting = bool(export_format(request))
+    charts, context = cluster_charts(user=request.user, cluster=cluster, period=period, every_enterprise=exporting)
+    if not exporting:
         context.update(history=object_history(cluster), history_label="clusters.cluster", history_pk=cluster.pk,
                        commentary=commentary_selectors.commentary_of(user=request.user, cluster=cluster,
                                                                      quarter=period.as_quarter, remarks=False))

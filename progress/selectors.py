@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import (Case, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum,
+                              When)
 
 from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
@@ -205,19 +206,53 @@ def quarter_sums(amounts: Iterable[tuple[Quarter, Decimal]], quarters: Sequence[
     return [sums[quarter] for quarter in quarters]
 
 
-def enterprise_outputs(enterprises: QuerySet[Enterprise], *, year: int, quarter: int,
-                       include_unapproved: bool) -> list[Enterprise]:
-    """The enterprises with their output from the year's first quarter to `quarter` (`output`, None without
-    a figure) and their share of the enterprises' total (`share`, a ratio). One query."""
+@dataclass(frozen=True)
+class EnterpriseOutputs:
+    """Enterprises with their output over a period (`output`, None without a figure) and their share of all of
+    the enterprises' output (`share`, a ratio), largest first: the first `limit` of them (`rows`), and what all of
+    them hold (`count`, `demo`: how many are demo rows, `total`)."""
+
+    rows: list[Enterprise]
+    count: int
+    demo: int
+    total: Decimal
+
+    @property
+    def left_out(self) -> int:
+        return self.count - len(self.rows)
+
+    @property
+    def rest(self) -> Decimal:
+        """The output of the enterprises not in `rows`."""
+        return self.total - sum((e.output or Decimal(0) for e in self.rows), Decimal(0))
+
+
+def enterprise_outputs(enterprises: QuerySet[Enterprise], *, year: int, quarter: int, include_unapproved: bool,
+                       limit: int | None = None) -> EnterpriseOutputs:
+    """`enterprises` by their output from the year's first quarter to `quarter`, largest first (then leading
+    ones, then by name). One query for all of them; three for the first `limit` (the sum and the counts of all
+    of them are read apart, so that a cluster of thousands of enterprises loads only the rows shown)."""
     statuses = COUNTED_WITH_UNAPPROVED if include_unapproved else (FigureStatus.APPROVED,)
     in_period = Q(figures__year=year, figures__quarter__lte=quarter, figures__status__in=statuses)
-    rows = list(enterprises.annotate(output=Sum("figures__output_value", filter=in_period)))
+    # The join restricted to the period's figures (an index probe per enterprise), not all of their history.
+    ranked = (enterprises.annotate(period_figures=FilteredRelation("figures", condition=in_period),
+                                   output=Sum("period_figures__output_value"))
+              .order_by(F("output").desc(nulls_last=True), "-is_leading", "name", "pk"))
+    rows = list(ranked if limit is None else ranked[:limit])
     for enterprise in rows:  # SQLite sums decimals with float noise; the column has four places
-        enterprise.output = enterprise.output.quantize(_VALUE_PLACES) if enterprise.output is not None else None
-    total = sum((e.output or Decimal(0) for e in rows), Decimal(0))
+        enterprise.output = _decimal(enterprise.output, _VALUE_PLACES)
+    if limit is None or len(rows) < limit:
+        count, demo = len(rows), sum(e.is_demo for e in rows)
+        total = sum((e.output or Decimal(0) for e in rows), Decimal(0))
+    else:
+        counts = enterprises.order_by().aggregate(count=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+        count, demo = counts["count"], counts["demo"]
+        total = _decimal(QuarterlyFigure.objects.filter(
+            enterprise__in=enterprises.order_by().values("pk"), year=year, quarter__lte=quarter, status__in=statuses,
+        ).aggregate(total=Sum("output_value"))["total"], _VALUE_PLACES) or Decimal(0)
     for enterprise in rows:
         enterprise.share = share(enterprise.output, total) if enterprise.output else None
-    return rows
+    return EnterpriseOutputs(rows=rows, count=count, demo=demo, total=total)
 
 
 def inflows_year_to_date(inflows: QuerySet, *, year: int) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:

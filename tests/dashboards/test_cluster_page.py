@@ -1,7 +1,10 @@
 """The cluster page (/clusters/<pk>/): quarters against last year, annual output against the stage targets
 with the projection, needed against achieved growth, enterprises, platforms and history; scoped, with
 downloads, the unapproved switch and a bounded number of queries."""
+import io
 from decimal import Decimal
+
+import openpyxl
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -10,7 +13,8 @@ from clusters.choices import FigureStatus, PlatformKind
 from clusters.models import Cluster, Enterprise, PublicServicePlatform, QuarterlyFigure, StageGoal
 from progress.services import rollup_full
 from tests.dashboards.detail_support import more_data, small_data, submitted, viewer
-from tests.progress.figures import approved_year
+from tests.progress.figures import approved_quarters, approved_year
+from tests.rowcount import assert_rows_bounded, cost_of
 
 pytestmark = pytest.mark.django_db
 # session, user, the cluster and its relations (4), the period (2), roll-up values, goals and their
@@ -111,6 +115,38 @@ def test_enterprises_and_their_shares(client, planner, data):
     assert [row[:4] for row in chart.table.rows] == [["锦恒", True, Decimal(60), Decimal("75.0")],
                                                       ["小厂", False, Decimal(20), Decimal("25.0")]]
     assert [part["name"] for part in chart.option["series"][0]["data"]] == ["锦恒", "小厂"]
+
+
+def test_a_cluster_of_many_enterprises_shows_the_largest_and_the_others_as_one(client, planner, data, monkeypatch):
+    # given: auto's 锦恒 (60, leading) and 小厂 (20) in 2012; the page names only its largest enterprise
+    monkeypatch.setattr("dashboards.cluster.ENTERPRISES_SHOWN", 1)
+    client.force_login(planner)
+    chart = _page(client, "auto", year=2012, quarter=4).context["charts"]["enterprises"]
+    # then: the other one is a part of its own, its share of all of them
+    assert [row[:4] for row in chart.table.rows] == [["锦恒", True, Decimal(60), Decimal("75.0")],
+                                                      ["其他 1 家企业", None, Decimal(20), Decimal("25.0")]]
+    assert [part["name"] for part in chart.option["series"][0]["data"]] == ["锦恒", "其他 1 家企业"]
+    assert "下载" in chart.note
+    # and the download lists every enterprise, numbers as numbers
+    response = client.get(_url("auto"), {"year": 2012, "quarter": 4, "chart": "enterprises", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "锦恒" in names and "小厂" in names and "其他 1 家企业" not in names
+    assert 20 in [row[2] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_page_reads_the_enterprises_it_shows_however_many_the_cluster_has(client, planner, data, monkeypatch):
+    monkeypatch.setattr("dashboards.cluster.ENTERPRISES_SHOWN", 2)
+    client.force_login(planner)
+    url = _url("auto")
+    client.get(url)  # the session's first request after login writes it; not the page's cost
+    small = cost_of(lambda: client.get(url, {"year": 2012, "quarter": 4}))
+    auto = Cluster.objects.get(code="auto")
+    for i in range(30):
+        approved_quarters("auto", 2012, [1, 1, 1, 1], enterprise=Enterprise.objects.create(cluster=auto, name=f"企业 {i}"))
+    large = cost_of(lambda: client.get(url, {"year": 2012, "quarter": 4}))
+    assert_rows_bounded(small, large, what="the cluster page")
+    assert large.result.context["charts"]["enterprises"].table.rows[-1][0] == "其他 30 家企业"
 
 
 def test_platforms_and_history_are_shown(client, planner, data):
