@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import (Case, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum,
-                              When)
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
 
 from clusters.choices import COUNTED_WITH_UNAPPROVED, FigureSource, FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
