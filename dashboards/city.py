@@ -30,6 +30,9 @@ from .period import Period
 # The scale lines of the plan: 100亿 and 200亿 always; 1000亿 once a cluster reaches half of it.
 ALWAYS_SHOWN = (Decimal(100), Decimal(200))
 LARGE = Decimal(1000)
+# The output chart draws the largest clusters: Jinzhou's plan names 16, and a bar for each of a province's 200 makes a
+# chart no one reads that costs every overview (and its HTML) in proportion. The download holds them all.
+DRAWN_CLUSTERS = 30
 
 
 def yi_label(value: Decimal) -> str:
@@ -79,12 +82,15 @@ def stage_columns(*, user: User, year: int) -> list[StageColumn]:
             for stage, label in Stage.choices]
 
 
-def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
-    """Every cluster's output for the year as bars, largest first, with the plan's scale lines. One query."""
+def output_chart(*, clusters: list[Cluster], period: Period, every_cluster: bool = False) -> Chart:
+    """The clusters' output for the year as bars, largest first, with the plan's scale lines: the `DRAWN_CLUSTERS`
+    largest, or every cluster for the download (`every_cluster`). One query."""
     values = cluster_values(cluster_ids=[c.pk for c in clusters], years=[period.year],
                             include_unapproved=period.include_unapproved)
     rows = [(c, values.get((c.pk, period.year, 0))) for c in clusters]
     rows.sort(key=lambda row: (row[1] is None, -(row[1].value if row[1] else 0), row[0].code))
+    left_out = 0 if every_cluster else max(len(rows) - DRAWN_CLUSTERS, 0)
+    rows = rows[:len(rows) - left_out]
     highest = max((v.value for _c, v in rows if v is not None), default=Decimal(0))
     lines = [*ALWAYS_SHOWN, *([LARGE] if highest * 2 >= LARGE else [])]
     demo = any(v.demo for _c, v in rows if v is not None)
@@ -103,6 +109,9 @@ def output_chart(*, clusters: list[Cluster], period: Period) -> Chart:
                   rows=[[c.name, v.value if v else None, bool(v and v.demo)] for c, v in rows])
     note = (_("The whole year; a year under way counts its quarters so far. Dashed lines: 100亿元, 200亿元%(more)s.")
             % {"more": _(" and 1000亿元") if LARGE in lines else ""})
+    if left_out:
+        note += " " + _("The %(shown)s largest clusters; the download and the cluster list hold all %(count)s.") % {
+            "shown": len(rows), "count": len(rows) + left_out}
     return Chart("output", title, option, table, demo=demo, note=note, height=bar_rows_height(len(rows)))
 
 
@@ -145,11 +154,13 @@ def indicator_chart(*, year: int | None, rows: list[IndicatorRow]) -> Chart:
     return Chart("indicators", title, option, table, demo=demo)
 
 
-def city_charts(*, user: User, period: Period) -> list[Chart]:
-    """The overview's charts alone (/api/v1/dashboards/city/), read as the page reads them."""
+def city_charts(*, user: User, period: Period, every_cluster: bool = False) -> list[Chart]:
+    """The overview's charts alone (/api/v1/dashboards/city/, the page's downloads), read as the page reads them;
+    `every_cluster` for the output chart's download."""
     clusters = list(Cluster.objects.visible_to(user).order_by("code"))
     year, indicators = indicator_rows(user=user, period=period)
-    return [output_chart(clusters=clusters, period=period), indicator_chart(year=year, rows=indicators)]
+    return [output_chart(clusters=clusters, period=period, every_cluster=every_cluster),
+            indicator_chart(year=year, rows=indicators)]
 
 
 def city_overview(*, user: User, period: Period) -> CityOverview:

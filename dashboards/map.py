@@ -249,7 +249,13 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
     """Everything the map page (or, without points, the city overview's small map) shows for `user` and `period`.
     Seven queries with points, four without, whatever the data size."""
     regions = list(Region.objects.order_by("kind", "code"))
-    clusters = list(Cluster.objects.visible_to(user).prefetch_related("regions").order_by("code"))
+    visible = Cluster.objects.visible_to(user)
+    clusters = list(visible.order_by("code"))
+    # The clusters' regions as id pairs, matched to the regions just read (not a Region instance per link).
+    links: dict[int, list[int]] = {}
+    for cluster_id, region_id in (Cluster.regions.through.objects.filter(cluster__in=visible.values("pk"))
+                                  .order_by("region_id").values_list("cluster_id", "region_id")):
+        links.setdefault(cluster_id, []).append(region_id)
     if period.include_unapproved:
         region_values, cluster_values = provisional_year_to_date(
             user=user, year=period.year, quarter=period.quarter, cluster_ids=[c.pk for c in clusters])
@@ -263,11 +269,11 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
     unlocated = []
     for cluster in clusters:
         value = cluster_values.get(cluster.pk, (None,))[0]
-        cluster_regions = list(cluster.regions.all())
+        cluster_regions = links.get(cluster.pk, [])
         if not cluster_regions:
             unlocated.append((cluster, value))
-        for region in cluster_regions:
-            row = rows[region.pk]
+        for region_id in cluster_regions:
+            row = rows[region_id]
             row.clusters.append((cluster, value))
             if row.ytd is not None:
                 row.at_scale = (row.at_scale or 0) + int(value is not None and value.value >= SCALE)

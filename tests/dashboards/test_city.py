@@ -223,6 +223,22 @@ def test_the_output_chart_downloads_as_csv_and_xlsx_with_the_drawn_rows(client, 
     assert sheet.max_row >= len(drawn) + 1
 
 
+def test_the_output_chart_draws_the_largest_clusters_and_its_download_holds_them_all(client, planner, monkeypatch):
+    # given: 16 clusters, of which the chart may draw three
+    monkeypatch.setattr("dashboards.city.DRAWN_CLUSTERS", 3)
+    small_city()
+    client.force_login(planner)
+    chart = client.get(CITY, {"year": 2012}).context["charts"]["output"]
+    # then: the three largest, the note says where the others are
+    assert list(_output(client.get(CITY, {"year": 2012})))[:2] == ["光伏产业集群", "凌河区主导产业集群（待定）"]
+    assert len(chart.table.rows) == 3
+    assert "最大的 3 个集群" in chart.note
+    assert "全部 16 个" in chart.note
+    # and the download lists every cluster
+    rows = _csv(client.get(CITY, {"year": 2012, "chart": "output", "export": "csv"}))[1:]
+    assert len(rows) == Cluster.objects.count() == 16
+
+
 def test_the_indicator_chart_downloads(client, planner):
     demo_load()
     rollup_full()
