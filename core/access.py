@@ -46,13 +46,20 @@ class AccessRule:
     view: tuple[str, ...]
     edit: tuple[str, ...]
     public: Q | None = None
+    # Set by `via`: the forward foreign-key path to the model whose rule this one extends, and that rule. Rows are
+    # then scoped by that key (`cluster_id IN (the clusters the department reaches)`) rather than by following
+    # every path from every row: a department's page of one cluster's enterprises otherwise read all of the
+    # department's enterprises (74,000 of a province) to keep that cluster's thousand.
+    parent: tuple[str, AccessRule] | None = None
 
     def via(self, prefix: str, public: Q | None = None) -> AccessRule:
-        """The department paths of this rule seen from a child model that points here through `prefix`."""
+        """The department paths of this rule seen from a child model that points here through `prefix` (a
+        forward foreign key, or a chain of them)."""
         return AccessRule(
             view=tuple(f"{prefix}__{p}" for p in self.view),
             edit=tuple(f"{prefix}__{p}" for p in self.edit),
             public=public,
+            parent=(prefix, self),
         )
 
 
@@ -100,20 +107,40 @@ def _scoped(queryset: models.QuerySet, condition: Q) -> models.QuerySet:
     return queryset.filter(pk__in=inner)
 
 
+def _reached(queryset: models.QuerySet, rule: AccessRule, which: str, department_id: int | None,
+             public: Q | None = None) -> models.QuerySet:
+    """The rows of `queryset` that `rule`'s `which` ("view" or "edit") paths lead from to the department, or that
+    `public` names. A rule made by `via` asks its parent's rule of the parent model and keeps the rows whose key
+    is among the parents reached (the parent's own public rows do not pass to its children)."""
+    if rule.parent is None:
+        condition = _department_q(getattr(rule, which), department_id)
+        return _scoped(queryset, condition | public if public is not None else condition)
+    prefix, parent_rule = rule.parent
+    parents = _reached(_model_at(queryset.model, prefix)._base_manager.all(), parent_rule, which, department_id)
+    condition = Q(**{f"{prefix}__in": parents.values("pk")})
+    if public is not None:  # whatever `public` joins, the outer query stays free of duplicates
+        return _scoped(queryset, condition | public)
+    return queryset.filter(condition)  # forward foreign keys only: no row is repeated
+
+
+def _model_at(model: type[models.Model], path: str) -> type[models.Model]:
+    """The model a chain of foreign keys (`commentary__cluster`) leads to from `model`."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 def _view_rows(queryset: models.QuerySet, user: User) -> models.QuerySet:
     if sees_city(user):
         return queryset
     rule: AccessRule = queryset.model.access
-    condition = _department_q(rule.view, user.department_id)
-    if rule.public is not None:
-        condition |= rule.public
-    return _scoped(queryset, condition)
+    return _reached(queryset, rule, "view", user.department_id, rule.public)
 
 
 def _edit_rows(queryset: models.QuerySet, user: User) -> models.QuerySet:
     if plans(user):
         return queryset
-    return _scoped(queryset, _department_q(queryset.model.access.edit, user.department_id))
+    return _reached(queryset, queryset.model.access, "edit", user.department_id)
 
 
 def _all_rows(queryset: models.QuerySet, user: User) -> models.QuerySet:
