@@ -310,7 +310,7 @@ def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterpris
     """The largest enterprises' shares, the others as one part (a pie of a thousand slices shows nothing); the
     download (`every_enterprise`) lists them all."""
     shares = enterprise_outputs(
-        Enterprise.objects.visible_to(user).filter(cluster=cluster), year=period.year, quarter=period.quarter,
+        Enterprise.objects.visible_to(user), cluster=cluster, year=period.year, quarter=period.quarter,
         include_unapproved=period.include_unapproved, limit=None if every_enterprise else ENTERPRISES_SHOWN)
     enterprises = shares.rows
     rows = [[e.name, e.is_leading, e.output, percent_value(e.share, TENTH), e.is_demo] for e in enterprises]
@@ -323,7 +323,7 @@ def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterpris
         parts += [(others, rest)] if rest else []
         note = _("The %(shown)s largest enterprises; the download lists all %(count)s.") % {
             "shown": len(enterprises), "count": shares.count}
-    demo = bool(shares.demo)
+    demo = shares.demo or any(e.is_demo for e in enterprises)
     title = _("Enterprises' share of output, %(year)s to %(quarter)s") % {
         "year": period.year, "quarter": period.as_quarter.label}
     return Chart(

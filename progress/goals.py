@@ -22,6 +22,7 @@ Method (shown on the pages that display it):
   plus projects reaches the threshold. Met, missed and no-data goals keep their status.
 """
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -138,10 +139,12 @@ class GoalEvaluation:
     contributions: tuple[Contribution, ...] = ()
 
 
-def _series() -> dict[int, ClusterSeries]:
+def _series(cluster_ids: Collection[int] | None) -> dict[int, ClusterSeries]:
     series: dict[int, ClusterSeries] = defaultdict(ClusterSeries)
-    rows = Progress.objects.filter(scope=Scope.CLUSTER, quarter=0).values_list("scope_id", "year", "value", "units")
-    for cluster_id, year, value, quarters in rows:
+    rows = Progress.objects.filter(scope=Scope.CLUSTER, quarter=0)
+    if cluster_ids is not None:
+        rows = rows.filter(scope_id__in=cluster_ids)
+    for cluster_id, year, value, quarters in rows.values_list("scope_id", "year", "value", "units"):
         series[cluster_id].years[year] = (value, quarters)
     return series
 
@@ -155,11 +158,14 @@ def goal_projects() -> Q:
     return Q(cluster__isnull=False) & (producing | pipeline)
 
 
-def _projects() -> tuple[dict[tuple[int, str], Decimal], list[PipelineProject]]:
+def _projects(cluster_ids: Collection[int] | None) -> tuple[dict[tuple[int, str], Decimal], list[PipelineProject]]:
     """The capacities of producing projects by (cluster, unit), and the pipeline projects: one query."""
     capacities: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     pipeline = []
-    rows = Project.objects.filter(goal_projects()).order_by("name").values_list(
+    projects = Project.objects.filter(goal_projects())
+    if cluster_ids is not None:
+        projects = projects.filter(cluster_id__in=cluster_ids)
+    rows = projects.order_by("name").values_list(
         "pk", "name", "cluster_id", "stage", "capacity", "capacity_unit", "expected_start_year",
         "expected_start_quarter", "expected_output", "ramp_up_quarters", "pipeline_is_demo")
     for pk, name, cluster_id, stage, capacity, unit, year, quarter, output, ramp, demo in rows:
@@ -172,8 +178,11 @@ def _projects() -> tuple[dict[tuple[int, str], Decimal], list[PipelineProject]]:
     return dict(capacities), pipeline
 
 
-def _pending_years() -> set[tuple[int, int]]:
-    return set(RollupMark.objects.filter(version__gt=F("done_version")).values_list("cluster_id", "year"))
+def _pending_years(cluster_ids: Collection[int] | None) -> set[tuple[int, int]]:
+    marks = RollupMark.objects.filter(version__gt=F("done_version"))
+    if cluster_ids is not None:
+        marks = marks.filter(cluster_id__in=cluster_ids)
+    return set(marks.values_list("cluster_id", "year"))
 
 
 def attainment(current: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -287,9 +296,12 @@ class GoalInputs:
     pending: set[tuple[int, int]]
 
 
-def goal_inputs() -> GoalInputs:
-    capacities, pipeline = _projects()
-    return GoalInputs(series=_series(), capacities=capacities, pipeline=pipeline, pending=_pending_years())
+def goal_inputs(cluster_ids: Collection[int] | None = None) -> GoalInputs:
+    """What the goals read: of every cluster, or of `cluster_ids` only (enough for goals of those clusters, not
+    for a count goal, which counts every cluster)."""
+    capacities, pipeline = _projects(cluster_ids)
+    return GoalInputs(series=_series(cluster_ids), capacities=capacities, pipeline=pipeline,
+                      pending=_pending_years(cluster_ids))
 
 
 @dataclass(frozen=True)
@@ -314,7 +326,9 @@ def evaluate_goals(*, year: int, goals=None, inputs: GoalInputs | None = None,
     """Every goal in `goals` (default: all) evaluated for `year`. Four queries whatever the data size (three
     when the caller passes the `inputs` it read already); `what_if` changes the inputs, never the tables."""
     goals = list(goals if goals is not None else StageGoal.objects.select_related("cluster"))
-    inputs = inputs or goal_inputs()
+    if inputs is None:  # a cluster's page asks of its own goals: its own figures do
+        counts = any(goal.kind == GoalKind.CLUSTER_COUNT for goal in goals)
+        inputs = goal_inputs(None if counts else {goal.cluster_id for goal in goals})
     if what_if is not None:
         inputs = what_if.applied(inputs)
     series, capacities, pipeline, pending = inputs.series, inputs.capacities, inputs.pipeline, inputs.pending
