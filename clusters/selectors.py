@@ -385,13 +385,18 @@ def unit_keys(*, user: User, quarter: Quarter, filters: GridFilter = NO_FILTER) 
     """The reporting units of `quarter` `user` may see, narrowed by `filters`, as (cluster id, enterprise id or
     None) in the screen's order (cluster level and code, then enterprise name), one SQL UNION to count and
     slice: a page costs its own rows, whatever the number of units."""
+    return _unit_union(user, quarter, filters).order_by("lvl", "ccode", "sort_name", "eid")
+
+
+def _unit_union(user: User, quarter: Quarter, filters: GridFilter) -> QuerySet:
+    """`unit_keys` in no order: sliced, the database stops once it has the rows asked for."""
     whole, enterprises = _unit_sets(user, quarter, filters)
     columns = ("cid", "eid", "lvl", "ccode", "sort_name")
     whole_keys = whole.annotate(cid=F("pk"), eid=Value(None, output_field=IntegerField()), lvl=F("level"),
                                 ccode=F("code"), sort_name=Value("")).values_list(*columns)
     enterprise_keys = enterprises.annotate(cid=F("cluster_id"), eid=F("pk"), lvl=F("cluster__level"),
                                            ccode=F("cluster__code"), sort_name=F("name")).values_list(*columns)
-    return whole_keys.union(enterprise_keys, all=True).order_by("lvl", "ccode", "sort_name", "eid")
+    return whole_keys.union(enterprise_keys, all=True)
 
 
 def _units_of(keys: list[tuple]) -> list[Unit]:
@@ -582,9 +587,12 @@ def entry_screen(*, user: User, quarter: Quarter, mode: str = EntryMode.QUARTER,
                  page: int | str = 1, per_page: int = ENTRY_PAGE_SIZE) -> Grid | ClusterOverview:
     """What the entry screen shows: the grid (`figure_grid`) when the filters narrow it or all the units fit on
     one page, else clusters first (`ClusterOverview`: a cluster's units open with `GridFilter.cluster`)."""
-    units = Paginator(unit_keys(user=user, quarter=quarter, filters=filters), per_page)
-    if filters.narrowed or units.count <= per_page:
-        return _grid_page(user, quarter, mode, filters, units.get_page(page))
+    keys = unit_keys(user=user, quarter=quarter, filters=filters)
+    if filters.narrowed:
+        return _grid_page(user, quarter, mode, filters, Paginator(keys, per_page).get_page(page))
+    # Do they fit a page? Read at most a page and one unsorted (counting a province's 200,000 units took 20 ms).
+    if len(_unit_union(user, quarter, filters)[:per_page + 1]) <= per_page:
+        return _grid_page(user, quarter, mode, filters, Paginator(list(keys), per_page).get_page(page))
     return ClusterOverview(quarter, mode, Paginator(cluster_lines(user=user, quarter=quarter), per_page).get_page(page),
                            _totals(user, quarter, filters))
 
