@@ -1,7 +1,9 @@
 """One way to answer a dashboard request: the page, or the table behind one of its charts.
 
 `?chart=<key>&export=xlsx|csv` downloads exactly the rows the chart draws (and the page's table
-shows), for the same user and period; an unknown chart key is a 404, not the page.
+shows), for the same user and period; an unknown chart key is a 404, not the page. Two charts draw the
+largest rows only and download every row: the city's output by cluster and a cluster's enterprises (their
+views build the download's chart with all rows).
 
 The page embeds its charts as the JSON of its /api/v1/dashboards/ endpoint (`dashboard_data`, one
 `json_script` block); `api` names that endpoint, which static/js/charts.js fetches when the period
