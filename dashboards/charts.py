@@ -22,6 +22,8 @@ from core.sheets import Table
 # Colours that stay distinguishable in greyscale: each step differs in lightness, not just hue.
 PALETTE = ["#1f4e79", "#e07b24", "#6b6b6b", "#2e8b57", "#0b0b0b", "#b9a0d6", "#a52a2a", "#9ac6e8"]
 THRESHOLD_COLOUR = "#a52a2a"
+# The parts a chart does not name one by one ("the other 980 enterprises"): grey, without a pattern.
+REST_COLOUR = "#c9ced6"
 ROUND_STEPS = [Decimal(step) for step in ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")]
 
 
@@ -184,12 +186,16 @@ def funnel_chart(*, stages: Sequence[tuple[str, int]], unit: str) -> dict:
     return option
 
 
-def pie_chart(*, parts: Sequence[tuple[str, Decimal | None]], unit: str) -> dict:
-    """Shares of a whole (enterprises in a cluster's output)."""
+def pie_chart(*, parts: Sequence[tuple[str, Decimal | None]], unit: str,
+              rest: tuple[str, Decimal] | None = None) -> dict:
+    """Shares of a whole (enterprises in a cluster's output); `rest`, the parts not named one by one, in grey."""
     option = _base(unit)
     option["tooltip"] = {"trigger": "item", "formatter": "{b}: {c} ({d}%)"}
-    option["series"] = [{"name": unit, "type": "pie", "radius": ["35%", "70%"], "top": 32,
-                         "data": [{"name": name, "value": _number(value)} for name, value in parts]}]
+    data = [{"name": name, "value": _number(value)} for name, value in parts]
+    if rest is not None:
+        data.append({"name": rest[0], "value": _number(rest[1]),
+                     "itemStyle": {"color": REST_COLOUR, "decal": {"symbol": "none"}}})
+    option["series"] = [{"name": unit, "type": "pie", "radius": ["35%", "70%"], "top": 32, "data": data}]
     return option
 
 

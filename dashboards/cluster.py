@@ -314,13 +314,11 @@ def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterpris
         include_unapproved=period.include_unapproved, limit=None if every_enterprise else ENTERPRISES_SHOWN)
     enterprises = shares.rows
     rows = [[e.name, e.is_leading, e.output, percent_value(e.share, TENTH), e.is_demo] for e in enterprises]
-    parts = [(e.name, e.output) for e in enterprises if e.output]
-    note = "" if shares.count else _("This cluster reports as a whole, not by enterprise.")
+    note, others = "" if shares.count else _("This cluster reports as a whole, not by enterprise."), None
     if shares.left_out:
-        others = _("The other %(count)s enterprises") % {"count": shares.left_out}
-        rest = shares.rest or None
-        rows.append([others, None, rest, percent_value(share(rest, shares.total), TENTH), None])
-        parts += [(others, rest)] if rest else []
+        label, rest = _("The other %(count)s enterprises") % {"count": shares.left_out}, shares.rest or None
+        rows.append([label, None, rest, percent_value(share(rest, shares.total), TENTH), None])
+        others = (label, rest) if rest else None
         note = _("The %(shown)s largest enterprises; the download lists all %(count)s.") % {
             "shown": len(enterprises), "count": shares.count}
     demo = shares.demo or any(e.is_demo for e in enterprises)
@@ -328,7 +326,8 @@ def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterpris
         "year": period.year, "quarter": period.as_quarter.label}
     return Chart(
         key="enterprises", title=demo_title(title, demo), demo=demo, kind="pie", note=note,
-        option=pie_chart(parts=parts, unit=_("100M yuan")),
+        option=pie_chart(parts=[(e.name, e.output) for e in enterprises if e.output], unit=_("100M yuan"),
+                         rest=others),
         table=Table(title=title, filename=f"cluster-{cluster.code}-enterprises-{period.year}Q{period.quarter}",
                     headers=[_("Enterprise"), _("Leading enterprise"), _("Output (100M yuan)"), _("Share (%)"),
                              _("Demo data")], rows=rows if shares.total else []),
