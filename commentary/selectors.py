@@ -28,6 +28,8 @@ from .models import GoalRemark, QuarterCommentary
 
 NEEDS_REMARK = (Status.AT_RISK, Status.OFF_TRACK)
 HANDED_IN = (FigureStatus.SUBMITTED, FigureStatus.APPROVED)
+# The clusters whose quarter is not complete that the completeness page lists by name (a province has 200 and more).
+INCOMPLETE_SHOWN = 50
 
 
 def _with_remarks(queryset: QuerySet[QuarterCommentary]) -> QuerySet[QuarterCommentary]:
@@ -114,6 +116,16 @@ class CommentaryCompleteness:
     @property
     def incomplete(self) -> list[ClusterStanding]:
         return [c for c in self.clusters if not c.complete]
+
+    @property
+    def incomplete_shown(self) -> list[ClusterStanding]:
+        """The first `INCOMPLETE_SHOWN` of `incomplete`: a page lists those and counts the rest (the table of
+        departments above counts them all)."""
+        return self.incomplete[:INCOMPLETE_SHOWN]
+
+    @property
+    def incomplete_left_out(self) -> int:
+        return max(len(self.incomplete) - INCOMPLETE_SHOWN, 0)
 
 
 def completeness(*, user: User, standing: Completeness) -> CommentaryCompleteness:

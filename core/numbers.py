@@ -27,6 +27,8 @@ from decimal import Decimal, localcontext
 from django import forms
 from django.utils.translation import gettext as _
 
+from core.forms import ListSelect
+
 MAX_ID = 2**63 - 1  # a bigint primary key: an id beyond this cannot exist and must not reach the database
 QUOTED = 20  # characters of an offending input quoted in a message
 MAX_TEXT = 100  # longer text is not a number anyone typed (a 4-decimal amount with grouping has ~15)
@@ -230,7 +232,9 @@ class AmountField(forms.DecimalField):
 
 
 class ModelChoiceField(forms.ModelChoiceField):
-    """A choice of row by id: the id is parsed by `parse_id` before any lookup."""
+    """A choice of row by id: the id is parsed by `parse_id` before any lookup. Drawn as a `ListSelect`."""
+
+    widget = ListSelect
 
     def to_python(self, value):
         if value in self.empty_values or isinstance(value, self.queryset.model) or self.to_field_name:

@@ -68,3 +68,15 @@ def test_the_completeness_page_shows_the_clusters_whose_commentary_is_missing(cl
     settings.COMMENTARY_REQUIRED = False
     response = client.get(reverse("figure-completeness"), {"year": 2011, "quarter": 1})
     assert f'id="cluster-complete-{cluster.pk}"' not in response.content.decode()
+
+
+def test_the_page_names_the_first_incomplete_clusters_and_counts_the_rest(client, planner, monkeypatch):
+    # given: the plan's 16 clusters, none complete in 2011 Q1; the page may name three
+    monkeypatch.setattr(selectors, "INCOMPLETE_SHOWN", 3)
+    client.force_login(planner)
+    response = client.get(reverse("figure-completeness"), {"year": 2011, "quarter": 1})
+    html = response.content.decode()
+    # then: three rows by name, and a line counting the others
+    assert html.count('id="cluster-complete-') == 3
+    assert f"另有 {Cluster.objects.count() - 3} 个集群未完成" in html
+    assert len(response.context["by_cluster"].incomplete) == Cluster.objects.count()
