@@ -137,8 +137,9 @@ def awaiting_review(context: InboxContext) -> list[InboxItem]:
     groups: dict[tuple[int, int, int], int] = {}
     for year, quarter, department, count in _review_queue(user):
         groups[(year, quarter, department)] = groups.get((year, quarter, department), 0) + count
-    groups = {key: count for key, count in groups.items() if count > 0}
     departments = Department.objects.in_bulk()  # a few dozen: one query, whether the queue is empty or not
+    # (A tally row of a cluster deleted since has no department; its count is zero once its figures are gone.)
+    groups = {key: count for key, count in groups.items() if count > 0 and key[2] in departments}
     items = []
     for (year, quarter_number, department_id), count in sorted(
             groups.items(), key=lambda item: (item[0][:2], departments[item[0][2]].code)):
