@@ -314,7 +314,8 @@ def _enterprise_chart(cluster: Cluster, period: Period, user, *, every_enterpris
         include_unapproved=period.include_unapproved, limit=None if every_enterprise else ENTERPRISES_SHOWN)
     enterprises = shares.rows
     rows = [[e.name, e.is_leading, e.output, percent_value(e.share, TENTH), e.is_demo] for e in enterprises]
-    note, others = "" if shares.count else _("This cluster reports as a whole, not by enterprise."), None
+    note = "" if shares.count else _("This cluster reports as a whole, not by enterprise.")
+    others = None
     if shares.left_out:
         label, rest = _("The other %(count)s enterprises") % {"count": shares.left_out}, shares.rest or None
         rows.append([label, None, rest, percent_value(share(rest, shares.total), TENTH), None])

@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def city_dashboard(request: HttpRequest) -> HttpResponse:
     period, form = period_from(request.GET)
     if export_format(request):  # a chart's download: its every row, without the rest of the overview
-        return render_dashboard(request, "", period=period, form=form,
+        return render_dashboard(request, "dashboards/city.html", period=period, form=form,
                                 charts=city.city_charts(user=request.user, period=period, every_cluster=True))
     overview = city.city_overview(user=request.user, period=period)
     return render_dashboard(request, "dashboards/city.html", period=period, form=form, charts=overview.charts,
