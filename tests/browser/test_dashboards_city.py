@@ -163,6 +163,8 @@ def test_the_english_switch_translates_the_dashboard_and_its_charts(live_server,
     expect(page.locator('[data-goal="s3-count-100"] .goal-figures')).to_contain_text("/ 15 clusters ≥ 100")
     option = chart_option(page, "output")
     assert option["xAxis"][0]["name"] == "100M yuan"
+    # the planner's whole menu in English (longer words) and the goals page's what-if selects fit a phone
+    fits_a_phone(watched, ["/dashboard/city/", "/goals/", "/figures/completeness/"])
     assert_clean(watched)
 
 
