@@ -419,6 +419,14 @@ class FigureTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(
             fields=["cluster_id", "year", "quarter", "by_enterprise", "status", "belongs"], name="figure_tally_key")]
+        # The reporting period's bounds (clusters.reporting_period._bounds): the first quarter with a figure not
+        # approved, the last with an approved one, each the first row of an index walk in quarter order.
+        indexes = [
+            models.Index(fields=["year", "quarter"], include=["cluster_id"], name="figure_tally_open",
+                         condition=models.Q(figures__gt=0) & ~models.Q(status=FigureStatus.APPROVED)),
+            models.Index(fields=["year", "quarter"], include=["cluster_id"], name="figure_tally_approved",
+                         condition=models.Q(figures__gt=0, status=FigureStatus.APPROVED)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.year}Q{self.quarter} {self.status}: {self.figures}"

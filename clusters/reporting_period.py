@@ -18,11 +18,12 @@ The dashboards do not use this rule: they show the latest quarter with approved 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from core import access
@@ -50,35 +51,58 @@ def reporting_clusters(user: User) -> QuerySet[Cluster]:
     return Cluster.objects.editable_by(user) if access.may(user, "edit", Cluster) else Cluster.objects.visible_to(user)
 
 
+def _bounds(clusters: QuerySet[Cluster], last: Quarter) -> tuple[Quarter | None, Quarter | None]:
+    """The earliest quarter up to `last` holding a figure of `clusters` that is not approved, and the latest
+    holding an approved one. One query of two index walks that stop at their first row of those clusters
+    (the figure tally's partial indexes `figure_tally_open` and `figure_tally_approved`), not an aggregate over
+    every tally row: the tally is rewritten on every figure write, its heap is as large as those writes left it."""
+    tally = FigureTally.objects.filter(cluster_id__in=clusters.order_by().values("pk"), figures__gt=0,
+                                       year__lte=last.year).annotate(period=F("year") * 4 + F("quarter") - 1)
+    tally = tally.filter(period__lte=last.index).values("period")
+    first_open = tally.exclude(status=FigureStatus.APPROVED).order_by("year", "quarter")[:1]
+    last_approved = tally.filter(status=FigureStatus.APPROVED).order_by("-year", "-quarter")[:1]
+    open_sql, open_params = first_open.query.sql_with_params()
+    approved_sql, approved_params = last_approved.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({open_sql}), ({approved_sql})", [*open_params, *approved_params])
+        indexes = cursor.fetchone()
+    return tuple(Quarter.from_index(index) if index is not None else None for index in indexes)
+
+
+def _period(earliest_open: Quarter | None, latest_approved: Quarter | None, last: Quarter,
+            fully_approved: Callable[[Quarter], bool]) -> Quarter:
+    """The rule of the module docstring, given the bounds; `fully_approved(quarter)` is asked of the latest
+    approved quarter only, and only when no quarter is open."""
+    if earliest_open is not None:
+        return earliest_open
+    if latest_approved is None:
+        return last
+    return min(latest_approved.next, last) if fully_approved(latest_approved) else latest_approved
+
+
 def reporting_state(*, user: User, today: date | None = None, also: Iterable[Quarter] = ()) -> ReportingState:
     """The reporting period of `user` on `today` (module docstring), with the standings of the quarters it
     looked at plus `also` (counts, not units: `clusters.completeness`). Three queries, whatever the data."""
     today = today or timezone.localdate()
     last = Quarter.last_ended(today)
     clusters = reporting_clusters(user)
-    # From the figure tally (`clusters.tally`): a few rows per cluster and quarter, not the figures.
-    bounds = (FigureTally.objects.filter(cluster_id__in=clusters.order_by().values("pk"), figures__gt=0)
-              .annotate(period=F("year") * 4 + F("quarter") - 1).filter(period__lte=last.index)
-              .aggregate(open=Min("period", filter=~Q(status=FigureStatus.APPROVED)),
-                         approved=Max("period", filter=Q(status=FigureStatus.APPROVED))))
-    earliest_open = Quarter.from_index(bounds["open"]) if bounds["open"] is not None else None
-    latest_approved = Quarter.from_index(bounds["approved"]) if bounds["approved"] is not None else None
+    earliest_open, latest_approved = _bounds(clusters, last)
     # Every quarter the period may turn out to be, so that its standing is there for the inbox.
     looked_at = {last, *also} | {q for q in (earliest_open, latest_approved) if q is not None}
     if latest_approved is not None and latest_approved < last:
         looked_at.add(latest_approved.next)
     standing = standings(clusters=clusters, quarters=looked_at, today=today)
-    if earliest_open is not None:
-        period = earliest_open
-    elif latest_approved is None:
-        period = last
-    elif standing[latest_approved].fully_approved:
-        period = min(latest_approved.next, last)
-    else:
-        period = latest_approved
+    period = _period(earliest_open, latest_approved, last, lambda quarter: standing[quarter].fully_approved)
     return ReportingState(period, last, standing)
 
 
 def reporting_period(*, user: User, today: date | None = None) -> Quarter:
-    """The quarter the reporting screens open at for `user` (module docstring). Three queries."""
-    return reporting_state(user=user, today=today).period
+    """The quarter the reporting screens open at for `user` (module docstring). One query while a quarter is
+    open (figures in draft, submitted or returned), else three: the standing of the latest approved quarter
+    decides whether it is complete."""
+    today = today or timezone.localdate()
+    last = Quarter.last_ended(today)
+    clusters = reporting_clusters(user)
+    earliest_open, latest_approved = _bounds(clusters, last)
+    return _period(earliest_open, latest_approved, last, lambda quarter: standings(
+        clusters=clusters, quarters=[quarter], today=today)[quarter].fully_approved)

@@ -2,6 +2,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, QuarterlyFigure
@@ -80,3 +82,22 @@ def test_the_rule_costs_four_queries_with_no_data_and_with_demo_data(planner, dj
     with django_assert_max_num_queries(4) as full:
         reporting_period(user=planner)
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def test_while_a_quarter_is_open_the_rule_reads_the_tally_only(planner):
+    """An open quarter decides the period by itself: the standing of the latest approved quarter (two more
+    queries, a count of every unit) is asked for only when no quarter is open."""
+    _approve_everything(Quarter(2012, 1))
+    with CaptureQueriesContext(connection) as closed:
+        assert reporting_period(user=planner, today=TODAY) == Quarter(2012, 2)
+    figure("pv", 2012, 2, "1", status=FigureStatus.SUBMITTED)
+    with CaptureQueriesContext(connection) as still_open:
+        assert reporting_period(user=planner, today=TODAY) == Quarter(2012, 2)
+    assert len(still_open.captured_queries) == len(closed.captured_queries) - 2
+    assert not any("WITH" in query["sql"] for query in still_open.captured_queries)
+
+
+def test_a_quarter_whose_figures_were_all_deleted_bounds_nothing(planner):
+    figure("pv", 2011, 4, "1", status=FigureStatus.DRAFT)
+    QuarterlyFigure.objects.filter(cluster__code="pv", year=2011, quarter=4).delete()  # its tally row stays, at 0
+    assert reporting_period(user=planner, today=TODAY) == Quarter(2012, 3)
