@@ -41,7 +41,7 @@ DEPARTMENT = Department._meta.db_table
 
 
 def _lateral() -> bool:
-    """Whether the database joins LATERAL (PostgreSQL; SQLite does not)."""
+    """Whether the database joins LATERAL and materializes a CTE when told (PostgreSQL; SQLite does not)."""
     return connection.vendor == "postgresql"
 
 
@@ -143,10 +143,14 @@ def _unit_modes(clusters: QuerySet[Cluster], quarters: Sequence[Quarter]) -> tup
     except EmptyResultSet:  # a set that can hold nothing (e.g. `pk__in=[]`: a user who sees no cluster)
         cluster_sql, cluster_params = "SELECT CAST(NULL AS INTEGER) WHERE 1 = 0", ()
     values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(quarters))
+    # Computed once per row: PostgreSQL inlines a CTE read once, and then evaluates the lookups for every use of
+    # `by_enterprise` (the join condition and the select: three times a row, 6 → 3.5 ms for 216 clusters).
+    # SQLite knows the keyword from 3.35 only (a bare machine may have an older one).
+    materialized = "MATERIALIZED" if _lateral() else ""
     sql = f"""
     q (year, quarter) AS (VALUES {values}),
     c AS (SELECT id, responsible_department_id AS department_id FROM {CLUSTER} WHERE id IN ({cluster_sql})),
-    m AS (
+    m AS {materialized} (
         SELECT c.id AS cluster_id, c.department_id, q.year, q.quarter, COALESCE(
             (SELECT f.enterprise_id IS NOT NULL FROM {FIGURE} f
               WHERE f.cluster_id = c.id AND f.year * 4 + f.quarter - 1 <= q.year * 4 + q.quarter - 1
