@@ -18,11 +18,12 @@ Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both
    client sending one request at a time is served by one worker anyway, and one worker makes the memory
    reading exact.
 3. Each person signs in once per scale through the real login form (CSRF token and all; sessions are kept
-   in the database, so they survive the restarts below). For every page and person the server is
-   restarted, the worker warmed with one small signed-in request (the login page: URLconf, middleware and
-   session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read as
-   the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole
-   response, read to the end). Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
+   in the database, so they survive the restarts below). For every page and person a server per scale is
+   started afresh, each worker warmed with one small signed-in request (the login page: URLconf, middleware
+   and session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read
+   as the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole response,
+   read to the end), the scales taking turns request by request (city, province, city, …), so that a
+   change of the machine's load meets both scales alike. Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
    rendering (templates compiled) included, adds to a worker at its worst. Size is the HTML's length in
    bytes (uncompressed). A page that answers anything but 200 (a 503 from the statement timeout, a 500, a
    redirect to the login page) or not within `--timeout` seconds is an error and is shown as such; 403
@@ -40,6 +41,7 @@ import signal
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -120,28 +122,49 @@ def _get(session, url: str, timeout: float) -> tuple[str, bytes | None]:
     return str(response.status_code), response.content
 
 
-def measure(server, session, path: str, repeat: int, timeout: float) -> dict:
-    """One page on a freshly started server: its answers, times, size and the worker's peak above idle."""
-    _get(session, f"{server.url}{WARM}", timeout)
-    workers = server.worker_pids()
-    for pid in workers:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
-    idle = {pid: _status(pid)["VmHWM"] for pid in workers}
-    statuses, times, size, warm_up_failed = [], [], None, False
+@dataclass
+class _Run:
+    """One scale's requests of a page as they come in."""
+
+    statuses: list[str] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    size: int | None = None
+    warm_up_failed: bool = False
+    stopped: bool = False
+
+
+def measure(targets: dict[str, tuple], repeat: int, timeout: float) -> dict[str, dict]:
+    """One page at each scale, {scale: (server, session, path)}, each on a freshly started server: its answers,
+    times, size and the worker's peak above idle. The scales take turns, request by request (city, province,
+    city, …): a change in the machine's load in the meantime meets both alike, where timing one scale's pages
+    minutes after the other's let it move the ratio by a quarter."""
+    idle = {}
+    for scale, (server, session, _path) in targets.items():
+        _get(session, f"{server.url}{WARM}", timeout)
+        for pid in server.worker_pids():
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+        idle[scale] = {pid: _status(pid)["VmHWM"] for pid in server.worker_pids()}
+    runs = {scale: _Run() for scale in targets}
     for number in range(repeat + 1):
-        started = time.perf_counter()
-        status, body = _get(session, f"{server.url}{path}", timeout)
-        size = len(body) if body is not None else size
-        if number == 0:  # the warm-up
-            warm_up_failed = _failed(status)
-            continue
-        statuses.append(status)
-        times.append(1000 * (time.perf_counter() - started))
-        if warm_up_failed and _failed(status):
-            break  # two failures in a row: the page fails; the rest would only cost minutes of timeouts
-    peak = max(_status(pid)["VmHWM"] - idle[pid] for pid in workers) / 1024
-    return {"statuses": statuses, "ms": round(statistics.median(times), 1), "bytes": size,
-            "rss_mb": round(peak, 1), "load": load_average()}
+        for scale, (server, session, path) in targets.items():
+            run = runs[scale]
+            if run.stopped:
+                continue
+            started = time.perf_counter()
+            status, body = _get(session, f"{server.url}{path}", timeout)
+            run.size = len(body) if body is not None else run.size
+            if number == 0:  # the warm-up
+                run.warm_up_failed = _failed(status)
+                continue
+            run.statuses.append(status)
+            run.times.append(1000 * (time.perf_counter() - started))
+            # Two failures in a row: the page fails; the rest would only cost minutes of timeouts.
+            run.stopped = run.warm_up_failed and _failed(status)
+    load = load_average()
+    return {scale: {"statuses": run.statuses, "ms": round(statistics.median(run.times), 1), "bytes": run.size,
+                    "rss_mb": round(max(_status(pid)["VmHWM"] - before for pid, before in idle[scale].items())
+                                    / 1024, 1), "load": load}
+            for scale, run in runs.items()}
 
 
 def _failed(status: str) -> bool:
@@ -157,28 +180,49 @@ def outcome(result: dict) -> str:
     return "error"
 
 
-def run_scale(scale: str, args: argparse.Namespace) -> dict[str, dict]:
-    """Every page as every person at one scale: {"role path": result}."""
+@dataclass
+class Site:
+    """One scale's prepared database and how its servers are started."""
+
+    scale: str
+    ids: dict[str, int]
+    env: dict[str, str]
+    log: Path
+    sessions: dict = field(default_factory=dict)  # role → signed-in session (kept across restarts)
+
+
+def site(scale: str, args: argparse.Namespace) -> Site:
     ids = prepare(scale, args.reuse)
     url = scale_url(scale)
     static_root = collect_static(url)
-    env, log = production_env(url, static_root), static_root.parent / f"jinzhou-bench-pages-{scale}.log"
-    print(f"server output (warnings, tracebacks of errors and refusals): {log}", flush=True)
-    results = {}
-    sessions: dict = {}
+    log = static_root.parent / f"jinzhou-bench-pages-{scale}.log"
+    print(f"{scale}: server output (warnings, tracebacks of errors and refusals): {log}", flush=True)
+    return Site(scale, ids, production_env(url, static_root), log)
+
+
+def run_pages(sites: list[Site], args: argparse.Namespace) -> dict[str, dict[str, dict]]:
+    """Every page as every person, at every scale of `sites` in turn (`measure`): {scale: {"role path": result}}.
+    For each page and person each scale's server is started afresh and stopped after."""
+    results: dict[str, dict[str, dict]] = {site_.scale: {} for site_ in sites}
     for page in (p for p in PAGES if not args.pages or any(part in p for part in args.pages)):
         for role in args.roles:
-            server = serve(env, workers=args.workers, log=log)
+            servers = {}
             try:
-                if role not in sessions:
-                    sessions[role] = login(server.url, f"bench-{role}", PASSWORD)
-                result = measure(server, sessions[role], page.format(**ids), args.repeat, args.timeout)
+                for site_ in sites:
+                    servers[site_.scale] = serve(site_.env, workers=args.workers, log=site_.log)
+                    if role not in site_.sessions:
+                        site_.sessions[role] = login(servers[site_.scale].url, f"bench-{role}", PASSWORD)
+                measured = measure({site_.scale: (servers[site_.scale], site_.sessions[role],
+                                                  page.format(**site_.ids)) for site_ in sites},
+                                   args.repeat, args.timeout)
             finally:
-                server.stop()
-            results[f"{role} {page}"] = result
-            shown = "/".join(sorted(set(result["statuses"])))
-            print(f"{scale:<9}{role:<8}{page:<40}{shown:>8}{result['ms']:>10.1f} ms{result['bytes'] or 0:>10,} B"
-                  f"{result['rss_mb']:>7.1f} MB   load {result['load']}", flush=True)
+                for server in servers.values():
+                    server.stop()
+            for scale, result in measured.items():
+                results[scale][f"{role} {page}"] = result
+                shown = "/".join(sorted(set(result["statuses"])))
+                print(f"{scale:<9}{role:<8}{page:<40}{shown:>8}{result['ms']:>10.1f} ms{result['bytes'] or 0:>10,} B"
+                      f"{result['rss_mb']:>7.1f} MB   load {result['load']}", flush=True)
     return results
 
 
@@ -253,11 +297,10 @@ def main() -> None:
     args.pages = [part for part in args.pages.split(",") if part]
     # A SIGTERM (timeout, kill) unwinds like Ctrl-C, so the gunicorn of the moment is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sites = [site(scale, args) for scale in (["city", "province"] if args.scale == "both" else [args.scale])]
     loads = [load_average()]
-    results = {}
-    for scale in (["city", "province"] if args.scale == "both" else [args.scale]):
-        results[scale] = run_scale(scale, args)
-        loads.append(load_average())
+    results = run_pages(sites, args)
+    loads.append(load_average())
     result = summary(results)
     result["load"] = loads
     print()
@@ -268,7 +311,7 @@ def main() -> None:
     print("targets: " + "; ".join(verdicts))
     print(f"pages missing a target: {len(result['misses'])}" + "".join(
         f"\n  {key}: {'; '.join(reasons)}" for key, reasons in result["misses"].items()))
-    print(f"load average (1 min) before and after each scale: {' '.join(loads)}")
+    print(f"load average (1 min) before and after the pages: {' '.join(loads)}")
     print(json.dumps(result, ensure_ascii=False))
 
 
