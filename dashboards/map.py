@@ -40,6 +40,9 @@ from .period import Period
 MAP_NAME = "锦州"
 DISTRICTS = frozenset({"古塔区", "凌河区", "太和区", "黑山县", "北镇市", "义县", "凌海市"})  # the features of the map
 SCALE = Decimal(100)  # a cluster "reaches scale" at 100亿元 a year
+# Clusters named in a region's panel and in the list of clusters without a region (and that list's rows in the
+# region table), largest first; the page counts the others, the region table's download names them all.
+LISTED_CLUSTERS = 10
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
 OWN_BORDER = "#e07b24"
@@ -58,6 +61,7 @@ class RegionRow:
     growth: Decimal | None = None  # ratio: 0.125 = +12.5 %
     at_scale: int | None = None
     clusters: list[tuple[Cluster, Value | None]] = field(default_factory=list)
+    more_clusters: int = 0  # not named in `clusters` (LISTED_CLUSTERS)
     parks: list[Park] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     own: bool = False
@@ -75,7 +79,8 @@ class RegionRow:
 class CityMap:
     period: Period
     regions: list[RegionRow]
-    unlocated_clusters: list[tuple[Cluster, Value | None]]  # the plan states no region for them
+    unlocated_clusters: list[tuple[Cluster, Value | None]]  # the plan states no region for them (the largest)
+    more_unlocated: int  # not named in `unlocated_clusters`
     unplaced_parks: list[Park]
     unplaced_projects: list[Project]
     charts: list[Chart]
@@ -88,6 +93,19 @@ class CityMap:
     @property
     def own(self) -> list[RegionRow]:
         return [row for row in self.regions if row.own]
+
+    @property
+    def unlocated_count(self) -> int:
+        return len(self.unlocated_clusters) + self.more_unlocated
+
+
+def _largest(clusters: list[tuple[Cluster, Value | None]], every: bool) -> tuple[list, int]:
+    """`clusters` largest first (those without a value last, then by code): the `LISTED_CLUSTERS` first, or
+    every one with `every`, and how many are left out."""
+    clusters = sorted(clusters, key=lambda entry: (entry[1] is None, -(entry[1].value if entry[1] else 0),
+                                                   entry[0].code))
+    left_out = 0 if every else max(len(clusters) - LISTED_CLUSTERS, 0)
+    return clusters[:len(clusters) - left_out], left_out
 
 
 def _approved(user: User, period: Period) -> tuple[dict, dict]:
@@ -245,9 +263,10 @@ def _point_table(key: str, title: str, rows: list, period: Period, columns) -> T
                         r.location_is_demo] for r in rows])
 
 
-def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap:
-    """Everything the map page (or, without points, the city overview's small map) shows for `user` and `period`.
-    Seven queries with points, four without, whatever the data size."""
+def city_map(*, user: User, period: Period, with_points: bool = True, every_cluster: bool = False) -> CityMap:
+    """Everything the map page (or, without points, the city overview's small map) shows for `user` and `period`:
+    the `LISTED_CLUSTERS` largest clusters of each list, or all of them (`every_cluster`: the region table's
+    download). Seven queries with points, four without, whatever the data size."""
     regions = list(Region.objects.order_by("kind", "code"))
     visible = Cluster.objects.visible_to(user)
     clusters = list(visible.order_by("code"))
@@ -288,11 +307,17 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
         for project in projects:
             if project.region_id:
                 rows[project.region_id].projects.append(project)
+    for row in rows.values():
+        row.clusters, row.more_clusters = _largest(row.clusters, every_cluster)
+    unlocated, more_unlocated = _largest(unlocated, every_cluster)
     ordered = sorted(rows.values(), key=lambda r: (not r.on_map, r.region.kind, r.region.code))
     key_projects = [p for p in projects if p.is_key]
     region_table = _region_table(ordered, unlocated, period)
     demo = any(r.ytd and r.ytd.demo for r in ordered)
-    charts = [Chart("regions", demo_title(_("Cluster output by region"), demo), {}, region_table, demo=demo)]
+    note = _("The %(shown)s largest clusters without a region; the download holds all %(count)s.") % {
+        "shown": len(unlocated), "count": len(unlocated) + more_unlocated} if more_unlocated else ""
+    charts = [Chart("regions", demo_title(_("Cluster output by region"), demo), {}, region_table, demo=demo,
+                    note=note)]
     if with_points:
         charts += [
             Chart("parks", _("Parks"), {}, _point_table("parks", _("Parks"), parks, period, [
@@ -311,6 +336,6 @@ def city_map(*, user: User, period: Period, with_points: bool = True) -> CityMap
            for r in ordered if r.own and r.on_map]
     payload = {"map": MAP_NAME, "layers": _layers(ordered), "overlays": _overlays(parks, key_projects) if with_points
                else {}, "own": own}
-    return CityMap(period=period, regions=ordered, unlocated_clusters=unlocated,
+    return CityMap(period=period, regions=ordered, unlocated_clusters=unlocated, more_unlocated=more_unlocated,
                    unplaced_parks=[p for p in parks if not p.located],
                    unplaced_projects=[p for p in key_projects if not p.located], charts=charts, payload=payload)

@@ -87,7 +87,7 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     """/map/: the city map for the period; `?chart=regions|parks|projects&export=xlsx|csv` downloads its tables."""
     period, form = period_from(request.GET)
-    located = city_map(user=request.user, period=period)
+    located = city_map(user=request.user, period=period, every_cluster=bool(export_format(request)))
     return render_dashboard(request, "dashboards/map.html", period=period, form=form, charts=located.charts,
                             context={"located": located})
 

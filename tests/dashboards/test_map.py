@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, QuarterlyFigure
 from core import geography
-from dashboards.map import DISTRICTS, MAP_NAME
+from dashboards.map import DISTRICTS, LISTED_CLUSTERS, MAP_NAME
 from org.models import Region, User
 from parks.models import Park
 from progress.models import Progress, Scope
@@ -198,3 +198,39 @@ def test_the_page_runs_a_bounded_number_of_queries(client, planner, django_asser
         for query in ({"year": 2013, "quarter": 4}, {"year": 2013, "quarter": 4, "unapproved": "1"}):
             with django_assert_max_num_queries(PAGE_QUERIES):
                 assert client.get(MAP, query).status_code == 200
+
+
+def test_long_lists_name_the_largest_clusters_count_the_rest_and_the_download_holds_all(client, planner):
+    small_city()
+    linghe = Region.objects.get(code="linghe")
+    department = Cluster.objects.get(code="pv").responsible_department
+    for i in range(LISTED_CLUSTERS + 3):
+        Cluster.objects.create(code=f"many-{i:02}", name_zh=f"凌河集群{i:02}", name_en=f"Linghe {i:02}",
+                               level="city", responsible_department=department).regions.add(linghe)
+        Cluster.objects.create(code=f"loose-{i:02}", name_zh=f"无区域集群{i:02}", name_en=f"Loose {i:02}",
+                               level="city", responsible_department=department)
+    in_linghe = Cluster.objects.filter(regions=linghe).count()
+    unlocated = Cluster.objects.filter(regions__isnull=True).count()
+    client.force_login(planner)
+
+    response = client.get(MAP, {"year": 2012, "quarter": 4})
+    located = response.context["located"]
+    row = next(r for r in located.regions if r.region == linghe)
+    assert (len(row.clusters), row.more_clusters) == (LISTED_CLUSTERS, in_linghe - LISTED_CLUSTERS)
+    # largest first: the clusters with figures before those without
+    valued = [value is not None for _cluster, value in row.clusters]
+    assert valued == sorted(valued, reverse=True)
+    assert (len(located.unlocated_clusters), located.unlocated_count) == (LISTED_CLUSTERS, unlocated)
+    assertContains(response, f"另有 {in_linghe - LISTED_CLUSTERS} 个集群")
+    assertContains(response, f"另有 {unlocated - LISTED_CLUSTERS} 个集群")
+    table = response.context["charts"]["regions"].table
+    assert len(table.rows) == Region.objects.count() + LISTED_CLUSTERS
+    assertContains(response, f"下载的数据含全部 {unlocated} 个")
+
+    rows = _csv(client.get(MAP, {"year": 2012, "quarter": 4, "chart": "regions", "export": "csv"}))
+    names = {r[0] for r in rows[1:]}
+    assert {c.name_zh for c in Cluster.objects.filter(regions__isnull=True)} <= names
+    assert len(rows) - 1 == Region.objects.count() + unlocated
+
+    overview = client.get(reverse("city-dashboard"), {"year": 2012, "quarter": 4})
+    assertContains(overview, f"{unlocated}个产业集群未载明所在区域")
