@@ -13,6 +13,7 @@ ranking does not move when today's values change. Regions are scored on the clus
 their territory; departments on the clusters and parks they are responsible for.
 """
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -121,6 +122,14 @@ def _rank(units: list[RankedUnit]) -> list[RankedUnit]:
     return units
 
 
+def _grouped(pairs: Iterable[tuple[int, int | None]]) -> dict[int | None, list[int]]:
+    """(item, owner) pairs as owner → items, in the pairs' order."""
+    grouped: dict[int | None, list[int]] = defaultdict(list)
+    for item, owner in pairs:
+        grouped[owner].append(item)
+    return grouped
+
+
 def assessment_ranking(*, year: int, quarter: int,
                        weights: dict[str, Decimal] | None = None) -> dict[str, list[RankedUnit]]:
     """Regions and departments ranked for (year, quarter), each with its components. `weights` (criterion →
@@ -144,10 +153,11 @@ def assessment_ranking(*, year: int, quarter: int,
         ("region", Region, cluster_regions, 1),
         ("department", Department, cluster_departments, 2),
     ):
+        clusters_of = _grouped(cluster_pairs)
+        parks_of = _grouped((row[0], row[park_index]) for row in park_rows)
         units = []
         for unit in model.objects.all():
-            clusters = [c for c, owner in cluster_pairs if owner == unit.pk]
-            unit_parks = [row[0] for row in park_rows if row[park_index] == unit.pk]
+            clusters, unit_parks = clusters_of.get(unit.pk, []), parks_of.get(unit.pk, [])
             if not clusters and not unit_parks:
                 continue
             ranked_unit = RankedUnit(kind=kind, unit=unit, components=components(clusters, unit_parks))
