@@ -420,12 +420,15 @@ class FigureTally(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["cluster_id", "year", "quarter", "by_enterprise", "status", "belongs"], name="figure_tally_key")]
         # The reporting period's bounds (clusters.reporting_period._bounds): the first quarter with a figure not
-        # approved, the last with an approved one, each the first row of an index walk in quarter order.
+        # approved, the last with an approved one, each the first row of an index walk in quarter order. Neither
+        # names `figures` (its count, checked on the row): a column of an index, or of its condition, changed by
+        # an UPDATE makes PostgreSQL write a new index entry for the row instead of a heap-only update, and every
+        # figure write updates a tally row's count.
         indexes = [
             models.Index(fields=["year", "quarter"], include=["cluster_id"], name="figure_tally_open",
-                         condition=models.Q(figures__gt=0) & ~models.Q(status=FigureStatus.APPROVED)),
+                         condition=~models.Q(status=FigureStatus.APPROVED)),
             models.Index(fields=["year", "quarter"], include=["cluster_id"], name="figure_tally_approved",
-                         condition=models.Q(figures__gt=0, status=FigureStatus.APPROVED)),
+                         condition=models.Q(status=FigureStatus.APPROVED)),
         ]
 
     def __str__(self) -> str:

@@ -53,9 +53,10 @@ def reporting_clusters(user: User) -> QuerySet[Cluster]:
 
 def _bounds(clusters: QuerySet[Cluster], last: Quarter) -> tuple[Quarter | None, Quarter | None]:
     """The earliest quarter up to `last` holding a figure of `clusters` that is not approved, and the latest
-    holding an approved one. One query of two index walks that stop at their first row of those clusters
-    (the figure tally's partial indexes `figure_tally_open` and `figure_tally_approved`), not an aggregate over
-    every tally row: the tally is rewritten on every figure write, its heap is as large as those writes left it."""
+    holding an approved one. One query of two index walks that stop at their first row of those clusters with
+    figures (the figure tally's partial indexes `figure_tally_open` and `figure_tally_approved`), not an
+    aggregate over every tally row: the tally is rewritten on every figure write, its heap is as large as those
+    writes left it."""
     tally = FigureTally.objects.filter(cluster_id__in=clusters.order_by().values("pk"), figures__gt=0,
                                        year__lte=last.year).annotate(period=F("year") * 4 + F("quarter") - 1)
     tally = tally.filter(period__lte=last.index).values("period")

@@ -135,3 +135,29 @@ def test_each_clusters_enterprises_are_counted_as_they_are_added_moved_and_remov
     assert _enterprises_kept()[cluster.pk] == before - 2
     Enterprise.objects.filter(cluster=auto, name__startswith="汽车企业").delete()
     assert _enterprises_kept() == _enterprises_counted()
+
+
+def test_a_count_changes_in_place_on_postgresql(pv):
+    """Every figure write updates a tally row's count and output: no index of the tally may hold them or name them
+    in its condition, or PostgreSQL writes a new entry into every index of the tally for each write instead of a
+    heap-only (HOT) update. On a fresh table there is room on the page, so each update here is heap-only."""
+    if connection.vendor != "postgresql":
+        pytest.skip("heap-only updates are PostgreSQL's")
+    cluster, (enterprise, *_others) = pv
+    figure = _figure(cluster, enterprise)
+
+    def updates() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+                           [FigureTally._meta.db_table])
+            return cursor.fetchone()
+
+    before = updates()
+    for value in ("2", "3.5", "4"):
+        figure.output_value = Decimal(value)
+        figure.save()
+    QuarterlyFigure.objects.create(cluster=cluster, enterprise=_others[0], year=2011, quarter=1,
+                                   output_value=Decimal(1), status=FigureStatus.DRAFT)
+    after = updates()
+    assert after[0] - before[0] >= 4
+    assert after[1] - before[1] == after[0] - before[0]
