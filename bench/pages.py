@@ -23,10 +23,10 @@ Run by hand (`make bench`, or `python bench/pages.py [--scale city|province|both
    and session loaded), its peak (VmHWM) reset to its resident size through /proc/<pid>/clear_refs and read
    as the idle size; then one warm-up request and `--repeat` timed ones (wall time of the whole response,
    read to the end), the scales taking turns request by request (city, province, city, …), so that a
-   change of the machine's load meets both scales alike. Peak RSS is VmHWM afterwards minus the idle size: what the page, its first
-   rendering (templates compiled) included, adds to a worker at its worst. Size is the HTML's length in
-   bytes (uncompressed). A page that answers anything but 200 (a 503 from the statement timeout, a 500, a
-   redirect to the login page) or not within `--timeout` seconds is an error and is shown as such; 403
+   change of the machine's load meets both scales alike. Peak RSS is VmHWM afterwards minus the idle size:
+   what the page, its first rendering (templates compiled) included, adds to a worker at its worst. Size is
+   the HTML's length in bytes (uncompressed). A page that answers anything but 200 (a 503 from the statement
+   timeout, a 500, a redirect to the login page) or not within `--timeout` seconds is an error and is shown as such; 403
    and 404 (a page the person may not see) are shown as refused and measure nothing. When the warm-up and
    the first timed request both fail with a 5xx or a timeout, the page's remaining requests are not sent
    (the result lists the answers it got): a page past the statement timeout would otherwise cost minutes.

@@ -21,7 +21,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     DecimalField,
     Exists,
@@ -39,9 +38,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, Coalesce
 
-from core import access
 from core.periods import Quarter
-from org.models import Department, User
+from org.models import User
 
 from .choices import COUNTED_WITH_UNAPPROVED, NOT_YET_APPROVED, EntryModeChoice, FigureStatus
 from .models import OUTPUT_DIGITS, Cluster, Enterprise, EnterpriseTally, FigureTally, QuarterlyFigure, quarter_index
@@ -53,7 +51,6 @@ from .services import (
     UnitKey,
     change_on,
     is_outlier,
-    needs_second_person,
     quarter_of_year_to_date,
     year_to_date,
 )
@@ -63,7 +60,7 @@ from .services import (
 YTD_MISMATCH = "ytd_mismatch"
 
 
-def _of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet], QuerySet], output_field) -> Case:
+def of_same_unit(figures: QuerySet[QuarterlyFigure], pick: Callable[[QuerySet], QuerySet], output_field) -> Case:
     """`pick(figures)` (one value) over those of `figures` that are the outer figure's own reporting unit's:
     two correlated subqueries, of which the database runs the one the outer figure needs, each through an index
     (an enterprise's figures, or a cluster's own), not through every figure of the cluster."""
@@ -82,13 +79,13 @@ def with_ytd_check(figures: QuerySet[QuarterlyFigure]) -> QuerySet[QuarterlyFigu
     1 … the figure's (None unless every one of them is there), and `ytd_mismatch`: reported as year to date
     (累计) and that reported value is not the sum, because an earlier quarter changed after it was reported.
 
-    Computed in the same query (correlated subqueries, `_of_same_unit`), never stored: the flag is up exactly while
+    Computed in the same query (correlated subqueries, `of_same_unit`), never stored: the flag is up exactly while
     the numbers disagree, whoever changed what. `figure_ytd_flags` reads it.
     """
     so_far = QuarterlyFigure.objects.order_by().filter(year=OuterRef("year"), quarter__lte=OuterRef("quarter"))
-    total = _of_same_unit(so_far, lambda f: f.values("year").annotate(total=Sum("output_value")).values("total"),
+    total = of_same_unit(so_far, lambda f: f.values("year").annotate(total=Sum("output_value")).values("total"),
                           DecimalField(**OUTPUT_DIGITS))
-    present = _of_same_unit(so_far, lambda f: f.values("year").annotate(n=Count("id")).values("n"), IntegerField())
+    present = of_same_unit(so_far, lambda f: f.values("year").annotate(n=Count("id")).values("n"), IntegerField())
     return figures.alias(ytd_quarters_present=present).annotate(
         quarters_ytd=Case(When(ytd_quarters_present=F("quarter"), then=total), default=None,
                           output_field=DecimalField(**OUTPUT_DIGITS)),
@@ -472,10 +469,10 @@ def _tallied(quarter: Quarter, statuses: Iterable[str] = FigureStatus.values) ->
                                           status__in=list(statuses), belongs=True)
                .annotate(mode=Case(When(by_enterprise=True, then=Value(1)), default=Value(0)))
                .filter(mode=OuterRef("by_enterprise")))
-    return _figures_in(tallies)
+    return figures_in(tallies)
 
 
-def _figures_in(tallies: QuerySet[FigureTally]) -> Coalesce:
+def figures_in(tallies: QuerySet[FigureTally]) -> Coalesce:
     """The figures `tallies` (rows of the outer cluster) count, summed: a correlated subquery, 0 without any."""
     return Coalesce(Subquery(tallies.order_by().values("cluster_id").annotate(n=Sum("figures")).values("n")[:1]),
                     Value(0))
@@ -604,172 +601,3 @@ def all_grid_rows(*, user: User, quarter: Quarter, mode: str, filters: GridFilte
     keys = unit_keys(user=user, quarter=quarter, filters=filters).iterator(chunk_size=chunk)
     while batch := list(itertools.islice(keys, chunk)):
         yield from grid_rows(user=user, quarter=quarter, mode=mode, units=_units_of(batch))
-
-
-# --- review ---------------------------------------------------------------------------------------
-
-def _counted_value_of(offset: int) -> tuple[Case, Case]:
-    """The output value and status of the same reporting unit's figure `offset` quarters before the outer
-    figure, if that figure counts (`COUNTED_WITH_UNAPPROVED`). For annotating figures annotated `period`."""
-    earlier = (QuarterlyFigure.objects.order_by().annotate(period=F("year") * 4 + F("quarter"))
-               .filter(period=OuterRef("period") - offset, status__in=COUNTED_WITH_UNAPPROVED))
-    return (_of_same_unit(earlier, lambda f: f.values("output_value"), DecimalField(**OUTPUT_DIGITS)),
-            _of_same_unit(earlier, lambda f: f.values("status"), CharField()))
-
-
-def figures_for_review(*, user: User, status: str | None = FigureStatus.SUBMITTED, quarter: Quarter | None = None,
-                       cluster: int | None = None, search: str = "") -> QuerySet[QuarterlyFigure]:
-    """Figures `user` may see in `status` (None: any), of one `cluster` and whose unit's name (enterprise or
-    cluster) holds `search` when given, oldest period first and by department, with the
-    counted values (and statuses) of the previous quarter (`previous_value`, `previous_status`) and of the
-    same quarter last year (`last_year_value`, `last_year_status`) for comparison, and the year-to-date
-    check (`with_ytd_check`). One query."""
-    previous_value, previous_status = _counted_value_of(1)
-    last_year_value, last_year_status = _counted_value_of(4)
-    figures = (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
-               .select_related("cluster", "cluster__responsible_department", "enterprise", "entered_by", "returned_by")
-               .annotate(period=F("year") * 4 + F("quarter"))
-               .annotate(previous_value=previous_value, previous_status=previous_status,
-                         last_year_value=last_year_value, last_year_status=last_year_status)
-               .order_by("year", "quarter", "cluster__responsible_department__code", "cluster__code",
-                         "enterprise__name", "pk"))
-    if status:
-        figures = figures.filter(status=status)
-    if quarter is not None:
-        figures = figures.filter(year=quarter.year, quarter=quarter.quarter)
-    if cluster:
-        figures = figures.filter(cluster_id=cluster)
-    if search:
-        figures = figures.filter(Q(enterprise__name__icontains=search) | Q(cluster__name_zh__icontains=search)
-                                 | Q(cluster__name_en__icontains=search))
-    return figures
-
-
-def figures_page(figures: QuerySet[QuarterlyFigure], page: int | str, per_page: int, *,
-                 tallied: QuerySet[FigureTally] | None = None) -> tuple[Page, list[QuarterlyFigure]]:
-    """A page of `figures_for_review`: the page's ids sorted and sliced first, without the comparisons (which the
-    database would otherwise compute for every row skipped before the page), then those figures with them, in
-    the same order. Three queries (count, ids, figures), fetching the page's rows only.
-
-    With `tallied` (`review_tally`: the figure tally's rows of the same figures, for one quarter) the count is
-    taken per cluster from the tally and the ids are sorted among the clusters the page reaches only
-    (`_ClusterSlices`): sorting every figure of a province's quarter by department, cluster and enterprise name
-    to show a hundred took 0.3 s, and counting them 0.04 s."""
-    ids = figures.values_list("pk", flat=True)
-    shown = Paginator(ids if tallied is None else _ClusterSlices(ids, tallied), per_page).get_page(page)
-    return shown, list(figures.filter(pk__in=list(shown.object_list)))
-
-
-def review_tally(*, user: User, status: str, quarter: Quarter | None, cluster: int | None = None,
-                 search: str = "") -> QuerySet[FigureTally] | None:
-    """The figure tally's rows of `figures_for_review` with the same arguments, when they can say it: one quarter,
-    one status, no name search (a name is not in the tally). None otherwise."""
-    if quarter is None or not status or search:
-        return None
-    clusters = Cluster.objects.visible_to(user).order_by()
-    if cluster:
-        clusters = clusters.filter(pk=cluster)
-    return FigureTally.objects.filter(year=quarter.year, quarter=quarter.quarter, status=status,
-                                      cluster_id__in=clusters.values("pk"))
-
-
-class _ClusterSlices:
-    """The ids of one quarter's `figures_for_review`, for a `Paginator`: `count()` from the figure tally's count
-    per cluster (in the list's cluster order), a slice from the figures of the clusters it spans only, sorted and
-    offset in SQL."""
-
-    def __init__(self, ids: QuerySet, tallied: QuerySet[FigureTally]) -> None:
-        self.ids = ids
-        counted = (Cluster.objects.annotate(n=_figures_in(tallied.filter(cluster_id=OuterRef("pk"))))
-                   .filter(pk__in=tallied.values("cluster_id"))
-                   .order_by("responsible_department__code", "code").values_list("pk", "n"))
-        self.clusters = [(pk, n) for pk, n in counted if n]
-
-    def count(self) -> int:
-        return sum(n for _, n in self.clusters)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, rows: slice) -> list[int]:
-        start, skipped, spanned = 0, 0, []  # the first row of each cluster; the rows before the first spanned
-        for cluster_id, n in self.clusters:
-            if start >= rows.stop:
-                break
-            if start + n > rows.start:
-                spanned.append(cluster_id)
-            else:
-                skipped += n
-            start += n
-        if not spanned:
-            return []
-        return list(self.ids.filter(cluster_id__in=spanned)[rows.start - skipped:rows.stop - skipped])
-
-
-@dataclass
-class ReviewRow:
-    """A figure on the review page, beside what it is compared with and whether `user` may approve it."""
-
-    figure: QuarterlyFigure
-    previous: Compared
-    last_year: Compared
-    approvable: bool
-
-    @property
-    def change(self) -> Decimal | None:
-        return change_on(self.figure.output_value, self.last_year.value)
-
-    @property
-    def group_key(self) -> str:
-        """The key of its `ReviewGroup`."""
-        return _group_key(self.figure.cluster.responsible_department, Quarter(self.figure.year, self.figure.quarter))
-
-
-def _group_key(department: Department, quarter: Quarter) -> str:
-    return f"{department.code}-{quarter}"
-
-
-@dataclass
-class ReviewGroup:
-    """The figures of one responsible department for one quarter: the review page's unit of approval."""
-
-    department: Department
-    quarter: Quarter
-    rows: list[ReviewRow]
-
-    @property
-    def key(self) -> str:
-        return _group_key(self.department, self.quarter)
-
-    @property
-    def approvable(self) -> list[ReviewRow]:
-        return [row for row in self.rows if row.approvable]
-
-
-def review_row(user: User, figure: QuarterlyFigure) -> ReviewRow:
-    """One figure from `figures_for_review` as the review page shows it (no query for the roles that review:
-    the permission layer answers a planner without one)."""
-    def compared(value: Decimal | None, status: str | None) -> Compared:
-        return Compared(value, unapproved=status in NOT_YET_APPROVED)
-
-    return ReviewRow(figure, compared(figure.previous_value, figure.previous_status),
-                     compared(figure.last_year_value, figure.last_year_status),
-                     approvable=figure.status == FigureStatus.SUBMITTED and access.may(user, "review", figure)
-                     and not needs_second_person(user, figure))
-
-
-def review_groups(*, user: User, figures: Iterable[QuarterlyFigure]) -> list[ReviewGroup]:
-    """`figures_for_review`'s figures grouped by quarter × responsible department, in its order (no query)."""
-    groups: list[ReviewGroup] = []
-    for figure in figures:
-        department, quarter = figure.cluster.responsible_department, Quarter(figure.year, figure.quarter)
-        if not groups or (groups[-1].department, groups[-1].quarter) != (department, quarter):
-            groups.append(ReviewGroup(department, quarter, []))
-        groups[-1].rows.append(review_row(user, figure))
-    return groups
-
-
-def figure_for_page(*, user: User, pk: int) -> QuarterlyFigure | None:
-    """One figure `user` may see, with what its page shows (its year-to-date check too). One query."""
-    return (with_ytd_check(QuarterlyFigure.objects.visible_to(user))
-            .select_related("cluster", "enterprise", "entered_by", "approved_by", "returned_by").filter(pk=pk).first())

@@ -43,7 +43,7 @@ def grid_table(quarter: Quarter, mode: str, grid_rows: Iterable[GridRow]) -> Tab
 
 
 def figure_table(figures: QuerySet[QuarterlyFigure], *, title: str, filename: str) -> Table:
-    """The review list (`selectors.figures_for_review`) as shown, with what each figure is compared with."""
+    """The review list (`clusters.review.figures_for_review`) as shown, with what each figure is compared with."""
     return Table(
         title=title, filename=filename,
         headers=[_("Quarter"), _("Cluster"), _("Enterprise"), _("Responsible department"),

@@ -1,6 +1,6 @@
 """Cluster and figure pages: thin views over selectors and services.
 
-Every page reads through `clusters.selectors` (scoped by the permission layer) and writes through
+Every page reads through `clusters.selectors` and `clusters.review` (scoped by the permission layer) and writes through
 `clusters.services`; a list page given `?export=xlsx` or `?export=csv` downloads exactly the rows it
 shows. Forms post normally, so everything works without JavaScript; with htmx, the quarter picker,
 the row check and the review buttons update the page in place.
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clusters import selectors, services
+from clusters import review, selectors, services
 from clusters.choices import FigureStatus
 from clusters.completeness import Standing, completeness
 from clusters.models import QuarterlyFigure
@@ -298,15 +298,15 @@ def figure_review_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("all") == "1":
         bar.shown, bar.problems = None, []  # the quarter asked for, right or wrong, does not matter
     filters = replace(_grid_filter(request.GET), status="")  # the status is the list's own (above)
-    figures = selectors.figures_for_review(user=request.user, status=status, quarter=bar.shown,
+    figures = review.figures_for_review(user=request.user, status=status, quarter=bar.shown,
                                            cluster=filters.cluster, search=filters.search)
     if fmt := export_format(request):
         return table_response(exports.figure_table(figures, title=_("Review"), filename=f"review-{status}"), fmt)
-    tallied = selectors.review_tally(user=request.user, status=status, quarter=bar.shown, cluster=filters.cluster,
+    tallied = review.review_tally(user=request.user, status=status, quarter=bar.shown, cluster=filters.cluster,
                                      search=filters.search)
-    page, shown = selectors.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE, tallied=tallied)
+    page, shown = review.figures_page(figures, request.GET.get("page", 1), REVIEW_PAGE_SIZE, tallied=tallied)
     return render(request, "reporting/figure_review.html", {
-        "page": page, "figures": shown, "groups": selectors.review_groups(user=request.user, figures=shown),
+        "page": page, "figures": shown, "groups": review.review_groups(user=request.user, figures=shown),
         "status": status, "statuses": FigureStatus.choices, "form": form, "quarter": bar.shown,
         "period_bar": bar, "export_query": request.GET.urlencode(), "filters": filters,
         "page_query": _without(request.GET, "page"), "status_query": urlencode({"status": status}),
@@ -351,9 +351,9 @@ def figure_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:  # PermissionDenied here: the four-eyes rule
         problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     if request.htmx:
-        figure = selectors.figures_for_review(user=request.user, status=None).filter(pk=pk).first()
+        figure = review.figures_for_review(user=request.user, status=None).filter(pk=pk).first()
         response = render(request, "reporting/_review_row.html", {
-            "row": selectors.review_row(request.user, figure), "problem": problem, "done": None if problem else done})
+            "row": review.review_row(request.user, figure), "problem": problem, "done": None if problem else done})
         response["HX-Trigger"] = "inbox-changed"  # the header's inbox badge counts again (static/js/app.js)
         return response
     if problem:
@@ -435,7 +435,7 @@ def figure_resolve_ytd(request: HttpRequest, pk: int) -> HttpResponse:
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One figure: its values, status, the review actions the user may take, and its latest history (a page;
     earlier versions on the history page)."""
-    figure = selectors.figure_for_page(user=request.user, pk=pk)
+    figure = review.figure_for_page(user=request.user, pk=pk)
     if figure is None:
         raise Http404
     history, entries = history_page(figure)

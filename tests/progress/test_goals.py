@@ -7,10 +7,11 @@ first to the latest full year; at risk when achieved falls short by at most GOAL
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from clusters.models import Cluster, StageGoal
 from investment.choices import ProjectStage
@@ -255,7 +256,7 @@ def test_a_cluster_that_fell_to_nothing_in_the_deadline_year_is_projected_at_not
     assert evaluation.status == Status.MISSED
 
 
-@settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=300, deadline=None)
 @given(start=st.decimals("0.0001", "1000000", places=4), end=st.decimals("0", "1000000", places=4),
        years=st.integers(1, 30))
 def test_the_growth_rate_is_the_fractional_power_to_four_places(start, end, years):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, Enterprise, QuarterlyFigure
-from clusters.selectors import figures_for_review
+from clusters.review import figures_for_review
 from core.periods import Quarter
 from org.models import User
 from tests.reporting.support import ENTRY
