@@ -217,6 +217,10 @@ class QuarterlyFigure(TimeStampedModel, Versioned):
             models.Index(F("cluster"), quarter_index(),
                          include=["year", "quarter", "enterprise", "status", "entered_by", "submitted_by"],
                          condition=~Q(status="approved"), name="figure_open"),
+            # The figures sent back, oldest return first: the inbox (and its badge on every page) lists its user's,
+            # a handful however many figures there are (by status alone PostgreSQL walked the (year, quarter,
+            # status) index: 9 ms at province).
+            models.Index(fields=["returned_at", "id"], condition=Q(status="returned"), name="figure_returned"),
             # Figures reported as year to date (累计): the inbox's 需核对 check reads these, not every figure.
             models.Index(fields=["cluster", "year", "quarter"], condition=Q(entry_mode="ytd"), name="figure_ytd"),
             # Completeness counts a quarter's figures by cluster and status from this index alone (an index-only
