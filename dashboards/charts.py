@@ -199,6 +199,14 @@ def pie_chart(*, parts: Sequence[tuple[str, Decimal | None]], unit: str,
     return option
 
 
+def largest_first(rows: Sequence[tuple], keep: int | None) -> tuple[list[tuple], int]:
+    """(cluster, value) rows, the largest value first (rows without a value last, then by the cluster's code): the
+    first `keep`, or every row with None, and how many were left out. `value` has `.value` (a roll-up Value)."""
+    ordered = sorted(rows, key=lambda row: (row[1] is None, -(row[1].value if row[1] else 0), row[0].code))
+    left_out = 0 if keep is None else max(len(ordered) - keep, 0)
+    return ordered[:len(ordered) - left_out], left_out
+
+
 def demo_title(title: str, demo: bool) -> str:
     """A chart title that says so when demo rows fed it."""
     return f"{title}（{_('demo data')}）" if demo else title

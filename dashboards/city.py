@@ -24,7 +24,16 @@ from progress.goals import GoalEvaluation, attainment, evaluate_goals
 from progress.models import IndicatorProgress
 from progress.selectors import cluster_values, pending_clusters
 
-from .charts import Chart, Series, Threshold, axis_chart, bar_rows_height, demo_title, fit_value_axis
+from .charts import (
+    Chart,
+    Series,
+    Threshold,
+    axis_chart,
+    bar_rows_height,
+    demo_title,
+    fit_value_axis,
+    largest_first,
+)
 from .period import Period
 
 # The scale lines of the plan: 100亿 and 200亿 always; 1000亿 once a cluster reaches half of it.
@@ -87,10 +96,8 @@ def output_chart(*, clusters: list[Cluster], period: Period, every_cluster: bool
     largest, or every cluster for the download (`every_cluster`). One query."""
     values = cluster_values(cluster_ids=[c.pk for c in clusters], years=[period.year],
                             include_unapproved=period.include_unapproved)
-    rows = [(c, values.get((c.pk, period.year, 0))) for c in clusters]
-    rows.sort(key=lambda row: (row[1] is None, -(row[1].value if row[1] else 0), row[0].code))
-    left_out = 0 if every_cluster else max(len(rows) - DRAWN_CLUSTERS, 0)
-    rows = rows[:len(rows) - left_out]
+    rows, left_out = largest_first([(c, values.get((c.pk, period.year, 0))) for c in clusters],
+                                   None if every_cluster else DRAWN_CLUSTERS)
     highest = max((v.value for _c, v in rows if v is not None), default=Decimal(0))
     lines = [*ALWAYS_SHOWN, *([LARGE] if highest * 2 >= LARGE else [])]
     demo = any(v.demo for _c, v in rows if v is not None)

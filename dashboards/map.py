@@ -34,7 +34,7 @@ from parks.selectors import park_rows
 from progress.models import Scope
 from progress.selectors import Value, provisional_year_to_date, visible_progress
 
-from .charts import PALETTE, Chart, demo_title
+from .charts import PALETTE, Chart, demo_title, largest_first
 from .period import Period
 
 MAP_NAME = "锦州"
@@ -97,15 +97,6 @@ class CityMap:
     @property
     def unlocated_count(self) -> int:
         return len(self.unlocated_clusters) + self.more_unlocated
-
-
-def _largest(clusters: list[tuple[Cluster, Value | None]], every: bool) -> tuple[list, int]:
-    """`clusters` largest first (those without a value last, then by code): the `LISTED_CLUSTERS` first, or
-    every one with `every`, and how many are left out."""
-    clusters = sorted(clusters, key=lambda entry: (entry[1] is None, -(entry[1].value if entry[1] else 0),
-                                                   entry[0].code))
-    left_out = 0 if every else max(len(clusters) - LISTED_CLUSTERS, 0)
-    return clusters[:len(clusters) - left_out], left_out
 
 
 def _approved(user: User, period: Period) -> tuple[dict, dict]:
@@ -307,9 +298,10 @@ def city_map(*, user: User, period: Period, with_points: bool = True, every_clus
         for project in projects:
             if project.region_id:
                 rows[project.region_id].projects.append(project)
+    listed = None if every_cluster else LISTED_CLUSTERS
     for row in rows.values():
-        row.clusters, row.more_clusters = _largest(row.clusters, every_cluster)
-    unlocated, more_unlocated = _largest(unlocated, every_cluster)
+        row.clusters, row.more_clusters = largest_first(row.clusters, listed)
+    unlocated, more_unlocated = largest_first(unlocated, listed)
     ordered = sorted(rows.values(), key=lambda r: (not r.on_map, r.region.kind, r.region.code))
     key_projects = [p for p in projects if p.is_key]
     region_table = _region_table(ordered, unlocated, period)
