@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains
 
+from briefing.charts import numbered_lines
 from briefing.commentary import MISSING, NO_REMARK
 from clusters.choices import FigureStatus
 from clusters.models import Cluster, StageGoal
@@ -259,3 +260,10 @@ def test_the_output_chart_draws_the_largest_clusters_and_says_where_the_others_a
     output = charts_for(briefing)[0]
     assert f"产值最大的{CHART_CLUSTERS}个；其余{len(drawn) - CHART_CLUSTERS}个见表格" in output.title
     assert output.png.startswith(b"\x89PNG")
+
+
+def test_the_scale_lines_numbers_do_not_run_into_each_other():
+    lines = [Decimal(100), Decimal(200), Decimal(1000)]
+    assert numbered_lines(lines, Decimal(1200)) == lines  # a city's own scale: every number
+    assert numbered_lines(lines, Decimal(15000)) == [Decimal(100), Decimal(1000)]  # 200 sits on 100
+    assert numbered_lines(lines, Decimal(100000)) == [Decimal(100)]
