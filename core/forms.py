@@ -1,7 +1,6 @@
 """Form parts shared by every app."""
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -26,16 +25,28 @@ class ISODateField(forms.DateField):
 
 
 class ListSelect(forms.Select):
-    """A `<select>` whose options are written here rather than through Django's template per option: the same
-    markup, but a list of a province's 216 clusters took 10 ms to render (the goals page's what-if panel)."""
+    """A single `<select>` whose options are written here, from its choices, rather than through Django's
+    `optgroups` (an attributes dictionary copied per option) and a template per option: the same markup, but a
+    list of a province's 216 clusters took 10 ms to render that way (the goals page's what-if panel draws two).
+    As Django's, only the first option of the value is marked selected."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-                (option["value"], flatatt(option["attrs"]), option["label"]) for option in options))
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name
-                          else rendered)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
-                           mark_safe("".join(groups)))  # noqa: S308 - each part escaped by format_html above
+        chosen = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                inner = "".join(self._option(sub_value, sub_label, chosen) for sub_value, sub_label in label)
+                options.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
+            else:
+                options.append(self._option(option_value, label, chosen))
+        written = "".join(f" {key}" if item is True else f' {key}="{escape(item)}"'
+                          for key, item in self.build_attrs(self.attrs, attrs).items() if item is not False)
+        return mark_safe(f'<select name="{escape(name)}"{written}>{"".join(options)}</select>')  # noqa: S308 - escaped
+
+    @staticmethod
+    def _option(value, label, chosen: set[str]) -> str:
+        value = "" if value is None else str(value)
+        selected = value in chosen
+        if selected:
+            chosen.clear()  # the first match only
+        return f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
