@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -62,8 +63,11 @@ def _bounds(clusters: QuerySet[Cluster], last: Quarter) -> tuple[Quarter | None,
     tally = tally.filter(period__lte=last.index).values("period")
     first_open = tally.exclude(status=FigureStatus.APPROVED).order_by("year", "quarter")[:1]
     last_approved = tally.filter(status=FigureStatus.APPROVED).order_by("-year", "-quarter")[:1]
-    open_sql, open_params = first_open.query.sql_with_params()
-    approved_sql, approved_params = last_approved.query.sql_with_params()
+    try:
+        open_sql, open_params = first_open.query.sql_with_params()
+        approved_sql, approved_params = last_approved.query.sql_with_params()
+    except EmptyResultSet:  # clusters that can hold nothing (a user who sees none): no figure, no bound
+        return None, None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ({open_sql}), ({approved_sql})", [*open_params, *approved_params])
         indexes = cursor.fetchone()

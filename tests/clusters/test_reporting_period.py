@@ -101,3 +101,10 @@ def test_a_quarter_whose_figures_were_all_deleted_bounds_nothing(planner):
     figure("pv", 2011, 4, "1", status=FigureStatus.DRAFT)
     QuarterlyFigure.objects.filter(cluster__code="pv", year=2011, quarter=4).delete()  # its tally row stays, at 0
     assert reporting_period(user=planner, today=TODAY) == Quarter(2012, 3)
+
+
+def test_a_user_who_sees_no_cluster_gets_the_last_quarter_that_has_ended(make_user):
+    figure("pv", 2011, 4, "1", status=FigureStatus.DRAFT)
+    nobody = make_user(User.Role.VIEWER, None)  # no department: sees no cluster
+    assert reporting_period(user=nobody, today=TODAY) == Quarter(2012, 3)
+    assert reporting_state(user=nobody, today=TODAY).period == Quarter(2012, 3)
